@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+# migtrace: BPF objects -> skeletons -> one static binary.
+
+OUTPUT      ?= build
+CLANG       ?= clang
+BPFTOOL     ?= bpftool
+CC          ?= cc
+PREFIX      ?= /usr/local
+ARCH        := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+# vmlinux.h: from the running kernel's BTF when it has one, else the committed copy.
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ifneq ($(wildcard $(VMLINUX_BTF)),)
+VMLINUX_H   := $(OUTPUT)/vmlinux.h
+else
+VMLINUX_H   := vmlinux/vmlinux.h
+endif
+
+CFLAGS      ?= -O2 -g
+CFLAGS      += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE
+CPPFLAGS    += -Iinclude -Isrc -I$(OUTPUT) -MMD -MP
+STATIC      ?= -static
+LDLIBS      += -l:libbpf.a -l:libelf.a -lz -lm
+BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
+               -Iinclude -Ibpf -I$(OUTPUT) -I/usr/include/$(shell uname -m)-linux-gnu -MMD -MP
+
+LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c \
+               src/kallsyms.c src/tracefs.c src/util.c
+TOOL_SRCS   := src/main.c src/probe.c src/session.c
+LIB_OBJS    := $(LIB_SRCS:src/%.c=$(OUTPUT)/%.o)
+TOOL_OBJS   := $(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o)
+UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
+TEST_HELPERS := $(patsubst tests/live/%.c,$(OUTPUT)/tests/%,$(wildcard tests/live/*.c))
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all clean test check unit live bench install uninstall lab-check
+
+all: $(OUTPUT)/migtrace
+
+$(OUTPUT) $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -include $(VMLINUX_H) -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# Objects that include a skeleton wait for it.
+$(OUTPUT)/session.o $(OUTPUT)/probe.o: $(OUTPUT)/migtrace.skel.h
+
+$(OUTPUT)/%.o: src/%.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/migtrace: $(TOOL_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(STATIC) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests $< $(LIB_OBJS) -lm -o $@
+
+$(OUTPUT)/tests/%: tests/live/%.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< -lpthread -o $@
+
+unit: $(UNIT_TESTS)
+test check: all $(UNIT_TESTS) $(TEST_HELPERS)
+	$(Q)tests/run.sh
+
+clean:
+	$(Q)rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d)

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Log2 histograms of nanoseconds; rendering is the loader's job. */
+#ifndef MIGTRACE_HIST_BPF_H
+#define MIGTRACE_HIST_BPF_H
+
+#include "migtrace.h"
+
+/* Global histograms: one copy per CPU, so updates need no atomics. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MT_H_MAX);
+	__type(key, __u32);
+	__type(value, struct mt_hist);
+} hists SEC(".maps");
+
+/* Per-CPU-drain histograms: slot id * MT_MAX_CPUS + cpu, written only by that cpu. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MT_H_PER_CPU * MT_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct mt_hist);
+} cpu_hists SEC(".maps");
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+/* Slot s holds values in [2^s, 2^(s+1)); slot 0 also holds 0. */
+static __always_inline __u32 hist_slot(__u64 ns)
+{
+	__u32 s = ns ? log2_u64(ns) : 0;
+
+	return s < MT_HIST_SLOTS ? s : MT_HIST_SLOTS - 1;
+}
+
+static __always_inline void hist_record(struct mt_hist *h, __u64 ns)
+{
+	h->slots[hist_slot(ns)]++;
+	h->count++;
+	h->sum_ns += ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+static __always_inline void hist_add(__u32 id, __u64 ns)
+{
+	struct mt_hist *h = bpf_map_lookup_elem(&hists, &id);
+
+	if (h)
+		hist_record(h, ns);
+}
+
+/* Only the CPU being described may call this (no other writer, no atomics). */
+static __always_inline void hist_add_this_cpu(__u32 id, __u64 ns)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 key = id * MT_MAX_CPUS + cpu;
+	struct mt_hist *h;
+
+	if (cpu >= MT_MAX_CPUS)
+		return;
+	h = bpf_map_lookup_elem(&cpu_hists, &key);
+	if (h)
+		hist_record(h, ns);
+}
+
+#endif /* MIGTRACE_HIST_BPF_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tracing session on the live kernel: probe, load, attach with fallback,
+ * consume the ring buffer, snapshot the kernel's aggregates, detach.
+ */
+#ifndef MIGTRACE_SESSION_H
+#define MIGTRACE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "aggregate.h"
+#include "probe.h"
+#include "report.h"
+
+struct migtrace_bpf;
+struct ring_buffer;
+struct bpf_link;
+
+struct session_opts {
+	int32_t tgid;		/* 0: all */
+	int32_t cpu;		/* -1: all */
+	bool no_fentry, no_kprobe;
+	bool verbose;
+};
+
+struct session {
+	struct migtrace_bpf *skel;
+	struct ring_buffer *rb;
+	struct probe_env env;
+	struct hook_status hooks[HOOK_MAX];
+	struct bpf_link *links[HOOK_MAX][5];
+	struct agg agg;
+	uint32_t ncpus;
+	uint64_t start_ns, interval_start_ns;
+	uint64_t bad_records;
+};
+
+/* Probe, load and attach. On failure err says why, in one line. */
+int session_open(struct session *s, const struct session_opts *o, char *err, size_t len);
+/* Consume ring buffer records for up to timeout_ms; -EINTR is not an error. */
+int session_poll(struct session *s, int timeout_ms);
+/* Fill r with the kernel's histograms, pending work and open fault runs. */
+void session_snapshot(struct session *s, struct report *r);
+/* Start a new interval: zero the kernel histograms and the aggregates. */
+void session_reset_interval(struct session *s);
+/* Detach and free everything; safe on a partly opened or zeroed session. */
+void session_close(struct session *s);
+
+#endif
