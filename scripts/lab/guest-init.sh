@@ -1,0 +1,130 @@
+#!/bin/busybox sh
+# /init of the migtrace lab initramfs (busybox). Reads /lab/run.conf written
+# by scripts/lab/lab, runs one workload, brings results back through the 9p
+# share "results" (or, failing that, a base64 tarball between MLAB-B64-BEGIN
+# and MLAB-B64-END on the serial console), then powers off.
+/bin/busybox --install -s /bin
+export PATH=/usr/bin:/bin:/sbin
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t tmpfs tmp /tmp
+. /lab/run.conf
+
+SERIAL_RESULTS=0
+if ! mount -t 9p -o trans=virtio,version=9p2000.L results /results 2>/dev/null; then
+	mount -t tmpfs results /results
+	SERIAL_RESULTS=1
+fi
+
+dump_results() {
+	sync
+	if [ "$SERIAL_RESULTS" = 1 ]; then
+		echo 1 > /proc/sys/kernel/printk
+		echo "MLAB-B64-BEGIN"
+		tar czf - -C /results . | base64
+		echo "MLAB-B64-END"
+	fi
+}
+
+finish() {
+	echo "MLAB-DONE rc=$1"
+	dump_results
+	sync
+	poweroff -f
+}
+
+echo "MLAB: booted $(uname -r) variant=$VARIANT workload=$WORKLOAD cpus=$(nproc) results=$([ $SERIAL_RESULTS = 1 ] && echo serial || echo 9p)"
+{
+	uname -a
+	cat /proc/cmdline
+	echo "sched_rt_runtime_us=$(cat /proc/sys/kernel/sched_rt_runtime_us 2>/dev/null)"
+} > /results/guest-info.txt
+
+# in-guest watchdog: a livelocked workload must not hang the caller
+(
+	sleep "$GUEST_TIMEOUT"
+	echo "MLAB-WATCHDOG: workload still running after ${GUEST_TIMEOUT}s"
+	echo "MLAB-WATCHDOG: sched_rt_runtime_us=$(cat /proc/sys/kernel/sched_rt_runtime_us)"
+	echo l > /proc/sysrq-trigger 2>/dev/null
+	echo w > /proc/sysrq-trigger 2>/dev/null
+	dmesg | tail -n 80 > /results/dmesg-watchdog.txt
+	finish 124
+) &
+
+MT_PID=""
+if [ "$USE_MIGTRACE" = yes ] && [ -x /usr/bin/migtrace ]; then
+	sh -c "$MIGTRACE_CMD" > /results/migtrace.jsonl 2> /results/migtrace.err &
+	MT_PID=$!
+	sleep 2
+	echo "MLAB: migtrace started: $MIGTRACE_CMD (pid $MT_PID)"
+fi
+
+stop_migtrace() {
+	[ -n "$MT_PID" ] || return 0
+	kill -INT "$MT_PID" 2>/dev/null
+	i=0
+	while kill -0 "$MT_PID" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$MT_PID" 2>/dev/null
+	wait "$MT_PID" 2>/dev/null
+	echo "MLAB: migtrace stopped ($(wc -l < /results/migtrace.jsonl) lines)"
+}
+
+rc=0
+case "$WORKLOAD" in
+smoke)
+	ok=1
+	for e in swap_page_trylock collect_trylock drain_all_begin drain_all_end; do
+		if [ -d /sys/kernel/tracing/events/migtrace_lab/$e ]; then
+			echo "MLAB: tracepoint migtrace_lab:$e: $(cat /sys/kernel/tracing/events/migtrace_lab/$e/format | grep -c field:) fields"
+		else
+			echo "MLAB: tracepoint migtrace_lab:$e MISSING"; ok=0
+		fi
+	done
+	[ -e /sys/kernel/btf/vmlinux ] && echo "MLAB: BTF present" || { echo "MLAB: BTF MISSING"; ok=0; }
+	[ -c /dev/hmm_dmirror0 ] && echo "MLAB: /dev/hmm_dmirror0 present" || { echo "MLAB: hmm_dmirror MISSING"; ok=0; }
+	[ -e /proc/sys/kernel/sched_rt_runtime_us ] || ok=0
+	for e in workqueue/workqueue_queue_work sched/sched_switch; do
+		[ -d /sys/kernel/tracing/events/$e ] || { echo "MLAB: $e MISSING"; ok=0; }
+	done
+	[ $ok = 1 ] && echo "MLAB-SMOKE ok" || { echo "MLAB-SMOKE fail"; rc=1; }
+	;;
+hmm-tests)
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		echo "MLAB: hmm-tests run $r/$RUNS"
+		(cd /tmp && hmm-tests) 2>&1 | tee -a /results/hmm-tests.log
+		r=$((r + 1))
+	done
+	;;
+repro)
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		echo "MLAB: repro run $r/$RUNS scenario=$SCENARIO"
+		migrepro -s "$SCENARIO" -V "$VARIANT" -n "$ITERATIONS" -D "$DEADLINE_MS" -q $REPRO_ARGS \
+			> /tmp/repro.out 2> /tmp/repro.err
+		st=$?
+		cat /tmp/repro.out
+		cat /tmp/repro.out >> /results/repro.log
+		sed 's/^/  migrepro: /' /tmp/repro.err
+		cat /tmp/repro.err >> /results/repro.err
+		[ $st = 0 ] || rc=$st
+		if [ $st = 3 ] || [ $st = 1 ]; then
+			echo "MLAB: migrepro exit $st, stopping runs"
+			break
+		fi
+		r=$((r + 1))
+	done
+	;;
+*)
+	echo "MLAB: unknown workload $WORKLOAD"
+	rc=2
+	;;
+esac
+stop_migtrace
+dmesg > /results/dmesg.txt
+finish $rc

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migrepro - reproducer for the device-private migration livelock of the
+ * linux-mm thread "lru_add_drain_all() under folio locks vs. trylock spin in
+ * do_swap_page()" (see scripts/lab/README.md).
+ *
+ * Geometry, per iteration i (one page pair S_i, D_i in one anonymous VMA):
+ *   - D_i: a device-private page of /dev/hmm_dmirror0, shared with a forked
+ *     child C (fork copies the device-private entry: mapcount 2);
+ *   - S_i: a fresh system page, faulted by a "toucher" thread of P pinned on
+ *     CPU k that stays alive, so S_i sits in CPU k's lru_add batch;
+ *   - holder (P, pinned on CPU h): HMM_DMIRROR_MIGRATE_MIXED on [S_i, D_i]:
+ *     migrate_vma_collect() locks S_i and D_i (P's PTEs become migration
+ *     entries), migrate_device_unmap() meets S_i off the LRU and calls
+ *     lru_add_drain_all(), which needs a work item to run on CPU k;
+ *   - spinners (threads of C, one of them pinned on CPU k, SCHED_FIFO in the
+ *     rt-* scenarios): read D_i through C's still device-private PTE, so
+ *     do_swap_page() fails its trylock and the fault is retried at once.
+ * With RT throttling off nothing else ever runs on CPU k: livelock.
+ *
+ * Output: one line
+ *   RESULT scenario=... variant=... progress=yes|no iterations=a/b ...
+ * Exit status: 0 progress in every iteration, 2 livelock (an iteration missed
+ * its deadline; the child was killed to recover), 3 livelock and no recovery,
+ * 1 setup error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* lib/test_hmm_uapi.h (plus the lab's 0001 patch) */
+struct hmm_dmirror_cmd {
+	uint64_t addr;
+	uint64_t ptr;
+	uint64_t npages;
+	uint64_t cpages;
+	uint64_t faults;
+};
+#define HMM_DMIRROR_MIGRATE_TO_DEV	_IOWR('H', 0x02, struct hmm_dmirror_cmd)
+#define HMM_DMIRROR_MIGRATE_MIXED	_IOWR('H', 0x40, struct hmm_dmirror_cmd)
+
+#define RT_RUNTIME "/proc/sys/kernel/sched_rt_runtime_us"
+#define MAX_SPINNERS 8
+
+enum scenario { SC_RT_NOTHROTTLE, SC_RT_THROTTLE, SC_NONRT };
+static const char *const sc_names[] = { "rt-nothrottle", "rt-throttle", "nonrt" };
+
+static struct {
+	enum scenario sc;
+	const char *variant;
+	const char *device;
+	int iterations;
+	int deadline_ms;
+	int cpu_k, cpu_h, cpu_main;
+	int spinners;		/* total, the first one is pinned on cpu_k */
+	int spin_delay_us;
+	int rt_prio;
+	int quiet;
+} opt = {
+	.sc = SC_RT_NOTHROTTLE, .variant = "unknown",
+	.device = "/dev/hmm_dmirror0", .iterations = 8, .deadline_ms = 5000,
+	.cpu_k = -1, .cpu_h = 0, .cpu_main = 1, .spinners = 2,
+	.spin_delay_us = 5000, .rt_prio = 10,
+};
+
+/* Shared between P and C (MAP_SHARED). */
+struct ctl {
+	_Atomic uint32_t go;		/* iteration number + 1, futex word */
+	_Atomic uint32_t done[MAX_SPINNERS]; /* last iteration read by spinner */
+	_Atomic uint32_t ready;
+	_Atomic uint32_t touch;		/* toucher futex word (P only) */
+	_Atomic uint32_t touched;
+	_Atomic uint32_t hold;		/* holder futex word (P only) */
+	_Atomic uint32_t held;		/* last iteration the holder finished */
+	_Atomic int64_t held_cpages;
+	_Atomic int held_err;
+};
+
+static struct ctl *ctl;
+static char *region;
+static long pagesz;
+static int dmirror_fd;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void futex_wait(_Atomic uint32_t *w, uint32_t val)
+{
+	syscall(SYS_futex, w, FUTEX_WAIT, val, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *w)
+{
+	syscall(SYS_futex, w, FUTEX_WAKE, 1 << 30, NULL, NULL, 0);
+}
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static char *S(int i) { return region + (size_t)(2 * i) * pagesz; }
+static char *D(int i) { return region + (size_t)(2 * i + 1) * pagesz; }
+
+/* ---------------------------------------------------------------- child */
+
+struct spin_arg { int idx; };
+
+static void *spinner(void *p)
+{
+	struct spin_arg *a = p;
+	uint32_t it = 0;
+
+	if (a->idx == 0) {
+		pin(opt.cpu_k);
+		if (opt.sc != SC_NONRT) {
+			struct sched_param sp = { .sched_priority = opt.rt_prio };
+
+			if (sched_setscheduler(0, SCHED_FIFO, &sp))
+				perror("sched_setscheduler(SCHED_FIFO)");
+		}
+	} else {
+		/* other spinners stay off cpu_k and cpu_h */
+		cpu_set_t set;
+		int c, n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		CPU_ZERO(&set);
+		for (c = 0; c < n; c++)
+			if (c != opt.cpu_k && c != opt.cpu_h)
+				CPU_SET(c, &set);
+		if (CPU_COUNT(&set))
+			sched_setaffinity(0, sizeof(set), &set);
+	}
+	atomic_fetch_add(&ctl->ready, 1);
+	for (;;) {
+		uint32_t g = atomic_load(&ctl->go);
+		volatile char *d;
+		uint64_t t;
+
+		if (g == it) {
+			futex_wait(&ctl->go, g);
+			continue;
+		}
+		it = g;
+		if (it == UINT32_MAX)
+			break;
+		/* occupy the CPU a little while the holder collects */
+		t = now_ns() + (uint64_t)opt.spin_delay_us * 1000;
+		while (now_ns() < t)
+			;
+		d = (volatile char *)D(it - 1);
+		(void)d[0];	/* device-private: do_swap_page() */
+		atomic_store(&ctl->done[a->idx], it);
+	}
+	return NULL;
+}
+
+static void child_main(void)
+{
+	pthread_t th[MAX_SPINNERS];
+	struct spin_arg args[MAX_SPINNERS];
+	int i;
+
+	for (i = 0; i < opt.spinners; i++) {
+		args[i].idx = i;
+		if (pthread_create(&th[i], NULL, spinner, &args[i])) {
+			perror("pthread_create");
+			_exit(1);
+		}
+	}
+	for (i = 0; i < opt.spinners; i++)
+		pthread_join(th[i], NULL);
+	_exit(0);
+}
+
+/* ------------------------------------------------------------- parent */
+
+static void *toucher(void *p)
+{
+	uint32_t it = 0;
+
+	(void)p;
+	pin(opt.cpu_k);
+	for (;;) {
+		uint32_t g = atomic_load(&ctl->touch);
+
+		if (g == it) {
+			futex_wait(&ctl->touch, g);
+			continue;
+		}
+		it = g;
+		if (it == UINT32_MAX)
+			break;
+		/* fresh anonymous fault on CPU k: the folio goes to k's lru_add batch */
+		memset(S(it - 1), 0x5a, pagesz);
+		atomic_store(&ctl->touched, it);
+		futex_wake(&ctl->touched);
+	}
+	return NULL;
+}
+
+static void *holder(void *p)
+{
+	uint32_t it = 0;
+
+	(void)p;
+	pin(opt.cpu_h);
+	for (;;) {
+		uint32_t g = atomic_load(&ctl->hold);
+		struct hmm_dmirror_cmd cmd = { 0 };
+
+		if (g == it) {
+			futex_wait(&ctl->hold, g);
+			continue;
+		}
+		it = g;
+		if (it == UINT32_MAX)
+			break;
+		cmd.addr = (uintptr_t)S(it - 1);
+		cmd.npages = 2;
+		if (ioctl(dmirror_fd, HMM_DMIRROR_MIGRATE_MIXED, &cmd))
+			atomic_store(&ctl->held_err, errno);
+		else
+			atomic_fetch_add(&ctl->held_cpages, cmd.cpages);
+		atomic_store(&ctl->held, it);
+	}
+	return NULL;
+}
+
+static long read_minflt(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	long v = -1;
+	int fd, n, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* comm may contain spaces */
+	if (!p)
+		return -1;
+	/* field 3 (state) follows ") "; minflt is field 10 */
+	for (field = 2; field < 10 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		v = strtol(p + 1, NULL, 10);
+	return v;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int read_str(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	int n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr,
+"usage: %s [options]\n"
+"  -s, --scenario S      rt-nothrottle (default) | rt-throttle | nonrt\n"
+"  -V, --variant NAME    label printed in RESULT\n"
+"  -n, --iterations N    page pairs / holder migrations (default 8)\n"
+"  -D, --deadline-ms MS  per-iteration progress deadline (default 5000)\n"
+"  -k, --cpu-k K         CPU of the toucher and the (RT) spinner (default: last)\n"
+"  -H, --cpu-h H         CPU of the holder (default 0)\n"
+"  -p, --spinners N      spinner threads, first one on CPU k (default 2)\n"
+"  -d, --spin-delay-us U busy time before each spinner touches D (default 5000)\n"
+"  -f, --device PATH     default /dev/hmm_dmirror0\n"
+"  -q, --quiet\n"
+"example: %s -s rt-nothrottle -V baseline -n 8 -D 5000\n", argv0, argv0);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "scenario", 1, 0, 's' }, { "variant", 1, 0, 'V' },
+		{ "iterations", 1, 0, 'n' }, { "deadline-ms", 1, 0, 'D' },
+		{ "cpu-k", 1, 0, 'k' }, { "cpu-h", 1, 0, 'H' },
+		{ "spinners", 1, 0, 'p' }, { "spin-delay-us", 1, 0, 'd' },
+		{ "device", 1, 0, 'f' }, { "quiet", 0, 0, 'q' },
+		{ "help", 0, 0, 'h' }, { 0 }
+	};
+	char saved_rt[32] = "", *buf;
+	pthread_t th_touch, th_hold;
+	uint64_t t_start, max_stall = 0, t_end;
+	long flt0, flt1 = -1;
+	int c, i, ncpu, done_it = 0, livelock = 0, recovered = 1, rc;
+	pid_t child;
+
+	while ((c = getopt_long(argc, argv, "s:V:n:D:k:H:p:d:f:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			for (i = 0; i < 3; i++)
+				if (!strcmp(optarg, sc_names[i]))
+					break;
+			if (i == 3) {
+				fprintf(stderr, "unknown scenario %s\n", optarg);
+				return 1;
+			}
+			opt.sc = i;
+			break;
+		case 'V': opt.variant = optarg; break;
+		case 'n': opt.iterations = atoi(optarg); break;
+		case 'D': opt.deadline_ms = atoi(optarg); break;
+		case 'k': opt.cpu_k = atoi(optarg); break;
+		case 'H': opt.cpu_h = atoi(optarg); break;
+		case 'p': opt.spinners = atoi(optarg); break;
+		case 'd': opt.spin_delay_us = atoi(optarg); break;
+		case 'f': opt.device = optarg; break;
+		case 'q': opt.quiet = 1; break;
+		default: usage(argv[0]); return c == 'h' ? 0 : 1;
+		}
+	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (opt.cpu_k < 0)
+		opt.cpu_k = ncpu - 1;
+	opt.cpu_main = (opt.cpu_h + 1) % ncpu == opt.cpu_k ?
+		(opt.cpu_h + 2) % ncpu : (opt.cpu_h + 1) % ncpu;
+	if (ncpu < 3 || opt.cpu_k == opt.cpu_h || opt.cpu_k >= ncpu ||
+	    opt.iterations < 1 || opt.iterations > 100000 ||
+	    opt.spinners < 1 || opt.spinners > MAX_SPINNERS ||
+	    opt.deadline_ms < 10) {
+		fprintf(stderr, "bad options (need >= 3 CPUs, k != h, 1..%d spinners)\n",
+			MAX_SPINNERS);
+		return 1;
+	}
+	pin(opt.cpu_main);
+	pagesz = sysconf(_SC_PAGESIZE);
+
+	/* scenario: RT throttling knob */
+	read_str(RT_RUNTIME, saved_rt, sizeof(saved_rt));
+	if (opt.sc == SC_RT_NOTHROTTLE) {
+		if (write_str(RT_RUNTIME, "-1"))
+			perror("write " RT_RUNTIME);
+	} else if (opt.sc == SC_RT_THROTTLE) {
+		if (write_str(RT_RUNTIME, "950000"))
+			perror("write " RT_RUNTIME);
+	}
+
+	dmirror_fd = open(opt.device, O_RDWR);
+	if (dmirror_fd < 0) {
+		perror(opt.device);
+		return 1;
+	}
+	region = mmap(NULL, (size_t)2 * opt.iterations * pagesz,
+		      PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ctl = mmap(NULL, sizeof(*ctl), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	buf = malloc(pagesz);
+	if (region == MAP_FAILED || ctl == MAP_FAILED || !buf) {
+		perror("mmap");
+		return 1;
+	}
+	madvise(region, (size_t)2 * opt.iterations * pagesz, MADV_NOHUGEPAGE);
+	memset(ctl, 0, sizeof(*ctl));
+
+	/* D_i: write, then migrate to device memory, one page at a time */
+	for (i = 0; i < opt.iterations; i++) {
+		struct hmm_dmirror_cmd cmd = { 0 };
+
+		memset(D(i), 0x40 + (i & 0x3f), pagesz);
+		cmd.addr = (uintptr_t)D(i);
+		cmd.ptr = (uintptr_t)buf;
+		cmd.npages = 1;
+		if (ioctl(dmirror_fd, HMM_DMIRROR_MIGRATE_TO_DEV, &cmd) ||
+		    cmd.cpages != 1) {
+			fprintf(stderr, "MIGRATE_TO_DEV page %d failed: %s cpages=%llu\n",
+				i, strerror(errno), (unsigned long long)cmd.cpages);
+			return 1;
+		}
+	}
+
+	/* C shares every D_i (device-private entries copied by fork) */
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (child == 0)
+		child_main();
+
+	pthread_create(&th_touch, NULL, toucher, NULL);
+	pthread_create(&th_hold, NULL, holder, NULL);
+	while (atomic_load(&ctl->ready) < (uint32_t)opt.spinners)
+		usleep(1000);
+
+	flt0 = read_minflt(child);
+	t_start = now_ns();
+	for (i = 0; i < opt.iterations; i++) {
+		uint32_t it = i + 1;
+		uint64_t t0, deadline, stall;
+		int s, all;
+
+		/* 1. S_i into CPU k's lru_add batch */
+		atomic_store(&ctl->touch, it);
+		futex_wake(&ctl->touch);
+		while (atomic_load(&ctl->touched) != it)
+			futex_wait(&ctl->touched, atomic_load(&ctl->touched));
+
+		/* 2. release spinners and holder together */
+		t0 = now_ns();
+		deadline = t0 + (uint64_t)opt.deadline_ms * 1000000ull;
+		atomic_store(&ctl->hold, it);
+		futex_wake(&ctl->hold);
+		atomic_store(&ctl->go, it);
+		futex_wake(&ctl->go);
+
+		/* 3. wait for progress: holder returned and every spinner read D_i */
+		for (;;) {
+			all = atomic_load(&ctl->held) == it;
+			for (s = 0; s < opt.spinners && all; s++)
+				all = atomic_load(&ctl->done[s]) == it;
+			if (all || now_ns() > deadline)
+				break;
+			usleep(200);
+		}
+		stall = now_ns() - t0;
+		if (stall > max_stall)
+			max_stall = stall;
+		if (!all) {
+			livelock = 1;
+			break;
+		}
+		done_it++;
+		if (!opt.quiet)
+			fprintf(stderr, "iteration %d: %.1f ms\n", i, stall / 1e6);
+	}
+	t_end = now_ns();
+	flt1 = read_minflt(child);
+
+	if (livelock) {
+		uint64_t t;
+
+		fprintf(stderr, "no progress within %d ms in iteration %d: holder %s, "
+			"killing the spinners' process to recover\n", opt.deadline_ms,
+			done_it, atomic_load(&ctl->held) == (uint32_t)done_it + 1 ?
+			"returned" : "stuck");
+		kill(child, SIGKILL);
+		t = now_ns() + 20000000000ull;
+		while (atomic_load(&ctl->held) != (uint32_t)done_it + 1 && now_ns() < t)
+			usleep(1000);
+		recovered = atomic_load(&ctl->held) == (uint32_t)done_it + 1;
+	} else {
+		atomic_store(&ctl->go, UINT32_MAX);
+		futex_wake(&ctl->go);
+	}
+	waitpid(child, NULL, 0);
+
+	if (recovered) {
+		atomic_store(&ctl->touch, UINT32_MAX);
+		futex_wake(&ctl->touch);
+		atomic_store(&ctl->hold, UINT32_MAX);
+		futex_wake(&ctl->hold);
+		pthread_join(th_touch, NULL);
+		pthread_join(th_hold, NULL);
+	}
+	if (saved_rt[0])
+		write_str(RT_RUNTIME, saved_rt);
+
+	{
+		double el = (t_end - t_start) / 1e9;
+		long faults = (flt0 >= 0 && flt1 >= 0) ? flt1 - flt0 : -1;
+
+		printf("RESULT scenario=%s variant=%s progress=%s iterations=%d/%d "
+		       "migrations=%d pages=%lld faults=%ld elapsed_ms=%.0f "
+		       "migrations_per_s=%.1f faults_per_s=%.0f max_stall_ms=%.1f "
+		       "deadline_ms=%d recovered=%s holder_err=%d\n",
+		       sc_names[opt.sc], opt.variant, livelock ? "no" : "yes",
+		       done_it, opt.iterations, done_it,
+		       (long long)atomic_load(&ctl->held_cpages), faults, el * 1e3,
+		       el > 0 ? done_it / el : 0.0,
+		       el > 0 && faults >= 0 ? faults / el : 0.0,
+		       max_stall / 1e6, opt.deadline_ms,
+		       livelock ? (recovered ? "yes" : "no") : "n/a",
+		       atomic_load(&ctl->held_err));
+		fflush(stdout);
+	}
+	rc = !livelock ? 0 : recovered ? 2 : 3;
+	if (!recovered)
+		_exit(rc);	/* holder thread is stuck in the kernel */
+	return rc;
+}
