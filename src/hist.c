@@ -49,6 +49,9 @@ uint64_t hist_percentile(const struct mt_hist *h, double p)
 	if (!total)
 		return 0;
 	rank = p / 100.0 * total;
+	/* The last sample is known exactly: it is the maximum. */
+	if (rank > total - 1 && h->max_ns)
+		return h->max_ns;
 	for (unsigned int s = 0; s < MT_HIST_SLOTS; s++) {
 		uint64_t n = h->slots[s], lo, hi, v;
 
@@ -57,13 +60,13 @@ uint64_t hist_percentile(const struct mt_hist *h, double p)
 			continue;
 		}
 		lo = hist_slot_low(s);
-		hi = slot_high(s);
-		if (h->max_ns && hi > h->max_ns + 1)
-			hi = h->max_ns + 1;
+		hi = slot_high(s) - 1;	/* inclusive */
+		if (h->max_ns && hi > h->max_ns)
+			hi = h->max_ns;
 		if (hi <= lo)
 			return lo;
 		v = lo + (uint64_t)((hi - lo) * ((rank - seen) / n));
-		return h->max_ns && v > h->max_ns ? h->max_ns : v;
+		return v;
 	}
 	return h->max_ns;
 }

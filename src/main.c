@@ -196,6 +196,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret;
 
+	argp_err_exit_status = EXIT_USAGE;
 	ret = argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL);
 	if (ret)
 		return EXIT_USAGE;

@@ -16,14 +16,14 @@ uint64_t mono_ns(void)
 
 const char *fmt_ns(char *buf, size_t len, uint64_t ns)
 {
-	if (ns < 10 * NSEC_PER_USEC)
+	if (ns < NSEC_PER_USEC)
 		snprintf(buf, len, "%lluns", (unsigned long long)ns);
-	else if (ns < 10 * NSEC_PER_MSEC)
+	else if (ns < NSEC_PER_MSEC)
 		snprintf(buf, len, "%.1fus", ns / 1e3);
-	else if (ns < 10 * NSEC_PER_SEC)
+	else if (ns < NSEC_PER_SEC)
 		snprintf(buf, len, "%.1fms", ns / 1e6);
 	else
-		snprintf(buf, len, "%.1fs", ns / 1e9);
+		snprintf(buf, len, "%.2fs", ns / 1e9);
 	return buf;
 }
 

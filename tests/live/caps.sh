@@ -1,0 +1,21 @@
+#!/bin/bash
+# migtrace caps on this kernel: every hook reported, tracepoint hooks live,
+# and every blind hook says why.
+cd "$(dirname "$0")/../.." && . tests/live/lib.bash
+
+"$MIGTRACE" caps --json >"$WORK/caps.json" 2>"$WORK/caps.err"
+check "caps exits 0" test $? -eq 0
+check "caps lists 14 hooks" test "$(jq -s length "$WORK/caps.json")" -eq 14
+check "per-CPU drain work attached (workqueue tracepoints)" \
+	test "$(jq -rs '.[] | select(.hook=="lru_add_drain_per_cpu") | .mechanism' "$WORK/caps.json")" != none
+check "sched_switch attached" \
+	test "$(jq -rs '.[] | select(.hook=="sched_switch") | .mechanism' "$WORK/caps.json")" = tracepoint
+check "every blind hook gives a reason for each mechanism" \
+	test "$(jq -s '[.[] | select(.mechanism=="none") | select((.not_used | length) == 0)] | length' "$WORK/caps.json")" -eq 0
+check "approximations are labelled" \
+	test "$(jq -s '[.[] | select(.approximate) | select(.approximation == null)] | length' "$WORK/caps.json")" -eq 0
+
+"$MIGTRACE" caps >"$WORK/caps.txt"
+check "text caps has a line per hook" test "$(grep -c . "$WORK/caps.txt")" -eq 15
+# Which mechanism each hook got on this kernel, for the log.
+jq -rs '.[] | "    \(.hook): \(.mechanism)"' "$WORK/caps.json"

@@ -1,0 +1,46 @@
+# Shared by the live tests: verdict lines, the binaries, drain triggers.
+MIGTRACE=${MIGTRACE:-build/migtrace}
+HOG=build/tests/cpu_hog
+NCPU=$(nproc)
+WORK=$(mktemp -d /tmp/migtrace-test.XXXXXX)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; }
+skip() { echo "SKIP $*"; }
+# check NAME CONDITION-COMMAND...: one verdict line
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+
+# lru_add_drain_all() from CPU $1, $2 times: compaction starts with one.
+trigger_drains() {
+	local cpu=$1 n=$2
+	for _ in $(seq "$n"); do
+		taskset -c "$cpu" sh -c 'echo 1 > /proc/sys/vm/compact_memory'
+		sleep 0.2
+	done
+}
+
+# Keep fresh pages in every CPU's LRU batch for $1 seconds.
+fill_all_cpus() {
+	for c in $(seq 0 $((NCPU - 1))); do
+		$HOG -c "$c" -d "$1" -z 50 >/dev/null &
+		PIDS+=($!)
+	done
+}
+
+# Start migtrace in the background with output to $WORK/$1; waits until attached.
+start_migtrace() {
+	local out=$1; shift
+	"$MIGTRACE" "$@" >"$WORK/$out" 2>"$WORK/$out.err" &
+	MT_PID=$!
+	PIDS+=($MT_PID)
+	sleep 1
+}
+
+jqf() { jq -s "$@"; }

@@ -1,0 +1,35 @@
+#!/bin/bash
+# A SCHED_FIFO task pinned to the last CPU, holding fresh pages in that CPU's
+# LRU batch and spinning 300 ms at a time, delays the drain work there:
+# migtrace must put the extra latency on that CPU and name that task.
+cd "$(dirname "$0")/../.." && . tests/live/lib.bash
+
+if [ "$NCPU" -lt 2 ]; then skip "needs two CPUs"; exit 0; fi
+rt_cpu=$((NCPU - 1))
+$HOG -c 0 -d 10 -z 50 >/dev/null & PIDS+=($!)
+$HOG -c "$rt_cpu" -d 10 -r 50 -s 300 -z 20 >"$WORK/hog.out" & PIDS+=($!)
+sleep 0.5
+hog_tid=$(sed -n 's/^tid=//p' "$WORK/hog.out")
+start_migtrace rt.json -d 6 --json
+trigger_drains 0 8
+wait "$MT_PID"
+out=$WORK/rt.json
+rt_wait=$(jq -s "[.[] | select(.type==\"drain_cpu\" and .cpu==$rt_cpu) | .wait_max_ns] | max // 0" "$out")
+cpu0_wait=$(jq -s '[.[] | select(.type=="drain_cpu" and .cpu==0) | .wait_max_ns] | max // 0' "$out")
+check "drain on RT CPU $rt_cpu delayed by the spinner (${rt_wait}ns >= 50ms)" test "$rt_wait" -ge 50000000
+check "CPU 0 drain not delayed like CPU $rt_cpu (${cpu0_wait}ns)" test "$cpu0_wait" -lt "$rt_wait"
+blocker=$(jq -rs "[.[] | select(.type==\"drain_cpu\" and .cpu==$rt_cpu) | .blocker.pid] | first // 0" "$out")
+check "blocker on CPU $rt_cpu is the RT task (pid $blocker, want $hog_tid)" test "$blocker" = "$hog_tid"
+policy=$(jq -rs "[.[] | select(.type==\"drain_cpu\" and .cpu==$rt_cpu) | .blocker.policy] | first" "$out")
+check "blocker policy is FIFO ($policy)" test "$policy" = FIFO
+straggler=$(jq -s '[.[] | select(.type=="drain_all") | .worst_straggler_cpu] | first // -1' "$out")
+check "slowest lru_add_drain_all waited on CPU $rt_cpu ($straggler)" test "$straggler" = "$rt_cpu"
+
+# Pending work: watched live in 1 s reports while drains keep being queued.
+$HOG -c "$rt_cpu" -d 6 -r 50 -s 900 -z 20 >"$WORK/hog2.out" & PIDS+=($!)
+sleep 0.3
+start_migtrace pend.json --json 1 4
+trigger_drains 0 12
+wait "$MT_PID"
+pending=$(jq -s "[.[] | select(.type==\"pending\" and .cpu==$rt_cpu and .occupant.policy==\"FIFO\")] | length" "$WORK/pend.json")
+check "pending drain work on CPU $rt_cpu seen with the RT task on CPU ($pending reports)" test "$pending" -ge 1

@@ -1,0 +1,58 @@
+#!/bin/bash
+# Runs every test: unit binaries (no root needed), then live tests on this
+# kernel (root). Each test prints PASS/FAIL/SKIP lines; this script counts
+# them and ends with "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+
+pass=0 fail=0 skip=0
+failed_names=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() {	# count PASS/FAIL/SKIP lines of one test's output
+	local name=$1 status=$2
+	while read -r verdict rest; do
+		case $verdict in
+		PASS) pass=$((pass + 1)); echo "PASS $name: $rest" ;;
+		FAIL) fail=$((fail + 1)); failed_names+=("$name: $rest"); echo "FAIL $name: $rest" ;;
+		SKIP) skip=$((skip + 1)); echo "SKIP $name: $rest" ;;
+		esac
+	done < <(grep -E '^(PASS|FAIL|SKIP) ' "$log")
+	if [ "$status" -ne 0 ] && ! grep -q '^FAIL ' "$log"; then
+		fail=$((fail + 1)); failed_names+=("$name: exited $status")
+		echo "FAIL $name: exited with status $status"
+	fi
+	if grep -q '^FAIL ' "$log" || [ "$status" -ne 0 ]; then
+		grep -vE '^(PASS|SKIP) ' "$log" | sed 's/^/    | /'
+	fi
+}
+
+echo "== unit tests"
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log" 2>&1
+	count "$(basename "$t")" $?
+done
+
+echo "== live tests (real BPF on the running kernel)"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP live: not root: BPF programs cannot be loaded"
+	skip=$((skip + 1))
+else
+	for t in tests/live/*.sh; do
+		timeout 300 bash "$t" >"$log" 2>&1
+		count "$(basename "$t" .sh)" $?
+	done
+fi
+
+if [ "${MIGTRACE_LAB:-0}" = 1 ]; then
+	echo "== lab (patched kernels under qemu)"
+	scripts/lab/lab check >"$log" 2>&1
+	count lab $?
+fi
+
+echo
+for f in "${failed_names[@]}"; do echo "failed: $f"; done
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

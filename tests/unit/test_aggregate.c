@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The event stream -> aggregates fold, fed with synthetic streams. */
+#include "check.h"
+#include "aggregate.h"
+#include "hist.h"
+#include "report.h"
+
+#define MS 1000000ULL
+
+static struct mt_task task(uint32_t pid, const char *comm, uint32_t policy, int32_t prio)
+{
+	struct mt_task t = { .pid = pid, .tgid = pid, .policy = policy, .prio = prio };
+
+	snprintf(t.comm, sizeof(t.comm), "%s", comm);
+	return t;
+}
+
+static const struct mt_task caller = { 100, 100, 120, 0, "compactor" };
+
+static struct mt_event ev_queue(uint64_t ts, uint32_t cpu)
+{
+	struct mt_event e = { .type = MT_EV_DRAIN_QUEUE, .ts = ts, .task = caller };
+
+	e.drain_queue.target_cpu = cpu;
+	return e;
+}
+
+static struct mt_event ev_work(uint32_t cpu, uint64_t queued, uint64_t started, uint64_t ended,
+			       struct mt_task blocker, uint64_t blocker_ns)
+{
+	struct mt_event e = { .type = MT_EV_DRAIN_WORK, .cpu = cpu, .ts = ended };
+
+	e.task = task(50 + cpu, "kworker", 0, 120);
+	e.drain_work.queue_ts = queued;
+	e.drain_work.start_ts = started;
+	e.drain_work.target_cpu = cpu;
+	e.drain_work.queuer = caller;
+	e.drain_work.blocker = blocker;
+	e.drain_work.blocker_ns = blocker_ns;
+	return e;
+}
+
+/* A drain of two CPUs where CPU 1 is held up by an RT task for 300 ms. */
+static void feed_rt_delayed_drain(struct agg *a, uint64_t t0)
+{
+	struct mt_task hog = task(777, "rt_hog", 1, 49);
+	struct mt_event evs[] = {
+		ev_queue(t0, 0),
+		ev_queue(t0 + 1000, 1),
+		ev_work(0, t0, t0 + 20000, t0 + 25000, (struct mt_task){}, 0),
+		ev_work(1, t0 + 1000, t0 + 300 * MS, t0 + 300 * MS + 4000, hog, 299 * MS),
+	};
+
+	for (unsigned int i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		agg_event(a, &evs[i]);
+}
+
+static void rebuilt_drain_all_names_straggler(void)
+{
+	static struct agg a;
+
+	agg_init(&a, false);
+	feed_rt_delayed_drain(&a, 1000 * MS);
+	CHECK_EQ_U64(a.drain_all.calls, 1);
+	CHECK_EQ_U64(a.drain_all.latency.max_ns, 300 * MS + 4000);
+	CHECK_EQ_U64(a.drain_all.worst_straggler_cpu, 1);
+	CHECK_EQ_U64(a.drain_all.worst_caller.pid, 100);
+	CHECK_EQ_U64(a.cpu[1].straggled, 1);
+	CHECK_EQ_U64(a.cpu[0].straggled, 0);
+	CHECK_EQ_U64(a.cpu[1].blocker.pid, 777);
+	CHECK_EQ_U64(a.cpu[1].wait_max_ns, 300 * MS - 1000);
+	CHECK_EQ_U64(a.cpu[0].works, 1);
+	CHECK_EQ_U64(a.max_cpu_seen, 2);
+	for (int i = 0; i < AGG_MAX_BATCHES; i++)
+		CHECK(!a.batches[i].in_use);
+}
+
+static void precise_drain_all_is_not_counted_twice(void)
+{
+	static struct agg a;
+	struct mt_event e = { .type = MT_EV_DRAIN_ALL, .ts = 1000 * MS + 301 * MS, .task = caller };
+
+	agg_init(&a, true);
+	feed_rt_delayed_drain(&a, 1000 * MS);
+	e.drain_all.enter_ts = 1000 * MS - 5000;
+	e.drain_all.held_locks = 1;
+	agg_event(&a, &e);
+	CHECK_EQ_U64(a.drain_all.calls, 1);
+	CHECK_EQ_U64(a.drain_all.precise_calls, 1);
+	CHECK_EQ_U64(a.drain_all.with_locks, 1);
+	CHECK_EQ_U64(a.drain_all.latency.max_ns, 301 * MS + 5000);
+	CHECK_EQ_U64(a.drain_all.worst_straggler_cpu, 1);
+}
+
+static void lost_work_items_evict_oldest_batch(void)
+{
+	static struct agg a;
+
+	agg_init(&a, false);
+	/* AGG_MAX_BATCHES + 1 callers queue work that never completes. */
+	for (uint32_t i = 0; i <= AGG_MAX_BATCHES; i++) {
+		struct mt_event e = ev_queue(i + 1, 0);
+
+		e.task.pid = 1000 + i;
+		agg_event(&a, &e);
+	}
+	CHECK_EQ_U64(a.drain_all.batches_evicted, 1);
+	CHECK_EQ_U64(a.drain_all.calls, 0);
+}
+
+static void fault_runs_and_retries(void)
+{
+	static struct agg a;
+	struct mt_event e = { .type = MT_EV_FAULT_RUN, .ts = 50 * MS, .task = task(9, "spin", 1, 0) };
+
+	agg_init(&a, false);
+	e.fault_run.address = 0x7f0000001000;
+	e.fault_run.first_ts = 10 * MS;
+	e.fault_run.attempts = 5000;
+	e.fault_run.vma_lock_attempts = 1;
+	e.fault_run.source = MT_FAULT_DO_SWAP_PAGE;
+	agg_event(&a, &e);
+	e.fault_run.attempts = 3;
+	e.fault_run.source = MT_FAULT_PAGE_FAULT_USER;
+	agg_event(&a, &e);
+	CHECK_EQ_U64(a.faults.runs, 2);
+	CHECK_EQ_U64(a.faults.retries, 4998 + 1);
+	CHECK_EQ_U64(a.faults.max_attempts, 5000);
+	CHECK_EQ_U64(a.faults.top[0].attempts, 5000);
+	CHECK_EQ_U64(a.faults.top[0].last_ts - a.faults.top[0].first_ts, 40 * MS);
+	CHECK_EQ_U64(a.faults.top[1].attempts, 3);
+	CHECK_EQ_U64(fault_run_retries(MT_FAULT_DO_SWAP_PAGE, 2, 1), 0);
+	CHECK_EQ_U64(fault_run_retries(MT_FAULT_PAGE_FAULT_USER, 2, 0), 0);
+	CHECK_EQ_U64(fault_run_retries(MT_FAULT_DO_SWAP_PAGE, 0, 3), 0);
+}
+
+static void top_runs_keep_the_largest(void)
+{
+	struct agg_run top[AGG_TOP] = {};
+
+	for (uint64_t n = 1; n <= 3 * AGG_TOP; n++) {
+		struct agg_run r = { .attempts = (n * 7) % (3 * AGG_TOP) + 1 };
+
+		agg_top_runs_insert(top, &r);
+	}
+	for (int i = 0; i < AGG_TOP; i++)
+		CHECK_EQ_U64(top[i].attempts, 3 * AGG_TOP - i);
+}
+
+static void migration_hold_and_folio_holders(void)
+{
+	static struct agg a;
+	struct mt_task holder = task(42, "gpu_migrate", 0, 120);
+	struct mt_event setup = { .type = MT_EV_MIGRATE_SETUP, .ts = 2 * MS, .task = holder };
+	struct mt_event fin = { .type = MT_EV_MIGRATE_FINALIZE, .ts = 900 * MS, .task = holder };
+	struct mt_event unl = { .type = MT_EV_FOLIO_UNLOCK, .ts = 900 * MS, .task = holder };
+	struct mt_event wait = { .type = MT_EV_FOLIO_WAIT, .ts = 901 * MS,
+				 .task = task(43, "faulter", 0, 120) };
+
+	agg_init(&a, false);
+	setup.migrate.npages = 512;
+	setup.migrate.cpages = 500;
+	fin.migrate.enter_ts = 1 * MS;
+	wait.folio.enter_ts = 100 * MS;
+	agg_event(&a, &setup);
+	agg_event(&a, &fin);
+	for (int i = 0; i < 3; i++)
+		agg_event(&a, &unl);
+	agg_event(&a, &wait);
+	CHECK_EQ_U64(a.migrate.setups, 1);
+	CHECK_EQ_U64(a.migrate.cpages, 500);
+	CHECK_EQ_U64(a.migrate.hold_max_ns, 899 * MS);
+	CHECK_EQ_U64(a.migrate.hold_max_task.pid, 42);
+	CHECK_EQ_U64(a.folio.contended_unlocks, 3);
+	CHECK_EQ_U64(a.folio.holders[0].task.pid, 42);
+	CHECK_EQ_U64(a.folio.holders[0].count, 3);
+	CHECK_EQ_U64(a.folio.wait_max_ns, 801 * MS);
+	CHECK_EQ_U64(a.folio.worst_waiter.pid, 43);
+}
+
+static void hostile_records_are_counted_not_trusted(void)
+{
+	static struct agg a;
+	struct mt_event bad_type = { .type = 9999 };
+	struct mt_event bad_cpu = ev_work(MT_MAX_CPUS + 5, 0, 1, 2, (struct mt_task){}, 0);
+	struct mt_event backwards = ev_work(1, 500, 100, 50, (struct mt_task){}, 0);
+	struct mt_event bad_site = { .type = MT_EV_TRYLOCK };
+
+	agg_init(&a, false);
+	bad_site.trylock.site = 77;
+	agg_event(&a, &bad_type);
+	agg_event(&a, &bad_cpu);
+	agg_event(&a, &backwards);
+	agg_event(&a, &bad_site);
+	CHECK_EQ_U64(a.unknown_events, 1);
+	CHECK_EQ_U64(a.cpu[1].works, 0);
+	CHECK_EQ_U64(a.max_cpu_seen, 0);
+}
+
+static void interval_reset_keeps_batches_in_flight(void)
+{
+	static struct agg a;
+	struct mt_event q = ev_queue(10, 1);
+
+	agg_init(&a, false);
+	agg_event(&a, &q);
+	agg_reset_interval(&a);
+	CHECK_EQ_U64(a.events[MT_EV_DRAIN_QUEUE], 0);
+	agg_event(&a, &(struct mt_event){ .type = MT_EV_DRAIN_WORK, .ts = 40,
+		  .drain_work = { .queue_ts = 10, .start_ts = 30, .target_cpu = 1,
+				  .queuer = caller } });
+	CHECK_EQ_U64(a.drain_all.calls, 1);
+	CHECK_EQ_U64(a.drain_all.latency.max_ns, 30);
+}
+
+/* The whole report, text and JSON, for a fixed input. */
+static void report_matches_golden(void)
+{
+	static struct agg a;
+	static struct report r;
+	static struct hook_status hooks[16];
+	const char *got = "build/tests/report.out";
+	FILE *f = fopen(got, "w");
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	agg_init(&a, false);
+	feed_rt_delayed_drain(&a, 1000 * MS);
+	fault_runs_and_retries();	/* exercises a separate aggregate */
+	agg_event(&a, &(struct mt_event){ .type = MT_EV_FAULT_RUN, .ts = 60 * MS,
+		  .task = { 9, 9, 0, 1, "spin" },
+		  .fault_run = { .address = 0x7f0000002000, .first_ts = 10 * MS,
+				 .attempts = 40, .source = MT_FAULT_PAGE_FAULT_USER } });
+	for (unsigned int i = 0; i < hook_count; i++)
+		hooks[i].mech = MECH_TRACEPOINT;
+	hooks[hook_index("lru_add_drain_all")].approximate = true;
+	hooks[hook_index("do_swap_page")].approximate = true;
+	hooks[hook_index("migrate_vma_setup")].mech = MECH_NONE;
+	snprintf(hooks[hook_index("migrate_vma_setup")].why[MECH_FENTRY], 160, "EPERM");
+	r.agg = &a;
+	r.hooks = hooks;
+	r.ncpus = 2;
+	r.duration_ns = 5 * 1000 * MS;
+	hist_add_value(&r.cpu[MT_H_DRAIN_WAIT][0], 20000);
+	hist_add_value(&r.cpu[MT_H_DRAIN_WAIT][1], 300 * MS);
+	hist_add_value(&r.cpu[MT_H_DRAIN_EXEC][1], 4000);
+	r.npending = 1;
+	r.pending[0] = (struct pending_drain){ .cpu = 1, .age_ns = 2 * 1000 * MS,
+		.queuer = caller, .occupant = task(777, "rt_hog", 1, 49),
+		.occupant_ns = 3 * 1000 * MS };
+	r.dropped[MT_EV_FAULT_RUN] = 3;
+	r.dropped_total = 3;
+	report_text(f, &r);
+	report_json(f, &r);
+	fclose(f);
+	CHECK(check_golden(got, "tests/golden/report.out"));
+}
+
+int main(void)
+{
+	RUN(rebuilt_drain_all_names_straggler);
+	RUN(precise_drain_all_is_not_counted_twice);
+	RUN(lost_work_items_evict_oldest_batch);
+	RUN(fault_runs_and_retries);
+	RUN(top_runs_keep_the_largest);
+	RUN(migration_hold_and_folio_holders);
+	RUN(hostile_records_are_counted_not_trusted);
+	RUN(interval_reset_keeps_batches_in_flight);
+	RUN(report_matches_golden);
+	CHECK_EXIT();
+}
