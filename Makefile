@@ -41,7 +41,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test check unit live bench install uninstall lab-check
+.PHONY: all clean test check unit demo bench install uninstall lab-check
 
 all: $(OUTPUT)/migtrace
 
@@ -81,6 +81,10 @@ $(OUTPUT)/tests/%: tests/live/%.c | $(OUTPUT)/tests
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< -lpthread -o $@
 
 unit: $(UNIT_TESTS)
+	$(Q)for t in $(UNIT_TESTS); do $$t || exit 1; done
+
+demo: all $(TEST_HELPERS)
+	$(Q)scripts/demo.sh
 test check: all $(UNIT_TESTS) $(TEST_HELPERS)
 	$(Q)tests/run.sh
 

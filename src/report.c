@@ -266,6 +266,14 @@ static void text_losses(FILE *out, const struct report *r)
 		(unsigned long long)r->state_full, (unsigned long long)r->bad_records);
 }
 
+/* Kernel histograms, with lru_add_drain_all's rebuilt one where it is not hooked. */
+static const struct mt_hist *global_hist(const struct report *r, int id)
+{
+	if (id == MT_H_DRAIN_ALL && !r->global[id].count)
+		return &r->agg->drain_all.latency;
+	return &r->global[id];
+}
+
 void report_text(FILE *out, const struct report *r)
 {
 	text_header(out, r);
@@ -275,10 +283,10 @@ void report_text(FILE *out, const struct report *r)
 	text_faults(out, r);
 	text_migrate(out, r);
 	for (int id = MT_H_PER_CPU; id < MT_H_MAX; id++) {
-		if (!r->global[id].count)
+		if (!global_hist(r, id)->count)
 			continue;
 		fputc('\n', out);
-		hist_print(out, &r->global[id], hist_title(id));
+		hist_print(out, global_hist(r, id), hist_title(id));
 	}
 	text_losses(out, r);
 	fflush(out);
@@ -420,11 +428,11 @@ void report_json(FILE *out, const struct report *r)
 			}
 			continue;
 		}
-		if (!r->global[id].count)
+		if (!global_hist(r, id)->count)
 			continue;
 		json_begin(&j, out, "hist");
 		json_str(&j, "name", hist_name(id));
-		hist_json_fields(&j, &r->global[id]);
+		hist_json_fields(&j, global_hist(r, id));
 		json_end(&j);
 	}
 
