@@ -41,6 +41,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all clean test check unit demo bench install uninstall lab-check
 
 all: $(OUTPUT)/migtrace
@@ -87,6 +88,24 @@ demo: all $(TEST_HELPERS)
 	$(Q)scripts/demo.sh
 test check: all $(UNIT_TESTS) $(TEST_HELPERS)
 	$(Q)tests/run.sh
+
+$(OUTPUT)/bench/empty: bench/empty.c $(OUTPUT)/empty.skel.h
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LDLIBS) -o $@
+
+$(OUTPUT)/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -include $(VMLINUX_H) -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(OUTPUT)/bench/workload: bench/workload.c
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -lpthread -o $@
+
+bench: all $(OUTPUT)/bench/empty $(OUTPUT)/bench/workload
+	$(Q)bench/bench.sh
 
 clean:
 	$(Q)rm -rf $(OUTPUT)

@@ -405,6 +405,7 @@ static __always_inline struct mt_cpu_drain *drain_of_cpu(__u32 cpu)
 SEC("?tp/workqueue/workqueue_queue_work")
 int tp_workqueue_queue_work(struct trace_event_raw_workqueue_queue_work *ctx)
 {
+	struct mt_cpu_occupant *occ;
 	struct mt_cpu_drain *d;
 	struct mt_event *e;
 	int target, requested;
@@ -431,6 +432,15 @@ int tp_workqueue_queue_work(struct trace_event_raw_workqueue_queue_work *ctx)
 	d->blocker_ns = 0;
 	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
 	task_describe_current(&d->queuer);
+	/* Who is on the target CPU now: it may never switch out while the work waits. */
+	occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
+	if (occ && occ->task) {
+		task_describe(&d->occupant, (struct task_struct *)occ->task);
+		d->occupant_since_ts = occ->since_ts;
+	} else {
+		__builtin_memset(&d->occupant, 0, sizeof(d->occupant));
+		d->occupant_since_ts = 0;
+	}
 	bpf_map_update_elem(&drain_work_cpu, &d->work, &cpu, BPF_ANY);
 
 	e = event_reserve(MT_EV_DRAIN_QUEUE);
@@ -536,8 +546,10 @@ int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 			d->blocker_ns = ran;
 			task_describe(&d->blocker, prev);
 		}
+		task_describe(&d->occupant, next);
+		d->occupant_since_ts = now;
 	}
-	task_describe(&occ->task, next);
+	occ->task = (__u64)next;
 	occ->since_ts = now;
 	return 0;
 }
@@ -575,12 +587,23 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
 		r->last_ts = now;
 		return;
 	}
-	/*
-	 * Two attempts are ordinary too: a per-VMA-lock pass then the mmap_lock
-	 * one in do_swap_page, or a read fault then a write fault on a page.
-	 */
-	if (r && r->attempts > 2)
-		fault_run_emit(r, false);
+	if (r) {
+		/*
+		 * Two attempts are ordinary: a per-VMA-lock pass then the
+		 * mmap_lock one in do_swap_page, or a read fault then a write
+		 * fault on a page.
+		 */
+		if (r->attempts > 2)
+			fault_run_emit(r, false);
+		/* Reuse the entry in place: an update per fault costs too much. */
+		r->address = page;
+		r->first_ts = r->last_ts = now;
+		r->attempts = 1;
+		r->vma_lock_attempts = vma_locked;
+		r->last_ret = -1;
+		r->source = source;
+		return;
+	}
 	fresh.address = page;
 	fresh.first_ts = fresh.last_ts = now;
 	fresh.attempts = 1;

@@ -141,9 +141,13 @@ struct mt_fault_run {
 	struct mt_task task;
 };
 
-/* What runs on each CPU now; written only by that CPU's sched_switch. */
+/*
+ * What runs on each CPU now; written only by that CPU's sched_switch. Kept
+ * to two stores on that hot path: the task is described only when drain
+ * work waits on the CPU.
+ */
 struct mt_cpu_occupant {
-	struct mt_task task;
+	__u64 task;		/* struct task_struct pointer, never shown */
 	__u64 since_ts;
 };
 
@@ -156,8 +160,10 @@ struct mt_cpu_drain {
 	__u32 switches;
 	__u32 pad;
 	struct mt_task queuer;
-	struct mt_task blocker;
+	struct mt_task blocker;	/* longest runner since queued, switched out */
 	__u64 blocker_ns;
+	struct mt_task occupant;	/* on the CPU now: at queueing, then each switch */
+	__u64 occupant_since_ts;
 };
 
 #endif /* MIGTRACE_H */

@@ -210,16 +210,14 @@ static void read_hists(struct session *s, struct report *r)
 
 static void read_pending(struct session *s, struct report *r, uint64_t now)
 {
-	int dfd = bpf_map__fd(s->skel->maps.cpu_drain);
-	int ofd = bpf_map__fd(s->skel->maps.cpu_occupant);
+	int fd = bpf_map__fd(s->skel->maps.cpu_drain);
 
 	r->npending = 0;
 	for (uint32_t c = 0; c < s->ncpus && r->npending < REPORT_MAX_PENDING; c++) {
 		struct mt_cpu_drain d;
-		struct mt_cpu_occupant occ;
 		struct pending_drain *p;
 
-		if (bpf_map_lookup_elem(dfd, &c, &d) || !d.queue_ts || d.start_ts || d.queue_ts > now)
+		if (bpf_map_lookup_elem(fd, &c, &d) || !d.queue_ts || d.start_ts || d.queue_ts > now)
 			continue;
 		p = &r->pending[r->npending++];
 		memset(p, 0, sizeof(*p));
@@ -228,10 +226,9 @@ static void read_pending(struct session *s, struct report *r, uint64_t now)
 		p->queuer = d.queuer;
 		p->blocker = d.blocker;
 		p->blocker_ns = d.blocker_ns;
-		if (!bpf_map_lookup_elem(ofd, &c, &occ) && occ.since_ts && occ.since_ts <= now) {
-			p->occupant = occ.task;
-			p->occupant_ns = now - occ.since_ts;
-		}
+		p->occupant = d.occupant;
+		if (d.occupant_since_ts && d.occupant_since_ts <= now)
+			p->occupant_ns = now - d.occupant_since_ts;
 	}
 }
 

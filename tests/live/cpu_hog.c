@@ -27,15 +27,15 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void touch_fresh_pages(void)
+static void touch_fresh_pages(int n)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	char *p = mmap(NULL, PAGES_PER_ROUND * page, PROT_READ | PROT_WRITE,
+	char *p = mmap(NULL, n * page, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return;
-	for (int i = 0; i < PAGES_PER_ROUND; i++)
+	for (int i = 0; i < n; i++)
 		p[i * page] = 1;	/* kept mapped: unmapping would drain them */
 }
 
@@ -81,9 +81,16 @@ int main(int argc, char **argv)
 	while (now_s() < end) {
 		double spin_end = now_s() + spin_ms / 1e3;
 
-		touch_fresh_pages();
-		while (now_s() < spin_end)
-			;
+		double next_touch = 0;
+
+		touch_fresh_pages(PAGES_PER_ROUND);
+		/* While spinning, keep a page in the batch so every drain needs this CPU. */
+		while (now_s() < spin_end) {
+			if (now_s() >= next_touch) {
+				touch_fresh_pages(1);
+				next_touch = now_s() + 0.005;
+			}
+		}
 		if (sleep_ms)
 			usleep(sleep_ms * 1000);
 	}
