@@ -59,8 +59,18 @@ struct hmm_dmirror_cmd {
 #define RT_RUNTIME "/proc/sys/kernel/sched_rt_runtime_us"
 #define MAX_SPINNERS 8
 
-enum scenario { SC_RT_NOTHROTTLE, SC_RT_THROTTLE, SC_NONRT };
-static const char *const sc_names[] = { "rt-nothrottle", "rt-throttle", "nonrt" };
+/*
+ * rt-nothrottle: SCHED_FIFO spinner, sched_rt_runtime_us=-1 and the 6.12
+ *                fair deadline server disabled (runtime 0 on every CPU), i.e.
+ *                nothing left that lets a CFS kworker run on CPU k;
+ * rt-fairserver: SCHED_FIFO spinner, sched_rt_runtime_us=-1, fair server left
+ *                at its default (50 ms every 1 s on 6.12);
+ * rt-throttle:   SCHED_FIFO spinner, sched_rt_runtime_us=950000 (default);
+ * nonrt:         SCHED_OTHER spinner.
+ */
+enum scenario { SC_RT_NOTHROTTLE, SC_RT_FAIRSERVER, SC_RT_THROTTLE, SC_NONRT, SC_NR };
+static const char *const sc_names[] = { "rt-nothrottle", "rt-fairserver",
+					"rt-throttle", "nonrt" };
 
 static struct {
 	enum scenario sc;
@@ -309,11 +319,36 @@ static int read_str(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+#define FAIR_SERVER "/sys/kernel/debug/sched/fair_server"
+static char fs_saved[64][24];
+
+/* 6.12: disable (runtime 0) or restore the per-CPU fair deadline server */
+static int fair_server(int disable, int ncpu)
+{
+	char path[128];
+	int cpu, err = 0;
+
+	for (cpu = 0; cpu < ncpu && cpu < 64; cpu++) {
+		snprintf(path, sizeof(path), FAIR_SERVER "/cpu%d/runtime", cpu);
+		if (disable) {
+			if (read_str(path, fs_saved[cpu], sizeof(fs_saved[cpu])) ||
+			    write_str(path, "0")) {
+				fprintf(stderr, "cannot disable %s: %s\n", path,
+					strerror(errno));
+				err = -1;
+			}
+		} else if (fs_saved[cpu][0]) {
+			write_str(path, fs_saved[cpu]);
+		}
+	}
+	return err;
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
 "usage: %s [options]\n"
-"  -s, --scenario S      rt-nothrottle (default) | rt-throttle | nonrt\n"
+"  -s, --scenario S      rt-nothrottle (default) | rt-fairserver | rt-throttle | nonrt\n"
 "  -V, --variant NAME    label printed in RESULT\n"
 "  -n, --iterations N    page pairs / holder migrations (default 8)\n"
 "  -D, --deadline-ms MS  per-iteration progress deadline (default 5000)\n"
@@ -346,10 +381,10 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "s:V:n:D:k:H:p:d:f:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			for (i = 0; i < 3; i++)
+			for (i = 0; i < SC_NR; i++)
 				if (!strcmp(optarg, sc_names[i]))
 					break;
-			if (i == 3) {
+			if (i == SC_NR) {
 				fprintf(stderr, "unknown scenario %s\n", optarg);
 				return 1;
 			}
@@ -385,13 +420,16 @@ int main(int argc, char **argv)
 
 	/* scenario: RT throttling knob */
 	read_str(RT_RUNTIME, saved_rt, sizeof(saved_rt));
-	if (opt.sc == SC_RT_NOTHROTTLE) {
+	if (opt.sc == SC_RT_NOTHROTTLE || opt.sc == SC_RT_FAIRSERVER) {
 		if (write_str(RT_RUNTIME, "-1"))
 			perror("write " RT_RUNTIME);
 	} else if (opt.sc == SC_RT_THROTTLE) {
 		if (write_str(RT_RUNTIME, "950000"))
 			perror("write " RT_RUNTIME);
 	}
+
+	if (opt.sc == SC_RT_NOTHROTTLE && fair_server(1, ncpu))
+		fprintf(stderr, "warning: fair server still active (mount debugfs, CONFIG_SCHED_DEBUG)\n");
 
 	dmirror_fd = open(opt.device, O_RDWR);
 	if (dmirror_fd < 0) {
@@ -512,6 +550,8 @@ int main(int argc, char **argv)
 	}
 	if (saved_rt[0])
 		write_str(RT_RUNTIME, saved_rt);
+	if (opt.sc == SC_RT_NOTHROTTLE)
+		fair_server(0, ncpu);
 
 	{
 		double el = (t_end - t_start) / 1e9;
