@@ -26,7 +26,7 @@ BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-func
 
 LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c \
                src/kallsyms.c src/tracefs.c src/util.c
-TOOL_SRCS   := src/main.c src/probe.c src/session.c
+TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c
 LIB_OBJS    := $(LIB_SRCS:src/%.c=$(OUTPUT)/%.o)
 TOOL_OBJS   := $(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))

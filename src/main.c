@@ -1,220 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * migtrace: trace device-private migration, LRU drains and the tasks that
- * starve them. Subcommands: the default live report, and "caps".
+ * starve them. Dispatches to a subcommand; without one, the live run.
  */
 #include <argp.h>
-#include <errno.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include "session.h"
-#include "util.h"
-
-#define EXIT_USAGE 2
-
-static volatile sig_atomic_t exiting;
-
-static struct options {
-	bool caps;
-	bool json;
-	unsigned long interval_s;	/* 0: one report at the end */
-	unsigned long count;		/* 0: unlimited */
-	unsigned long duration_s;	/* 0: until interrupted */
-	struct session_opts session;
-} opts = {
-	.session = { .cpu = -1 },
-};
+#include "commands.h"
 
 const char *argp_program_version = "migtrace 0.1";
 const char *argp_program_bug_address = "the project's issue tracker";
 
-static const char doc[] =
-"migtrace: see who holds device-private folio locks, who spins on faults, and\n"
-"which CPU never runs its lru_add_drain_all work.\n"
-"\n"
-"USAGE: migtrace [OPTIONS] [INTERVAL [COUNT]]\n"
-"       migtrace caps [--json]\n"
-"\n"
-"Without INTERVAL, one report is printed when the run ends (-d, COUNT, or\n"
-"Ctrl-C). With INTERVAL, a report every INTERVAL seconds, COUNT times.\n"
-"'caps' loads and attaches every hook, prints what each one ended up with\n"
-"(fentry, kprobe, tracepoint, or none and why), and exits.\n"
-"\n"
-"EXAMPLES:\n"
-"    migtrace -d 10           # trace for 10 s, then report\n"
-"    migtrace 1 5             # a report each second, five times\n"
-"    migtrace -C 3 --json 2   # CPU 3's drain work, JSON lines every 2 s\n"
-"    migtrace -p 4242         # only process 4242's faults and migrations\n"
-"    migtrace caps            # what this kernel lets migtrace see\n";
-
-enum { OPT_NO_FENTRY = 1000, OPT_NO_KPROBE };
-
-static const struct argp_option options[] = {
-	{ "duration", 'd', "SECONDS", 0, "Trace for SECONDS, then report and exit", 0 },
-	{ "pid", 'p', "PID", 0, "Only tasks of process PID (faults, migrations, locks)", 0 },
-	{ "cpu", 'C', "CPU", 0, "Only drain work targeting CPU", 0 },
-	{ "json", 'j', NULL, 0, "JSON lines instead of text (schema: migtrace(8))", 0 },
-	{ "verbose", 'v', NULL, 0, "Print libbpf's messages, including verifier logs", 0 },
-	{ "no-fentry", OPT_NO_FENTRY, NULL, 0, "Do not use fentry/fexit", 0 },
-	{ "no-kprobe", OPT_NO_KPROBE, NULL, 0, "Do not use kprobes", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
-	{},
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	/* "caps" is parsed by the live run: it shares the live run's options. */
+	{ NULL, NULL },
 };
-
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	static int positional;
-	unsigned long v;
-
-	switch (key) {
-	case 'd':
-		if (!parse_ulong(arg, 365UL * 24 * 3600, &v) || !v)
-			argp_error(state, "invalid duration: %s", arg);
-		opts.duration_s = v;
-		break;
-	case 'p':
-		if (!parse_ulong(arg, INT32_MAX, &v) || !v)
-			argp_error(state, "invalid PID: %s", arg);
-		opts.session.tgid = v;
-		break;
-	case 'C':
-		if (!parse_ulong(arg, MT_MAX_CPUS - 1, &v))
-			argp_error(state, "invalid CPU: %s", arg);
-		opts.session.cpu = v;
-		break;
-	case 'j':
-		opts.json = true;
-		break;
-	case 'v':
-		opts.session.verbose = true;
-		break;
-	case OPT_NO_FENTRY:
-		opts.session.no_fentry = true;
-		break;
-	case OPT_NO_KPROBE:
-		opts.session.no_kprobe = true;
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
-		break;
-	case ARGP_KEY_ARG:
-		if (positional == 0 && !strcmp(arg, "caps") && !opts.caps) {
-			opts.caps = true;
-			break;
-		}
-		if (opts.caps)
-			argp_error(state, "caps takes no arguments");
-		if (positional == 0) {
-			if (!parse_ulong(arg, 24 * 3600, &v) || !v)
-				argp_error(state, "invalid interval: %s", arg);
-			opts.interval_s = v;
-		} else if (positional == 1) {
-			if (!parse_ulong(arg, ULONG_MAX, &v) || !v)
-				argp_error(state, "invalid count: %s", arg);
-			opts.count = v;
-		} else {
-			argp_error(state, "unexpected argument: %s", arg);
-		}
-		positional++;
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
-static void on_signal(int sig)
-{
-	exiting = 1;
-}
-
-static void print_report(struct session *s)
-{
-	static struct report r;	/* large: per-CPU histograms */
-
-	memset(&r, 0, sizeof(r));
-	session_snapshot(s, &r);
-	if (opts.json) {
-		report_json(stdout, &r);
-		return;
-	}
-	if (opts.interval_s) {
-		time_t t = time(NULL);
-		char ts[32];
-
-		strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
-		printf("\n%s\n", ts);
-	}
-	report_text(stdout, &r);
-}
-
-static int run(struct session *s)
-{
-	uint64_t start = mono_ns(), next = start + opts.interval_s * NSEC_PER_SEC;
-	unsigned long reports = 0;
-	int err;
-
-	if (!opts.json)
-		fprintf(stderr, "Tracing... %s\n", opts.duration_s || opts.interval_s ?
-			"" : "Hit Ctrl-C to end.");
-	while (!exiting) {
-		uint64_t now;
-
-		err = session_poll(s, 100);
-		if (err < 0) {
-			fprintf(stderr, "migtrace: reading the ring buffer failed: %s\n",
-				strerror(-err));
-			return 1;
-		}
-		now = mono_ns();
-		if (opts.interval_s && now >= next) {
-			print_report(s);
-			session_reset_interval(s);
-			next += opts.interval_s * NSEC_PER_SEC;
-			if (opts.count && ++reports >= opts.count)
-				return 0;
-		}
-		if (opts.duration_s && now - start >= opts.duration_s * NSEC_PER_SEC)
-			break;
-	}
-	/* Take what is still in the ring buffer before the last report. */
-	session_poll(s, 0);
-	print_report(s);
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = {
-		.options = options, .parser = parse_arg, .args_doc = "[INTERVAL [COUNT]]", .doc = doc,
-	};
-	static struct session s;
-	struct sigaction sa = { .sa_handler = on_signal };
-	char err[512];
-	int ret;
-
 	argp_err_exit_status = EXIT_USAGE;
-	ret = argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL);
-	if (ret)
-		return EXIT_USAGE;
-
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	if (session_open(&s, &opts.session, err, sizeof(err))) {
-		fprintf(stderr, "migtrace: %s\n", err);
-		session_close(&s);
-		return 1;
-	}
-	if (opts.caps) {
-		hooks_print_caps(stdout, s.hooks, opts.json);
-		ret = 0;
-	} else {
-		ret = run(&s);
-	}
-	session_close(&s);
-	return ret;
+	for (size_t i = 0; argc > 1 && commands[i].name; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return cmd_live(argc, argv);
 }

@@ -20,6 +20,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	memcpy(&e, data, sizeof(e));	/* ring buffer records are only 8-byte aligned */
 	agg_event(&s->agg, &e);
+	if (s->on_event)
+		s->on_event(s->on_event_ctx, &e);
 	return 0;
 }
 

@@ -33,6 +33,9 @@ struct session {
 	uint32_t ncpus;
 	uint64_t start_ns, interval_start_ns;
 	uint64_t bad_records;
+	/* Optional: every well-formed record, after it is aggregated (record, detectors). */
+	void (*on_event)(void *ctx, const struct mt_event *e);
+	void *on_event_ctx;
 };
 
 /* Probe, load and attach. On failure err says why, in one line. */
