@@ -24,9 +24,10 @@ LDLIBS      += -l:libbpf.a -l:libelf.a -lz -lm
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
                -Iinclude -Ibpf -I$(OUTPUT) -I/usr/include/$(shell uname -m)-linux-gnu -MMD -MP
 
-LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c \
+LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c src/detect.c src/incident.c \
+               src/detect_opts.c \
                src/kallsyms.c src/tracefs.c src/util.c
-TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c
+TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c src/detect_live.c
 LIB_OBJS    := $(LIB_SRCS:src/%.c=$(OUTPUT)/%.o)
 TOOL_OBJS   := $(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))

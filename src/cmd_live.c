@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "commands.h"
+#include "detect_live.h"
 #include "session.h"
 #include "signals.h"
 #include "util.h"
@@ -121,12 +122,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static struct detect_live detectors;
+
 static void print_report(struct session *s)
 {
 	static struct report r;	/* large: per-CPU histograms */
 
 	memset(&r, 0, sizeof(r));
 	session_snapshot(s, &r);
+	detect_live_totals(&detectors, &r);
 	if (opts.json) {
 		report_json(stdout, &r);
 		return;
@@ -145,12 +149,13 @@ static int run(struct session *s)
 {
 	uint64_t start = mono_ns(), next = start + opts.interval_s * NSEC_PER_SEC;
 	unsigned long reports = 0;
+	bool counted_out = false;
 	int err;
 
 	if (!opts.json)
 		fprintf(stderr, "Tracing... %s\n", opts.duration_s || opts.interval_s ?
 			"" : "Hit Ctrl-C to end.");
-	while (!signals_exiting()) {
+	while (!signals_exiting() && !detectors.triggered) {
 		uint64_t now;
 
 		err = session_poll(s, 100);
@@ -160,26 +165,33 @@ static int run(struct session *s)
 			return 1;
 		}
 		now = mono_ns();
+		detect_live_poll(&detectors, now);
 		if (opts.interval_s && now >= next) {
 			print_report(s);
 			session_reset_interval(s);
 			next += opts.interval_s * NSEC_PER_SEC;
-			if (opts.count && ++reports >= opts.count)
-				return 0;
+			if (opts.count && ++reports >= opts.count) {
+				counted_out = true;
+				break;
+			}
 		}
 		if (opts.duration_s && now - start >= opts.duration_s * NSEC_PER_SEC)
 			break;
 	}
 	/* Take what is still in the ring buffer before the last report. */
 	session_poll(s, 0);
-	print_report(s);
-	return 0;
+	detect_live_finish(&detectors, mono_ns());
+	if (!counted_out)
+		print_report(s);
+	return detectors.triggered ? EXIT_INCIDENT : 0;
 }
 
 int cmd_live(int argc, char **argv)
 {
+	static const struct argp_child children[] = { { &detect_argp, 0, NULL, 1 }, {} };
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "[INTERVAL [COUNT]]", .doc = doc,
+		.children = children,
 	};
 	static struct session s;
 	char err[512];
@@ -198,9 +210,13 @@ int cmd_live(int argc, char **argv)
 	if (opts.caps) {
 		hooks_print_caps(stdout, s.hooks, opts.json);
 		ret = 0;
+	} else if (detect_live_start(&detectors, &s, &detect_opts, stdout, opts.json)) {
+		fprintf(stderr, "migtrace: out of memory\n");
+		ret = 1;
 	} else {
 		ret = run(&s);
 	}
+	detect_live_free(&detectors);
 	session_close(&s);
 	return ret;
 }

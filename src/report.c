@@ -50,7 +50,7 @@ static const char *fault_source_name(uint32_t source)
 	return source == MT_FAULT_PAGE_FAULT_USER ? "page_fault_user" : "do_swap_page";
 }
 
-static const char *task_str(char *buf, size_t len, const struct mt_task *t)
+const char *task_str(char *buf, size_t len, const struct mt_task *t)
 {
 	if (!t->pid && !t->comm[0]) {
 		snprintf(buf, len, "-");
@@ -64,7 +64,7 @@ static const char *task_str(char *buf, size_t len, const struct mt_task *t)
 	return buf;
 }
 
-static void json_task(struct json *j, const char *key, const struct mt_task *t)
+void json_task(struct json *j, const char *key, const struct mt_task *t)
 {
 	json_key_obj(j, key);
 	json_u64(j, "pid", t->pid);
@@ -255,6 +255,24 @@ static void text_migrate(FILE *out, const struct report *r)
 			(unsigned long long)r->agg->trylock_fail[MT_TRY_COLLECT]);
 }
 
+static void text_incidents(FILE *out, const struct report *r)
+{
+	char b[2][16];
+
+	if (!r->detecting)
+		return;
+	fprintf(out, "\nIncidents:");
+	for (int k = 0; k < INC_KIND_MAX; k++) {
+		const struct incident_totals *t = &r->incidents[k];
+
+		fprintf(out, " %s %llu", incident_kind_name(k), (unsigned long long)t->count);
+		if (t->count)
+			fprintf(out, " (longest %s, total %s)", fmt_ns(b[0], 16, t->max_ns),
+				fmt_ns(b[1], 16, t->total_ns));
+		fputc(k + 1 < INC_KIND_MAX ? ',' : '\n', out);
+	}
+}
+
 static void text_losses(FILE *out, const struct report *r)
 {
 	fprintf(out, "\nLost: %llu records dropped (ring buffer full)",
@@ -282,6 +300,7 @@ void report_text(FILE *out, const struct report *r)
 	text_drain_all(out, r);
 	text_faults(out, r);
 	text_migrate(out, r);
+	text_incidents(out, r);
 	for (int id = MT_H_PER_CPU; id < MT_H_MAX; id++) {
 		if (!global_hist(r, id)->count)
 			continue;
@@ -433,6 +452,19 @@ void report_json(FILE *out, const struct report *r)
 		json_begin(&j, out, "hist");
 		json_str(&j, "name", hist_name(id));
 		hist_json_fields(&j, global_hist(r, id));
+		json_end(&j);
+	}
+
+	if (r->detecting) {
+		json_begin(&j, out, "incidents");
+		for (int k = 0; k < INC_KIND_MAX; k++) {
+			json_key_obj(&j, incident_kind_name(k));
+			json_u64(&j, "count", r->incidents[k].count);
+			json_u64(&j, "open", r->incidents[k].open);
+			json_u64(&j, "total_ns", r->incidents[k].total_ns);
+			json_u64(&j, "max_ns", r->incidents[k].max_ns);
+			json_close(&j);
+		}
 		json_end(&j);
 	}
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include "aggregate.h"
 #include "hooks.h"
+#include "incident.h"
+#include "json.h"
 #include "migtrace.h"
 
 #define REPORT_MAX_PENDING 64
@@ -36,7 +38,14 @@ struct report {
 	uint64_t dropped_total;
 	uint64_t state_full;		/* BPF state tables full */
 	uint64_t bad_records;		/* ring buffer records of the wrong size */
+	bool detecting;			/* incidents below are meaningful */
+	struct incident_totals incidents[INC_KIND_MAX];
 };
+
+/* "comm/pid FIFO:50": a task in one word-ish, "-" for none. */
+const char *task_str(char *buf, size_t len, const struct mt_task *t);
+/* The task as a JSON object under key. */
+void json_task(struct json *j, const char *key, const struct mt_task *t);
 
 const char *hist_name(enum mt_hist_id id);
 const char *event_type_name(uint32_t type);

@@ -261,6 +261,12 @@ static void read_open_runs(struct session *s, struct report *r)
 	}
 }
 
+void session_snapshot_live(struct session *s, struct report *r, uint64_t now)
+{
+	read_pending(s, r, now);
+	read_open_runs(s, r);
+}
+
 void session_snapshot(struct session *s, struct report *r)
 {
 	uint64_t now = mono_ns();
@@ -270,8 +276,7 @@ void session_snapshot(struct session *s, struct report *r)
 	r->ncpus = s->ncpus;
 	r->duration_ns = now - s->interval_start_ns;
 	read_hists(s, r);
-	read_pending(s, r, now);
-	read_open_runs(s, r);
+	session_snapshot_live(s, r, now);
 	r->dropped_total = 0;
 	for (int t = 0; t < MT_EV_TYPE_MAX; t++) {
 		r->dropped[t] = s->skel->bss->dropped[t];
@@ -279,6 +284,13 @@ void session_snapshot(struct session *s, struct report *r)
 	}
 	r->state_full = s->skel->bss->state_full;
 	r->bad_records = s->bad_records;
+}
+
+bool session_hook_seen(const struct session *s, const char *hook)
+{
+	int i = hook_index(hook);
+
+	return i >= 0 && s->hooks[i].mech != MECH_NONE;
 }
 
 void session_reset_interval(struct session *s)
