@@ -197,7 +197,7 @@ int cmd_live(int argc, char **argv)
 	char err[512];
 	int ret;
 
-	ret = argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL);
+	ret = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (ret)
 		return EXIT_USAGE;
 	signals_install();
