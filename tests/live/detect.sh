@@ -7,12 +7,9 @@ cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
 if [ "$NCPU" -lt 2 ]; then skip "needs two CPUs"; exit 0; fi
 rt_cpu=$((NCPU - 1))
-$HOG -c "$rt_cpu" -d 8 -r 50 -s 900 -z 20 >"$WORK/hog.out" & PIDS+=($!)
-sleep 0.3
-hog_tid=$(sed -n 's/^tid=//p' "$WORK/hog.out")
-start_migtrace inc.json -d 5 --json
-trigger_drains 0 10
-wait "$MT_PID"
+start_rt_hog "$rt_cpu" 900 8
+hog_tid=$HOG_TID
+run_migtrace_with_drains inc.json 10 -d 5 --json
 out=$WORK/inc.json
 starts=$(jq -s "[.[] | select(.type==\"incident\" and .kind==\"stuck_rt\" and .state==\"start\" and .cpu==$rt_cpu and .spinner.pid==$hog_tid)] | length" "$out")
 check "stuck_rt on CPU $rt_cpu naming pid $hog_tid ($starts incidents)" test "$starts" -ge 1
@@ -27,12 +24,9 @@ check "no livelock claimed: the spinner does not retry faults ($ll)" test "$ll" 
 check "report totals count the incidents" \
 	test "$(jq -s '[.[] | select(.type=="incidents") | .stuck_rt.count] | add' "$out")" -eq "$starts"
 
-$HOG -c "$rt_cpu" -d 6 -r 50 -s 900 -z 20 >/dev/null & PIDS+=($!)
-sleep 0.3
+start_rt_hog "$rt_cpu" 900 6
 t0=$(date +%s%N)
-start_migtrace exit.txt -d 20 --exit-on stuck_rt
-trigger_drains 0 10
-wait "$MT_PID"; st=$?
+run_migtrace_with_drains exit.txt 10 -d 20 --exit-on stuck_rt; st=$?
 check "--exit-on stuck_rt exits with status 3 ($st)" test $st -eq 3
 check "--exit-on stops early ($(( ($(date +%s%N) - t0) / 1000000 )) ms)" \
 	test $(( $(date +%s%N) - t0 )) -lt 10000000000

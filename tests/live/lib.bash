@@ -43,4 +43,24 @@ start_migtrace() {
 	sleep 1
 }
 
-jqf() { jq -s "$@"; }
+# start_rt_hog CPU SPIN_MS SECONDS: a SCHED_FIFO 50 task on CPU that keeps
+# pages in its LRU batch and spins SPIN_MS at a time; sets HOG_TID.
+start_rt_hog() {
+	$HOG -c "$1" -d "$3" -r 50 -s "$2" -z 20 >"$WORK/hog.$1.out" &
+	PIDS+=($!)
+	for _ in $(seq 50); do
+		HOG_TID=$(sed -n 's/^tid=//p' "$WORK/hog.$1.out")
+		[ -n "$HOG_TID" ] && break
+		sleep 0.02
+	done
+	sleep 0.2
+}
+
+# run_migtrace_with_drains OUT DRAINS ARGS...: migtrace in the background,
+# DRAINS lru_add_drain_all() calls from CPU 0, then wait for it.
+run_migtrace_with_drains() {
+	local out=$1 n=$2; shift 2
+	start_migtrace "$out" "$@"
+	trigger_drains 0 "$n"
+	wait "$MT_PID"
+}

@@ -7,12 +7,9 @@ cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 if [ "$NCPU" -lt 2 ]; then skip "needs two CPUs"; exit 0; fi
 rt_cpu=$((NCPU - 1))
 $HOG -c 0 -d 10 -z 50 >/dev/null & PIDS+=($!)
-$HOG -c "$rt_cpu" -d 10 -r 50 -s 300 -z 20 >"$WORK/hog.out" & PIDS+=($!)
-sleep 0.5
-hog_tid=$(sed -n 's/^tid=//p' "$WORK/hog.out")
-start_migtrace rt.json -d 6 --json
-trigger_drains 0 8
-wait "$MT_PID"
+start_rt_hog "$rt_cpu" 300 10
+hog_tid=$HOG_TID
+run_migtrace_with_drains rt.json 8 -d 6 --json
 out=$WORK/rt.json
 rt_wait=$(jq -s "[.[] | select(.type==\"drain_cpu\" and .cpu==$rt_cpu) | .wait_max_ns] | max // 0" "$out")
 cpu0_wait=$(jq -s '[.[] | select(.type=="drain_cpu" and .cpu==0) | .wait_max_ns] | max // 0' "$out")
@@ -26,10 +23,7 @@ straggler=$(jq -s '[.[] | select(.type=="drain_all") | .worst_straggler_cpu] | f
 check "slowest lru_add_drain_all waited on CPU $rt_cpu ($straggler)" test "$straggler" = "$rt_cpu"
 
 # Pending work: watched live in 1 s reports while drains keep being queued.
-$HOG -c "$rt_cpu" -d 6 -r 50 -s 900 -z 20 >"$WORK/hog2.out" & PIDS+=($!)
-sleep 0.3
-start_migtrace pend.json --json 1 4
-trigger_drains 0 12
-wait "$MT_PID"
+start_rt_hog "$rt_cpu" 900 6
+run_migtrace_with_drains pend.json 12 --json 1 4
 pending=$(jq -s "[.[] | select(.type==\"pending\" and .cpu==$rt_cpu and .occupant.policy==\"FIFO\")] | length" "$WORK/pend.json")
 check "pending drain work on CPU $rt_cpu seen with the RT task on CPU ($pending reports)" test "$pending" -ge 1
