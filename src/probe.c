@@ -138,15 +138,15 @@ static void probe_one(const struct probe_env *env, unsigned int i, struct hook_s
 
 	memset(st, 0, sizeof(*st));
 	if (h->func) {
-		if (env->no_fentry)
-			WHY(st, MECH_FENTRY, "disabled by --no-fentry");
+		if (env->no_fentry[0])
+			WHY(st, MECH_FENTRY, "%s", env->no_fentry);
 		else if (fentry_works(env, h->func, st->why[MECH_FENTRY],
 				      sizeof(st->why[MECH_FENTRY]))) {
 			st->mech = MECH_FENTRY;
 			return;
 		}
-		if (env->no_kprobe)
-			WHY(st, MECH_KPROBE, "disabled by --no-kprobe");
+		if (env->no_kprobe[0])
+			WHY(st, MECH_KPROBE, "%s", env->no_kprobe);
 		else if (!env->kprobe_support)
 			WHY(st, MECH_KPROBE, "%s", env->kprobe_why);
 		else if (!env->func_addr[i])

@@ -24,7 +24,8 @@ struct probe_env {
 	uint64_t func_addr[HOOK_MAX];	/* kallsyms address of each hook's func */
 	uint64_t drain_fn;		/* &lru_add_drain_per_cpu */
 	uint32_t fault_vma_lock_flag;	/* FAULT_FLAG_VMA_LOCK, 0 if the kernel lacks it */
-	bool no_fentry, no_kprobe;	/* user's choice */
+	/* Mechanisms ruled out before probing, and why ("disabled by --no-fentry"). */
+	char no_fentry[160], no_kprobe[160];
 };
 
 /* Gather what the kernel offers. Fails only when BPF cannot work at all. */

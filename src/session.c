@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -8,6 +10,21 @@
 #include "migtrace.skel.h"
 #include "session.h"
 #include "util.h"
+
+/* CAP_BPF+CAP_PERFMON (5.8+) or CAP_SYS_ADMIN, in the effective set. */
+static bool have_bpf_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	uint64_t eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	eff = data[0].effective | (uint64_t)data[1].effective << 32;
+#define HAS(cap) (eff & (1ULL << (cap)))
+	return HAS(CAP_SYS_ADMIN) || (HAS(38 /* CAP_PERFMON */) && HAS(39 /* CAP_BPF */));
+#undef HAS
+}
 
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -68,26 +85,28 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 	return ret;
 }
 
-/* If a whole mechanism's programs do not load, fall back to the next one. */
+/*
+ * If the programs of a mechanism do not load (a verifier that rejects them
+ * on this kernel), rule that mechanism out for every hook, probe again and
+ * retry: the hooks fall to their next mechanism with the reason kept.
+ */
 static int load_with_fallback(struct session *s, const struct session_opts *o, char *err,
 			      size_t len)
 {
-	for (int m = MECH_FENTRY; m <= MECH_TRACEPOINT; m++) {
+	static const enum mechanism order[] = { MECH_FENTRY, MECH_KPROBE };
+
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		char *rule_out = order[k] == MECH_FENTRY ? s->env.no_fentry : s->env.no_kprobe;
 		bool used = false;
 
-		if (!load(s, o, err, len))
-			return 0;
-		for (unsigned int i = 0; i < hook_count; i++) {
-			if (s->hooks[i].mech != (enum mechanism)m)
-				continue;
-			used = true;
-			snprintf(s->hooks[i].why[m], sizeof(s->hooks[i].why[m]), "%.150s", err);
-			s->hooks[i].mech = m == MECH_FENTRY && s->env.func_addr[i] &&
-					   s->env.kprobe_support ? MECH_KPROBE : MECH_NONE;
-		}
+		for (unsigned int i = 0; i < hook_count; i++)
+			used |= s->hooks[i].mech == order[k];
 		if (!used)
 			continue;
-		probe_resolve_derived(s->hooks);
+		if (!load(s, o, err, len))
+			return 0;
+		snprintf(rule_out, sizeof(s->env.no_fentry), "programs failed to load: %.130s", err);
+		probe_hooks(&s->env, s->hooks);
 	}
 	return load(s, o, err, len);
 }
@@ -142,15 +161,18 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 
 	memset(s, 0, sizeof(*s));
 	libbpf_set_print(o->verbose ? libbpf_verbose : libbpf_quiet);
-	if (geteuid() != 0 && access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(err, len, "must run as root (or with CAP_BPF and CAP_PERFMON)");
+	if (!have_bpf_privileges()) {
+		snprintf(err, len, "insufficient privileges: run as root, or with CAP_BPF "
+			 "and CAP_PERFMON (CAP_SYS_ADMIN before Linux 5.8)");
 		return -EPERM;
 	}
 	ret = probe_env_init(&s->env, err, len);
 	if (ret)
 		return ret;
-	s->env.no_fentry = o->no_fentry;
-	s->env.no_kprobe = o->no_kprobe;
+	if (o->no_fentry)
+		snprintf(s->env.no_fentry, sizeof(s->env.no_fentry), "disabled by --no-fentry");
+	if (o->no_kprobe)
+		snprintf(s->env.no_kprobe, sizeof(s->env.no_kprobe), "disabled by --no-kprobe");
 	n = libbpf_num_possible_cpus();
 	s->ncpus = n > 0 ? (n < MT_MAX_CPUS ? n : MT_MAX_CPUS) : 1;
 	if (o->cpu >= (int32_t)s->ncpus) {
