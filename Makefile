@@ -26,8 +26,11 @@ BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-func
 
 LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c src/detect.c src/incident.c \
                src/detect_opts.c \
-               src/kallsyms.c src/tracefs.c src/util.c
-TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c src/detect_live.c
+               src/kallsyms.c src/tracefs.c src/util.c \
+               src/record_write.c src/record_read.c src/record_run.c src/record_snap.c \
+               src/trace_export.c
+TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c \
+               src/cmd_record.c src/cmd_report.c src/cmd_compare.c src/detect_live.c
 LIB_OBJS    := $(LIB_SRCS:src/%.c=$(OUTPUT)/%.o)
 TOOL_OBJS   := $(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -76,7 +79,7 @@ $(OUTPUT)/migtrace: $(TOOL_OBJS) $(LIB_OBJS)
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests $< $(LIB_OBJS) -lm -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests $< $(LIB_OBJS) -lz -lm -o $@
 
 $(OUTPUT)/tests/%: tests/live/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)

@@ -15,6 +15,9 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	/* "caps" is parsed by the live run: it shares the live run's options. */
+	{ "record", cmd_record },
+	{ "report", cmd_report },
+	{ "compare", cmd_compare },
 	{ NULL, NULL },
 };
 
