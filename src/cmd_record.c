@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
+#include "detect_live.h"
+#include "incident.h"
 #include "record_run.h"
 #include "session.h"
 #include "signals.h"
@@ -216,9 +218,43 @@ static void stop_child(struct child *c)
 	}
 }
 
+static struct detect_live detectors;
+
+/* Every event goes to the file and, when they run, to the detectors. */
 static void on_event(void *ctx, const struct mt_event *e)
 {
+	if (detectors.session)
+		detect_event(&detectors.det, e);
 	rec_add_event(ctx, e);
+}
+
+/* Starts and ends (not updates) of incidents, as INCIDENT chunks. */
+static void on_incident(void *ctx, const struct incident *inc)
+{
+	struct rec_incident ri = { .cpu = -1 };
+	char buf[1024];
+	FILE *f;
+	int n;
+
+	if (inc->state == INC_UPDATE)
+		return;
+	snprintf(ri.kind, sizeof(ri.kind), "%s", incident_kind_name(inc->kind));
+	ri.end = inc->state == INC_END;
+	ri.id = inc->id;
+	ri.start_ns = inc->start_ts;
+	ri.duration_ns = inc->last_ts - inc->start_ts;
+	if (inc->cpu < MT_MAX_CPUS)
+		ri.cpu = inc->cpu;
+	ri.pid = inc->has_spinner ? inc->spinner.pid : inc->has_waiter ? inc->waiter.pid : 0;
+	f = fmemopen(ri.detail, sizeof(ri.detail), "w");
+	if (f) {
+		incident_print_text(f, inc);
+		fclose(f);
+		ri.detail[strcspn(ri.detail, "\n")] = 0;
+	}
+	n = rec_incident_format(&ri, buf, sizeof(buf));
+	if (n > 0)
+		rec_write_chunk(ctx, REC_INCIDENT, buf, n);
 }
 
 static int write_snapshot(struct session *s, struct rec_writer *w)
@@ -262,6 +298,7 @@ static int write_header(struct session *s, struct rec_writer *w)
 	h.event_size = sizeof(struct mt_event);
 	h.filter_pid = opts.session.tgid;
 	h.filter_cpu = opts.session.cpu;
+	h.detect = detectors.session != NULL;
 	memcpy(h.hooks, s->hooks, sizeof(h.hooks));
 	n = rec_header_format(&h, buf, sizeof(buf));
 	if (n < 0)
@@ -314,6 +351,11 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 			break;
 		}
 		now = mono_ns();
+		detect_live_poll(&detectors, now);
+		if (detectors.triggered) {
+			snprintf(end.reason, sizeof(end.reason), "incident");
+			break;
+		}
 		if (now >= next) {
 			write_snapshot(s, w);
 			next += step;
@@ -331,6 +373,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 	relay(c, &end);
 	/* What is still in the ring buffer goes in before the last snapshot. */
 	session_poll(s, 0);
+	detect_live_finish(&detectors, mono_ns());
 	write_snapshot(s, w);
 	write_end(w, &end, c, start);
 	if (w->err) {
@@ -343,9 +386,10 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 
 int cmd_record(int argc, char **argv)
 {
+	static const struct argp_child children[] = { { &detect_argp, 0, NULL, 1 }, {} };
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "[-- COMMAND [ARG...]]",
-		.doc = doc,
+		.doc = doc, .children = children,
 	};
 	static struct session s;
 	static struct rec_writer w;
@@ -377,7 +421,14 @@ int cmd_record(int argc, char **argv)
 		ret = 1;
 		goto cleanup;
 	}
-	s.on_event = on_event;
+	if (detect_live_start(&detectors, &s, &detect_opts, stderr, false)) {
+		fprintf(stderr, "migtrace record: out of memory\n");
+		ret = 1;
+		goto cleanup;
+	}
+	detectors.on_incident = on_incident;
+	detectors.on_incident_ctx = &w;
+	s.on_event = on_event;	/* after the detectors: this one feeds them */
 	s.on_event_ctx = &w;
 	if (write_header(&s, &w)) {
 		fprintf(stderr, "migtrace record: writing %s failed: %s\n", opts.output,
@@ -395,6 +446,7 @@ cleanup:
 	}
 	if (c.out_fd >= 0)
 		close(c.out_fd);
+	detect_live_free(&detectors);
 	session_close(&s);
 	return ret;
 }

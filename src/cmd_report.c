@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "commands.h"
+#include "incident.h"
 #include "json.h"
 #include "record_run.h"
 #include "trace_export.h"
@@ -90,6 +91,7 @@ static void warn(void *ctx, const char *msg)
 
 struct replay {
 	struct agg agg;
+	struct incident_totals totals[INC_KIND_MAX];
 	struct trace_export *trace;
 	struct rec_incident incidents[MAX_INCIDENTS];
 	uint32_t nincidents;
@@ -107,8 +109,19 @@ static void on_event(void *ctx, const struct mt_event *e)
 static void on_incident(void *ctx, const struct rec_incident *i)
 {
 	struct replay *r = ctx;
+	int k = incident_kind_parse(i->kind);
 
-	if (r->nincidents < MAX_INCIDENTS)
+	/* Totals as the detectors keep them: counted at start, timed at end. */
+	if (k >= 0 && !i->end) {
+		r->totals[k].count++;
+		r->totals[k].open++;
+	} else if (k >= 0 && r->totals[k].open) {
+		r->totals[k].open--;
+		r->totals[k].total_ns += i->duration_ns;
+		if (i->duration_ns > r->totals[k].max_ns)
+			r->totals[k].max_ns = i->duration_ns;
+	}
+	if (i->end && r->nincidents < MAX_INCIDENTS)
 		r->incidents[r->nincidents++] = *i;
 	if (r->trace)
 		trace_export_incident(r->trace, i);
@@ -146,21 +159,12 @@ static void text_record(const struct rec_run *run, const struct replay *rp)
 
 static void text_incidents(const struct replay *rp)
 {
-	char b[16];
-
 	if (!rp->nincidents)
 		return;
-	printf("\nIncidents (%u)\n", rp->nincidents);
-	for (uint32_t i = 0; i < rp->nincidents; i++) {
-		const struct rec_incident *x = &rp->incidents[i];
-
-		printf("    %-20s %9s", x->kind, fmt_ns(b, sizeof(b), x->duration_ns));
-		if (x->cpu >= 0)
-			printf(" CPU %d", x->cpu);
-		if (x->pid)
-			printf(" pid %u", x->pid);
-		printf(" %s\n", x->detail);
-	}
+	printf("\nIncidents ended (%u%s), as the live run printed them\n", rp->nincidents,
+	       rp->nincidents == MAX_INCIDENTS ? ", more not listed" : "");
+	for (uint32_t i = 0; i < rp->nincidents; i++)
+		printf("    %s\n", rp->incidents[i].detail);
 }
 
 static void json_record(const struct rec_run *run, const struct replay *rp)
@@ -198,7 +202,8 @@ static void json_record(const struct rec_run *run, const struct replay *rp)
 	for (uint32_t i = 0; i < rp->nincidents; i++) {
 		const struct rec_incident *x = &rp->incidents[i];
 
-		json_begin(&j, stdout, "incident");
+		json_begin(&j, stdout, "recorded_incident");
+		json_u64(&j, "id", x->id);
 		json_str(&j, "kind", x->kind);
 		json_u64(&j, "start_ns", x->start_ns);
 		json_u64(&j, "duration_ns", x->duration_ns);
@@ -266,6 +271,8 @@ int cmd_report(int argc, char **argv)
 	}
 	r.agg = &rp.agg;
 	r.hooks = run.hdr.hooks;
+	r.detecting = run.hdr.detect;
+	memcpy(r.incidents, rp.totals, sizeof(r.incidents));
 	if (!run.snapshots)
 		report_without_snapshot(&r, &run, &rp.agg);
 	if (opts.json) {

@@ -49,6 +49,7 @@ int rec_header_format(const struct rec_header *h, char *buf, size_t len)
 	kv(buf, len, &off, "event_size", "%u", h->event_size);
 	kv(buf, len, &off, "filter_pid", "%d", h->filter_pid);
 	kv(buf, len, &off, "filter_cpu", "%d", h->filter_cpu);
+	kv(buf, len, &off, "detect", "%d", h->detect);
 	if (h->command[0])
 		kv(buf, len, &off, "command", "%s", h->command);
 	for (unsigned int i = 0; i < hook_count && i < HOOK_MAX; i++) {
@@ -83,6 +84,8 @@ int rec_incident_format(const struct rec_incident *i, char *buf, size_t len)
 	size_t off = 0;
 
 	kv(buf, len, &off, "kind", "%s", i->kind);
+	kv(buf, len, &off, "state", "%s", i->end ? "end" : "start");
+	kv(buf, len, &off, "id", "%llu", (unsigned long long)i->id);
 	kv(buf, len, &off, "start_ns", "%llu", (unsigned long long)i->start_ns);
 	kv(buf, len, &off, "duration_ns", "%llu", (unsigned long long)i->duration_ns);
 	kv(buf, len, &off, "cpu", "%d", i->cpu);
@@ -203,6 +206,8 @@ static bool header_kv(void *obj, const char *key, const char *val)
 		return parse_i32(val, 0, INT32_MAX, &h->filter_pid);
 	if (!strcmp(key, "filter_cpu"))
 		return parse_i32(val, -1, MT_MAX_CPUS - 1, &h->filter_cpu);
+	if (!strcmp(key, "detect"))
+		return parse_u64(val, 1, &v) && (h->detect = v, true);
 	if (!strncmp(key, "hook.", 5)) {
 		int i = hook_index(key + 5);
 		char mech[32];
@@ -257,6 +262,10 @@ static bool incident_kv(void *obj, const char *key, const char *val)
 
 	if (!strcmp(key, "kind"))
 		return COPY(i->kind);
+	if (!strcmp(key, "state"))
+		return (i->end = !strcmp(val, "end")) || !strcmp(val, "start");
+	if (!strcmp(key, "id"))
+		return parse_u64(val, UINT64_MAX, &i->id);
 	if (!strcmp(key, "start_ns"))
 		return parse_u64(val, UINT64_MAX, &i->start_ns);
 	if (!strcmp(key, "duration_ns"))
@@ -371,7 +380,7 @@ void rec_header_fill_host(struct rec_header *h)
 
 	if (!uname(&u)) {
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
-		snprintf(h->hostname, sizeof(h->hostname), "%s", u.nodename);
+		snprintf(h->hostname, sizeof(h->hostname), "%.63s", u.nodename);
 	}
 	first_line_value("/proc/cpuinfo", "model name", h->cpu_model, sizeof(h->cpu_model));
 	if (!h->cpu_model[0])

@@ -31,6 +31,7 @@ struct rec_header {
 	uint32_t interval_ms;		/* snapshot interval */
 	uint32_t event_size;
 	int32_t filter_pid, filter_cpu;	/* 0 / -1: none */
+	bool detect;			/* detectors ran: incidents are meaningful */
 	struct hook_status hooks[HOOK_MAX];
 };
 
@@ -46,11 +47,13 @@ struct rec_end {
 };
 
 struct rec_incident {
-	char kind[32];
+	char kind[32];			/* incident_kind_name() */
+	bool end;			/* the incident ended; else it started */
+	uint64_t id;
 	uint64_t start_ns, duration_ns;	/* monotonic ns, like events */
 	int32_t cpu;			/* -1: none */
 	uint32_t pid;
-	char detail[160];
+	char detail[400];		/* as the live run printed it */
 };
 
 struct rec_run {

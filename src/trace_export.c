@@ -176,11 +176,13 @@ void trace_export_event(void *ctx, const struct mt_event *e)
 void trace_export_incident(void *ctx, const struct rec_incident *i)
 {
 	struct trace_export *t = ctx;
-	char name[200];
 
+	if (!i->end)	/* its end chunk has the duration */
+		return;
 	name_track(t, P_INCIDENTS, 0, "incidents");
-	snprintf(name, sizeof(name), "%s: %s", i->kind, i->detail);
-	span(t, P_INCIDENTS, 0, name, i->start_ns, i->start_ns + i->duration_ns);
+	span_open(t, P_INCIDENTS, 0, i->kind, i->start_ns, i->start_ns + i->duration_ns);
+	arg_str(t, true, "detail", i->detail);
+	fputs("}}", t->out);
 }
 
 bool trace_export_end(struct trace_export *t)

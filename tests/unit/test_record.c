@@ -69,7 +69,9 @@ static const char *write_small(char *path, size_t len)
 {
 	struct rec_writer w;
 	struct rec_header h;
-	struct rec_incident inc = { "drain_stall", 1100 * MS, 300 * MS, 1, 777, "CPU 1 \"hog\"" };
+	struct rec_incident inc = { .kind = "drain_stall", .end = true, .id = 1,
+				    .start_ns = 1100 * MS, .duration_ns = 300 * MS, .cpu = 1,
+				    .pid = 777, .detail = "INCIDENT END #1 drain_stall \"hog\"" };
 	struct rec_end end = { .reason = "command", .wall_ns = 2 * 1000 * MS, .has_exit = true,
 			       .result = "RESULT migrations=10 migrations_per_s=5.5",
 			       .has_throughput = true, .throughput = 5.5 };
