@@ -28,7 +28,7 @@ LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c sr
                src/detect_opts.c \
                src/kallsyms.c src/tracefs.c src/util.c \
                src/record_write.c src/record_read.c src/record_run.c src/record_snap.c \
-               src/trace_export.c
+               src/trace_export.c src/stats.c
 TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c \
                src/cmd_record.c src/cmd_report.c src/cmd_compare.c src/detect_live.c
 LIB_OBJS    := $(LIB_SRCS:src/%.c=$(OUTPUT)/%.o)

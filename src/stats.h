@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Statistics for comparing runs: summaries (min, means, stddev, CoV,
+ * percentiles), Welch's t-test, the Mann-Whitney U test, and bootstrap
+ * confidence intervals with a seeded generator (same input, same output).
+ */
+#ifndef MIGTRACE_STATS_H
+#define MIGTRACE_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct stats_summary {
+	size_t n;
+	double min, max;
+	double amean;
+	double hmean;		/* NAN when a value is <= 0 */
+	double stddev;		/* sample (n - 1); 0 for n < 2 */
+	double cov;		/* stddev / amean; NAN when amean is 0 */
+	double p50, p99;	/* linear interpolation between order statistics */
+};
+
+/* Summarize x (n may be 0: all NAN); x is not modified. */
+void stats_summarize(const double *x, size_t n, struct stats_summary *s);
+
+/* p-th percentile (0..100) of sorted data, R's type 7. */
+double stats_percentile_sorted(const double *sorted, size_t n, double p);
+
+struct stats_test {
+	double stat;		/* t, or U of the first sample */
+	double df;		/* Welch-Satterthwaite degrees of freedom; 0 for U */
+	double p;		/* two-sided */
+	bool exact;		/* U: exact distribution, not the normal approximation */
+};
+
+/* Welch's unequal-variance t-test; -1 when a sample has fewer than 2 values. */
+int stats_welch(const double *a, size_t na, const double *b, size_t nb, struct stats_test *t);
+
+/*
+ * Mann-Whitney U, two-sided: exact when small and without ties, else the
+ * normal approximation with tie and continuity corrections. -1 when empty.
+ */
+int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+		       struct stats_test *t);
+
+/* Student's t distribution: P(T <= t) with df degrees of freedom. */
+double stats_t_cdf(double t, double df);
+/* Standard normal P(Z <= z). */
+double stats_norm_cdf(double z);
+
+struct stats_rng {
+	uint64_t s;
+};
+
+void stats_rng_seed(struct stats_rng *r, uint64_t seed);
+uint64_t stats_rng_next(struct stats_rng *r);
+/* Uniform in [0, n). */
+size_t stats_rng_below(struct stats_rng *r, size_t n);
+/* Standard normal (Box-Muller). */
+double stats_rng_normal(struct stats_rng *r);
+
+typedef double (*stats_estimator)(const double *x, size_t n);
+double stats_amean(const double *x, size_t n);
+double stats_hmean(const double *x, size_t n);
+
+/*
+ * Percentile bootstrap CI of the change of est from a to b, in percent:
+ * 100 * (est(b*) - est(a*)) / est(a*), over reps resamples drawn with seed.
+ * conf is e.g. 0.95. Returns -1 when a sample is empty or est(a) is 0.
+ */
+int stats_bootstrap_change(const double *a, size_t na, const double *b, size_t nb,
+			   stats_estimator est, unsigned int reps, uint64_t seed, double conf,
+			   double *lo, double *hi);
+
+#endif

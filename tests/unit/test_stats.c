@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Statistics against known values: Welch's t-test (the worked examples of
+ * Welch 1947 as given on Wikipedia's "Welch's t-test" page), Mann-Whitney U
+ * (exact: enumerated by hand/itertools; approximate: the tie-corrected normal
+ * formula), percentiles (R type 7), and a bootstrap CI that must contain the
+ * true change of synthetic data drawn with a fixed seed.
+ */
+#include <math.h>
+#include "check.h"
+#include "stats.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define CHECK_NEAR(x, want, tol)                                                  \
+	do {                                                                      \
+		double _x = (x), _w = (want);                                     \
+		if (!(fabs(_x - _w) <= (tol))) {                                  \
+			fprintf(stderr, "  %s:%d: %s == %.6g, expected %.6g\n",   \
+				__FILE__, __LINE__, #x, _x, _w);                  \
+			check_failed_in_test = 1;                                 \
+		}                                                                 \
+	} while (0)
+
+static void welch_textbook(void)
+{
+	static const double a1[] = { 27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6,
+				     23.1, 19.6, 19.0, 21.7, 21.4 };
+	static const double a2[] = { 27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2,
+				     21.9, 22.1, 22.9, 20.5, 24.4 };
+	static const double b1[] = { 17.2, 20.9, 22.6, 18.1, 21.7, 21.4, 23.5, 24.2, 14.7, 21.8 };
+	static const double b2[] = { 21.5, 22.8, 21.0, 23.0, 21.6, 23.6, 22.5, 20.7, 23.4, 21.8,
+				     20.7, 21.7, 21.5, 22.5, 23.6, 21.5, 22.5, 23.5, 21.5, 21.8 };
+	static const double c1[] = { 1, 2, 3 }, c2[] = { 4, 5, 6.5 };
+	struct stats_test t;
+
+	CHECK(stats_welch(a1, N(a1), a2, N(a2), &t) == 0);
+	CHECK_NEAR(t.stat, -2.4554, 1e-3);	/* Wikipedia: t = -2.46, df = 25.0, p = 0.021 */
+	CHECK_NEAR(t.df, 24.9885, 1e-3);
+	CHECK_NEAR(t.p, 0.021378, 1e-5);
+	CHECK(stats_welch(b1, N(b1), b2, N(b2), &t) == 0);
+	CHECK_NEAR(t.stat, -1.5654, 1e-3);	/* t = -1.57, df = 9.9, p = 0.149 */
+	CHECK_NEAR(t.df, 9.9047, 1e-3);
+	CHECK_NEAR(t.p, 0.148842, 1e-5);
+	CHECK(stats_welch(c1, N(c1), c2, N(c2), &t) == 0);
+	CHECK_NEAR(t.p, 0.029145, 1e-5);
+	CHECK(stats_welch(c1, 1, c2, N(c2), &t) == -1);
+}
+
+static void t_distribution(void)
+{
+	CHECK_NEAR(stats_t_cdf(0, 5), 0.5, 1e-12);
+	CHECK_NEAR(stats_t_cdf(2.5706, 5), 0.975, 1e-4);	/* t table: df 5, 97.5% */
+	CHECK_NEAR(stats_t_cdf(-1.9600, 1e6), 0.025, 1e-4);	/* -> normal */
+	CHECK_NEAR(stats_t_cdf(1, 1), 0.75, 1e-9);		/* Cauchy */
+	CHECK_NEAR(stats_norm_cdf(1.959964), 0.975, 1e-6);
+}
+
+static void mann_whitney_exact(void)
+{
+	static const double a[] = { 19, 22, 16, 29, 24 }, b[] = { 20, 11, 17, 12 };
+	static const double c[] = { 1.1, 2.3, 3.5, 4.2, 5.9, 6.1 }, d[] = { 7.2, 8.4, 9.3, 3.9, 10.5 };
+	struct stats_test t;
+
+	CHECK(stats_mann_whitney(a, N(a), b, N(b), &t) == 0);
+	CHECK(t.exact);
+	CHECK_NEAR(t.stat, 17, 0);		/* U of b = 3: not significant at n = 5, 4 */
+	CHECK_NEAR(t.p, 1.0 / 9, 1e-12);	/* 14 of 126 arrangements as extreme */
+	CHECK(stats_mann_whitney(c, N(c), d, N(d), &t) == 0);
+	CHECK_NEAR(t.stat, 3, 0);
+	CHECK_NEAR(t.p, 0.030303, 1e-6);	/* 14 of 462 */
+}
+
+static void mann_whitney_normal_with_ties(void)
+{
+	static const double a[] = { 1, 2, 2, 3, 4, 5, 5, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+				    16, 17, 18, 19, 20, 21 };
+	double b[N(a)];
+	struct stats_test t;
+
+	for (size_t i = 0; i < N(a); i++)
+		b[i] = a[i] + 4;
+	CHECK(stats_mann_whitney(a, N(a), b, N(b), &t) == 0);
+	CHECK(!t.exact);
+	CHECK_NEAR(t.stat, 186, 0);
+	CHECK_NEAR(t.p, 0.036161, 1e-5);
+	CHECK(stats_mann_whitney(a, N(a), a, N(a), &t) == 0);
+	CHECK(t.p > 0.9);
+}
+
+static void summary_values(void)
+{
+	static const double x[] = { 4, 1, 3, 2, 10 };
+	struct stats_summary s;
+
+	stats_summarize(x, N(x), &s);
+	CHECK_NEAR(s.min, 1, 0);
+	CHECK_NEAR(s.max, 10, 0);
+	CHECK_NEAR(s.amean, 4, 1e-12);
+	CHECK_NEAR(s.hmean, 5 / (1 / 4.0 + 1 + 1 / 3.0 + 0.5 + 0.1), 1e-12);
+	CHECK_NEAR(s.stddev, sqrt(12.5), 1e-12);
+	CHECK_NEAR(s.cov, sqrt(12.5) / 4, 1e-12);
+	CHECK_NEAR(s.p50, 3, 1e-12);
+	CHECK_NEAR(s.p99, 9.76, 1e-9);	/* R: quantile(x, .99) */
+	stats_summarize(x, 0, &s);
+	CHECK(isnan(s.amean) && s.n == 0);
+}
+
+/* a ~ N(100, 10), b ~ N(120, 10): the true change of the mean is +20%. */
+static void bootstrap_contains_true_change(void)
+{
+	static double a[60], b[60], c[60];
+	struct stats_rng rng;
+	double lo, hi, lo2, hi2;
+
+	stats_rng_seed(&rng, 42);
+	for (int i = 0; i < 60; i++) {
+		a[i] = 100 + 10 * stats_rng_normal(&rng);
+		b[i] = 120 + 10 * stats_rng_normal(&rng);
+		c[i] = 100 + 10 * stats_rng_normal(&rng);
+	}
+	CHECK(stats_bootstrap_change(a, 60, b, 60, stats_amean, 2000, 1, 0.95, &lo, &hi) == 0);
+	CHECK(lo < 20 && hi > 20);
+	CHECK(lo > 0);		/* the difference is real */
+	CHECK(hi - lo < 15);
+	/* Same seed, same interval. */
+	CHECK(stats_bootstrap_change(a, 60, b, 60, stats_amean, 2000, 1, 0.95, &lo2, &hi2) == 0);
+	CHECK(lo == lo2 && hi == hi2);
+	/* No difference: the interval holds 0. */
+	CHECK(stats_bootstrap_change(a, 60, c, 60, stats_amean, 2000, 1, 0.95, &lo, &hi) == 0);
+	CHECK(lo < 0 && hi > 0);
+	CHECK(stats_bootstrap_change(a, 0, c, 60, stats_amean, 2000, 1, 0.95, &lo, &hi) == -1);
+}
+
+int main(void)
+{
+	RUN(welch_textbook);
+	RUN(t_distribution);
+	RUN(mann_whitney_exact);
+	RUN(mann_whitney_normal_with_ties);
+	RUN(summary_values);
+	RUN(bootstrap_contains_true_change);
+	CHECK_EXIT();
+}
