@@ -64,15 +64,20 @@ fi
 
 stop_migtrace() {
 	[ -n "$MT_PID" ] || return 0
+	alive=no
+	kill -0 "$MT_PID" 2>/dev/null && alive=yes
 	kill -INT "$MT_PID" 2>/dev/null
 	i=0
 	while kill -0 "$MT_PID" 2>/dev/null && [ $i -lt 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	kill -9 "$MT_PID" 2>/dev/null
+	killed=no
+	kill -9 "$MT_PID" 2>/dev/null && killed=yes
 	wait "$MT_PID" 2>/dev/null
-	echo "MLAB: migtrace stopped ($(wc -l < /results/migtrace.jsonl) lines)"
+	mrc=$?
+	echo "MLAB-MIGTRACE alive_at_end=$alive exit=$mrc sigkill=$killed lines=$(wc -l < /results/migtrace.jsonl) stderr_lines=$(wc -l < /results/migtrace.err)"
+	tail -n 5 /results/migtrace.err | sed 's/^/MLAB: migtrace stderr: /'
 }
 
 rc=0

@@ -25,6 +25,7 @@
  * 1 setup error.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -344,6 +345,47 @@ static int fair_server(int disable, int ncpu)
 	return err;
 }
 
+/* On a livelock: where is everybody? (stderr; needs CONFIG_STACKTRACE) */
+static void dump_tasks(pid_t pid, const char *who)
+{
+	char path[96], buf[4096];
+	struct dirent *de;
+	DIR *dir;
+	int t, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		int fd;
+
+		t = atoi(de->d_name);
+		if (t <= 0)
+			continue;
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, t);
+		if (read_str(path, buf, 256))
+			continue;
+		fprintf(stderr, "  %s task %d: %.120s\n", who, t, strchr(buf, ')') ? strchr(buf, ')') + 2 : buf);
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", pid, t);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			char *line, *save = NULL;
+
+			buf[n] = 0;
+			for (line = strtok_r(buf, "\n", &save); line;
+			     line = strtok_r(NULL, "\n", &save))
+				fprintf(stderr, "      %s\n", line);
+		}
+	}
+	closedir(dir);
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
@@ -529,6 +571,8 @@ int main(int argc, char **argv)
 			"killing the spinners' process to recover\n", opt.deadline_ms,
 			done_it, atomic_load(&ctl->held) == (uint32_t)done_it + 1 ?
 			"returned" : "stuck");
+		dump_tasks(getpid(), "P");
+		dump_tasks(child, "C");
 		kill(child, SIGKILL);
 		t = now_ns() + 20000000000ull;
 		while (atomic_load(&ctl->held) != (uint32_t)done_it + 1 && now_ns() < t)
