@@ -31,6 +31,8 @@ LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c sr
                src/trace_export.c src/stats.c
 TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c \
                src/cmd_record.c src/cmd_report.c src/cmd_compare.c src/detect_live.c
+LIB_SRCS    += src/prometheus.c src/output.c
+TOOL_SRCS   += src/cmd_daemon.c
 LIB_OBJS    := $(LIB_SRCS:src/%.c=$(OUTPUT)/%.o)
 TOOL_OBJS   := $(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -67,7 +69,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # Objects that include a skeleton wait for it.
-$(OUTPUT)/session.o $(OUTPUT)/probe.o: $(OUTPUT)/migtrace.skel.h
+$(OUTPUT)/session.o $(OUTPUT)/probe.o $(OUTPUT)/cmd_daemon.o: $(OUTPUT)/migtrace.skel.h
 
 $(OUTPUT)/%.o: src/%.c | $(OUTPUT)
 	$(call msg,CC,$@)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -36,9 +37,10 @@
 #include "util.h"
 
 #define TICK_NS		(NSEC_PER_SEC)	/* overload check period */
+#define READ_NS		(20 * NSEC_PER_MSEC)	/* between ring buffer reads */
 #define SHED_POLLS	4		/* ring buffer reads a second while shedding */
+#define SHED_READ_NS	(NSEC_PER_SEC / SHED_POLLS)
 #define CALM_TICKS	10		/* seconds below half the limit before leaving */
-#define POLL_BATCH	8192		/* records per read before looking at timers */
 
 static struct options {
 	unsigned long interval_s;
@@ -245,7 +247,8 @@ struct daemon {
 	/* Overload. */
 	bool shedding;
 	uint64_t shed_since_ns;
-	uint64_t tick_records, tick_dropped;	/* at the last tick */
+	uint64_t tick_records, tick_dropped, tick_produced;	/* at the last tick */
+	const volatile uint64_t *producer_pos;	/* the ring buffer's, read-only; NULL: unknown */
 	unsigned int calm_ticks;
 };
 
@@ -278,13 +281,13 @@ static int on_record(void *ctx, void *data, size_t size)
 	return --d->budget ? 0 : -E2BIG;
 }
 
-/* Read up to budget records, waiting up to timeout_ms for the first. */
-static int read_records(struct daemon *d, uint64_t budget, int timeout_ms)
+/* Read what the ring buffer holds, up to budget records. */
+static int read_records(struct daemon *d, uint64_t budget)
 {
 	int n;
 
 	d->budget = budget ? budget : 1;
-	n = timeout_ms >= 0 ? ring_buffer__poll(d->rb, timeout_ms) : ring_buffer__consume(d->rb);
+	n = ring_buffer__consume(d->rb);
 	return n == -EINTR || n == -E2BIG ? 0 : n;
 }
 
@@ -359,18 +362,31 @@ static void overload_line(struct daemon *d, uint64_t offered, uint64_t consumed)
 	note_output(d, out_file_flush(&d->json), d->json.path);
 }
 
+/* Records the kernel has put in the ring buffer since the start (all one size). */
+static uint64_t kernel_produced(const struct daemon *d)
+{
+	/* Each record: an 8-byte header, then the event, rounded up to 8 bytes. */
+	const uint64_t rec = (8 + sizeof(struct mt_event) + 7) & ~7ULL;
+
+	return d->producer_pos ? __atomic_load_n(d->producer_pos, __ATOMIC_ACQUIRE) / rec :
+				 d->records;
+}
+
 /*
- * Once a second: offered = records consumed + records the kernel dropped.
- * At the limit, shed; back under half of it for CALM_TICKS seconds, stop.
+ * Once a second: offered = records the kernel produced + records it dropped
+ * for want of room (not what was consumed: a backlog read at the limit after
+ * a storm is not a storm). At the limit, shed; back under half of it for
+ * CALM_TICKS seconds, stop.
  */
 static void overload_tick(struct daemon *d, uint64_t now)
 {
-	uint64_t dropped = kernel_dropped(d);
+	uint64_t dropped = kernel_dropped(d), produced = kernel_produced(d);
 	uint64_t consumed = d->records - d->tick_records;
-	uint64_t offered = consumed + (dropped - d->tick_dropped);
+	uint64_t offered = (produced - d->tick_produced) + (dropped - d->tick_dropped);
 
 	d->tick_records = d->records;
 	d->tick_dropped = dropped;
+	d->tick_produced = produced;
 	if (!d->shedding) {
 		if (offered < opts.max_rate)
 			return;
@@ -476,32 +492,27 @@ static void sleep_until(uint64_t t)
 		nanosleep(&ts, NULL);
 }
 
+/*
+ * Records are read in batches every READ_NS (SHED_READ_NS while shedding),
+ * never more than --max-event-rate a second: a wakeup per record would cost
+ * more than the record, and an unbounded read could run forever in a storm.
+ */
 static int run(struct daemon *d)
 {
 	uint64_t start = mono_ns(), next_report = start + opts.interval_s * NSEC_PER_SEC;
-	uint64_t next_tick = start + TICK_NS, next_shed_read = start;
-	int n;
+	uint64_t next_tick = start + TICK_NS, next_read = start;
 
 	while (!signals_exiting() && !d->dl.triggered) {
-		uint64_t now = mono_ns();
+		uint64_t now = mono_ns(), used = d->records - d->tick_records, wake;
+		int n = 0;
 
-		if (d->shedding) {
-			/* Aggregate-only: a bounded read a few times a second. */
-			if (now >= next_shed_read) {
-				n = read_records(d, opts.max_rate / SHED_POLLS, -1);
-				next_shed_read = now + NSEC_PER_SEC / SHED_POLLS;
-			} else {
-				sleep_until(next_shed_read);
-				n = 0;
-			}
-		} else if (d->records - d->tick_records < opts.max_rate) {
-			uint64_t left = opts.max_rate - (d->records - d->tick_records);
+		if (now >= next_read) {
+			uint64_t budget = d->shedding ? opts.max_rate / SHED_POLLS :
+					  used < opts.max_rate ? opts.max_rate - used : 0;
 
-			n = read_records(d, left < POLL_BATCH ? left : POLL_BATCH, 100);
-		} else {
-			/* At the limit within a tick: records wait in the kernel until it ends. */
-			sleep_until(next_tick);
-			n = 0;
+			if (budget)
+				n = read_records(d, budget);
+			next_read = now + (d->shedding ? SHED_READ_NS : READ_NS);
 		}
 		if (n < 0) {
 			fprintf(stderr, "migtrace: reading the ring buffer failed: %s\n", strerror(-n));
@@ -527,9 +538,13 @@ static int run(struct daemon *d)
 		}
 		if (opts.duration_s && now - start >= opts.duration_s * NSEC_PER_SEC)
 			break;
+		wake = next_read < next_tick ? next_read : next_tick;
+		if (d->dl.session && d->dl.next_tick < wake)
+			wake = d->dl.next_tick;
+		sleep_until(wake);	/* a signal cuts it short */
 	}
 	/* Take what is in the ring buffer (bounded) before the last report. */
-	read_records(d, opts.max_rate, 0);
+	read_records(d, opts.max_rate);
 	detect_live_finish(&d->dl, mono_ns());
 	emit(d, true, mono_ns());
 	return d->dl.triggered ? EXIT_INCIDENT : 0;
@@ -567,6 +582,7 @@ static int pid_file_open(const char *path, char *err, size_t len)
 
 static int start(struct daemon *d, char *err, size_t len)
 {
+	void *page;
 	int ret;
 
 	ret = check_capabilities(err, len);
@@ -588,6 +604,12 @@ static int start(struct daemon *d, char *err, size_t len)
 		snprintf(err, len, "creating the ring buffer reader failed: %s", strerror(errno));
 		return -errno;
 	}
+	/* The producer position page, read-only, to measure the offered load. */
+	page = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED,
+		    bpf_map__fd(d->s.skel->maps.events), sysconf(_SC_PAGESIZE));
+	if (page != MAP_FAILED)
+		d->producer_pos = page;
+	d->tick_produced = kernel_produced(d);
 	if (!d->json.f) {
 		d->devnull = fopen("/dev/null", "we");
 		if (!d->devnull) {
@@ -623,6 +645,9 @@ static int start(struct daemon *d, char *err, size_t len)
 static void stop(struct daemon *d)
 {
 	detect_live_free(&d->dl);
+	if (d->producer_pos)
+		munmap((void *)d->producer_pos, sysconf(_SC_PAGESIZE));
+	d->producer_pos = NULL;
 	ring_buffer__free(d->rb);
 	d->rb = NULL;
 	session_close(&d->s);	/* detaches every link, frees every program and map */

@@ -12,5 +12,6 @@ int cmd_live(int argc, char **argv);	/* also "caps" */
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
 
 #endif

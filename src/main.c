@@ -18,6 +18,7 @@ static const struct {
 	{ "record", cmd_record },
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
+	{ "daemon", cmd_daemon },
 	{ NULL, NULL },
 };
 

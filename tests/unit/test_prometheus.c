@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Prometheus exposition (running totals, histogram rules, parsed back)
+ * and the output files (atomic replacement, modes, refusals).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "check.h"
+#include "aggregate.h"
+#include "hist.h"
+#include "output.h"
+#include "prometheus.h"
+#include "report.h"
+
+#define MS 1000000ULL
+
+static struct hook_status hooks[HOOK_MAX];
+
+/* Interval n of a synthetic run: drain work on two CPUs, a fault run, drops. */
+static void fill_interval(struct report *r, struct agg *a, int n)
+{
+	memset(r, 0, sizeof(*r));
+	agg_init(a, false);
+	for (unsigned int i = 0; i < hook_count; i++)
+		hooks[i].mech = MECH_TRACEPOINT;
+	hooks[hook_index("lru_add_drain_all")].approximate = true;
+	hooks[hook_index("migrate_vma_setup")].mech = MECH_NONE;
+	agg_event(a, &(struct mt_event){ .type = MT_EV_DRAIN_QUEUE, .ts = 10,
+		  .drain_queue = { .target_cpu = 1 } });
+	agg_event(a, &(struct mt_event){ .type = MT_EV_DRAIN_WORK, .ts = 300 * MS, .cpu = 1,
+		  .drain_work = { .queue_ts = 10, .start_ts = 200 * MS, .target_cpu = 1 } });
+	agg_event(a, &(struct mt_event){ .type = MT_EV_FAULT_RUN, .ts = 60 * MS,
+		  .task = { 9, 9, 0, 1, "spin" },
+		  .fault_run = { .address = 0x7f0000002000, .first_ts = 10 * MS,
+				 .attempts = 40 + n, .source = MT_FAULT_PAGE_FAULT_USER } });
+	r->agg = a;
+	r->hooks = hooks;
+	r->ncpus = 2;
+	r->duration_ns = 5000 * MS;
+	hist_add_value(&r->cpu[MT_H_DRAIN_WAIT][0], 500);	/* below the first bucket */
+	hist_add_value(&r->cpu[MT_H_DRAIN_WAIT][0], 20000 * n);
+	hist_add_value(&r->cpu[MT_H_DRAIN_WAIT][1], 200 * MS);
+	hist_add_value(&r->cpu[MT_H_DRAIN_EXEC][1], 4000);
+	hist_add_value(&r->global[MT_H_FOLIO_WAIT], 1ULL << 45);	/* beyond the last slot */
+	r->npending = 1;
+	r->pending[0] = (struct pending_drain){ .cpu = 1, .age_ns = 2000 * MS + n };
+	r->dropped[MT_EV_FAULT_RUN] = 3 * n;	/* the kernel's running total */
+	r->dropped_total = 3 * n;
+	r->state_full = n;
+	r->detecting = true;
+	r->incidents[INC_DRAIN_STALL] = (struct incident_totals){ n, 1, 7 * MS, 3 * MS };
+}
+
+static struct prom_totals totals;
+
+static void two_intervals(void)
+{
+	static struct report r;
+	static struct agg a;
+
+	memset(&totals, 0, sizeof(totals));
+	fill_interval(&r, &a, 1);
+	prom_accumulate(&totals, &r);
+	fill_interval(&r, &a, 2);
+	prom_accumulate(&totals, &r);
+}
+
+static const struct prom_daemon daemon_stats = {
+	.start_time_s = 1764000000, .write_time_s = 1764000060, .intervals = 2,
+	.rss_bytes = 4 << 20, .cpu_ns = 1500 * MS, .records = 6, .shedding = true,
+	.shed_episodes = 1, .shed_ns = 12 * 1000 * MS, .output_errors = 0, .reopens = 1,
+};
+
+static void exposition_matches_golden(void)
+{
+	const char *got = "build/tests/prometheus.out";
+	FILE *f = fopen(got, "w");
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	two_intervals();
+	prom_write(f, &totals, &daemon_stats);
+	fclose(f);
+	CHECK(check_golden(got, "tests/golden/prometheus.out"));
+}
+
+/* ---- parsing the exposition back ----------------------------------------- */
+
+#define MAX_SAMPLES 2048
+
+struct sample {
+	char name[96];
+	char labels[160];
+	double value;
+};
+
+static struct sample samples[MAX_SAMPLES];
+static int nsamples;
+
+static bool valid_name(const char *s)
+{
+	if (!(*s == '_' || *s == ':' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (s++; *s; s++)
+		if (!(*s == '_' || *s == ':' || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+/* Parse text format 0.0.4 strictly enough for our own output; false on anything odd. */
+static bool parse(const char *text)
+{
+	char typed[128][96];
+	int ntyped = 0;
+	const char *p = text;
+
+	nsamples = 0;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		char line[512], *sp, *brace;
+		size_t n;
+
+		if (!eol)
+			return false;	/* the last line must end too */
+		n = eol - p;
+		if (n >= sizeof(line))
+			return false;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = eol + 1;
+		if (!strncmp(line, "# TYPE ", 7)) {
+			char name[96], type[32];
+
+			if (sscanf(line + 7, "%95s %31s", name, type) != 2 || !valid_name(name))
+				return false;
+			for (int i = 0; i < ntyped; i++)
+				if (!strcmp(typed[i], name))
+					return false;	/* a family declared twice */
+			if (strcmp(type, "counter") && strcmp(type, "gauge") && strcmp(type, "histogram"))
+				return false;
+			if (ntyped < 128)
+				snprintf(typed[ntyped++], sizeof(typed[0]), "%s", name);
+			continue;
+		}
+		if (line[0] == '#')
+			continue;
+		if (nsamples >= MAX_SAMPLES)
+			return false;
+		struct sample *s = &samples[nsamples++];
+
+		sp = strrchr(line, ' ');
+		if (!sp)
+			return false;
+		*sp = '\0';
+		s->value = strtod(sp + 1, NULL);
+		brace = strchr(line, '{');
+		if (brace) {
+			if (line[strlen(line) - 1] != '}')
+				return false;
+			line[strlen(line) - 1] = '\0';
+			snprintf(s->labels, sizeof(s->labels), "%s", brace + 1);
+			*brace = '\0';
+		} else {
+			s->labels[0] = '\0';
+		}
+		snprintf(s->name, sizeof(s->name), "%s", line);
+		if (!valid_name(s->name))
+			return false;
+	}
+	return true;
+}
+
+static const struct sample *find(const char *name, const char *labels)
+{
+	for (int i = 0; i < nsamples; i++)
+		if (!strcmp(samples[i].name, name) && !strcmp(samples[i].labels, labels))
+			return &samples[i];
+	return NULL;
+}
+
+static double value(const char *name, const char *labels)
+{
+	const struct sample *s = find(name, labels);
+
+	return s ? s->value : -1;
+}
+
+/* Buckets of one series: le ascending, counts not decreasing, +Inf == _count. */
+static bool histogram_consistent(const char *name, const char *labels)
+{
+	char bucket[128], lbl[200];
+	double last_le = -1, last = 0;
+	int n = 0;
+
+	snprintf(bucket, sizeof(bucket), "%s_bucket", name);
+	for (int i = 0; i < nsamples; i++) {
+		const char *le;
+		double b;
+
+		if (strcmp(samples[i].name, bucket) || strncmp(samples[i].labels, labels, strlen(labels)))
+			continue;
+		le = strstr(samples[i].labels, "le=\"");
+		if (!le)
+			return false;
+		b = !strncmp(le + 4, "+Inf", 4) ? 1e300 : strtod(le + 4, NULL);
+		if (b <= last_le || samples[i].value < last)
+			return false;
+		last_le = b;
+		last = samples[i].value;
+		n++;
+	}
+	snprintf(bucket, sizeof(bucket), "%s_count", name);
+	snprintf(lbl, sizeof(lbl), "%.*s", labels[0] ? (int)strlen(labels) - 1 : 0, labels);
+	return n == MT_HIST_SLOTS - PROM_FIRST_SLOT && last_le == 1e300 &&
+	       last == value(bucket, lbl);
+}
+
+static void parsed_back_counts_add_up(void)
+{
+	static char text[1 << 17];
+	FILE *f = fmemopen(text, sizeof(text), "w");
+
+	two_intervals();
+	prom_write(f, &totals, &daemon_stats);
+	CHECK(!ferror(f));
+	fclose(f);
+	CHECK(parse(text));
+	/* Counters: the sum of both intervals. */
+	CHECK(value("migtrace_events_total", "type=\"drain_work\"") == 2);
+	CHECK(value("migtrace_events_total", "type=\"fault_run\"") == 2);
+	CHECK(value("migtrace_fault_runs_total", "") == 2);
+	CHECK(value("migtrace_fault_attempts_total", "") == 41 + 42);
+	CHECK(value("migtrace_drain_all_calls_total", "") == 2);
+	/* The kernel's running totals: the latest, not a sum. */
+	CHECK(value("migtrace_records_dropped_total", "type=\"fault_run\"") == 6);
+	CHECK(value("migtrace_state_full_total", "") == 2);
+	/* Histograms: two samples per interval on CPU 0, both intervals. */
+	CHECK(value("migtrace_drain_wait_seconds_count", "cpu=\"0\"") == 4);
+	CHECK(value("migtrace_drain_wait_seconds_bucket", "cpu=\"0\",le=\"0.000001024\"") == 2);
+	CHECK(value("migtrace_drain_wait_seconds_bucket", "cpu=\"0\",le=\"+Inf\"") == 4);
+	CHECK(value("migtrace_drain_wait_seconds_sum", "cpu=\"0\"") == (2 * 500 + 60000) / 1e9);
+	CHECK(value("migtrace_drain_wait_seconds_count", "cpu=\"1\"") == 2);
+	CHECK(histogram_consistent("migtrace_drain_wait_seconds", "cpu=\"0\","));
+	CHECK(histogram_consistent("migtrace_drain_wait_seconds", "cpu=\"1\","));
+	CHECK(histogram_consistent("migtrace_drain_exec_seconds", ""));
+	CHECK(histogram_consistent("migtrace_folio_lock_wait_seconds", ""));
+	CHECK(histogram_consistent("migtrace_drain_all_seconds", ""));
+	/* Beyond the last slot: only in +Inf. */
+	CHECK(value("migtrace_folio_lock_wait_seconds_bucket", "le=\"549.755813888\"") == 0);
+	CHECK(value("migtrace_folio_lock_wait_seconds_bucket", "le=\"+Inf\"") == 2);
+	/* The rebuilt lru_add_drain_all calls count where the kernel has none. */
+	CHECK(value("migtrace_drain_all_seconds_count", "") == 2);
+	/* Gauges: the latest report. */
+	CHECK(value("migtrace_drain_pending_cpus", "") == 1);
+	CHECK(value("migtrace_drain_pending_max_age_seconds", "") == 2.000000002);
+	CHECK(value("migtrace_incidents_total", "kind=\"drain_stall\"") == 2);
+	CHECK(value("migtrace_daemon_shedding", "") == 1);
+	CHECK(value("migtrace_hook_info", "hook=\"migrate_vma_setup\",mechanism=\"none\","
+		    "approximate=\"false\"") == 1);
+}
+
+static void labels_are_escaped(void)
+{
+	char buf[64] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	prom_label_value(f, "a\"b\\c\nd");
+	fclose(f);
+	CHECK(!strcmp(buf, "\"a\\\"b\\\\c\\nd\""));
+}
+
+/* ---- output files ------------------------------------------------------------ */
+
+static char dir[64];
+
+static void make_dir(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/migtrace-unit.XXXXXX");
+	if (!mkdtemp(dir))
+		dir[0] = '\0';
+}
+
+static int write_hello(FILE *f, void *ctx)
+{
+	fputs(ctx, f);
+	return 0;
+}
+
+static int write_fails(FILE *f, void *ctx)
+{
+	fputs("partial", f);
+	return -ENOSPC;
+}
+
+static bool file_is(const char *path, const char *want)
+{
+	char buf[256] = "";
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return !strcmp(buf, want);
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) ? 0 : st.st_mode & 07777;
+}
+
+static int entries_in(const char *d)
+{
+	char cmd[128];
+	FILE *p;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", d);
+	p = popen(cmd, "r");
+	if (p) {
+		if (fscanf(p, "%d", &n) != 1)
+			n = -1;
+		pclose(p);
+	}
+	return n;
+}
+
+static void replace_is_atomic_and_private(void)
+{
+	char path[128], err[256];
+	mode_t old = umask(0);
+
+	snprintf(path, sizeof(path), "%s/m.prom", dir);
+	CHECK(!output_replace(path, 0600, write_hello, "one\n", err, sizeof(err)));
+	CHECK(file_is(path, "one\n"));
+	CHECK(mode_of(path) == 0600);
+	CHECK(!output_replace(path, 0644, write_hello, "two\n", err, sizeof(err)));
+	CHECK(file_is(path, "two\n"));
+	CHECK(mode_of(path) == 0644);
+	/* A failed write leaves the old file whole and no temporary behind. */
+	CHECK(output_replace(path, 0600, write_fails, NULL, err, sizeof(err)) == -ENOSPC);
+	CHECK(file_is(path, "two\n"));
+	CHECK(entries_in(dir) == 1);
+	unlink(path);
+	umask(old);
+}
+
+static void append_refusals_and_reopen(void)
+{
+	char path[128], link[128], rotated[128], err[512];
+	struct out_file o;
+	mode_t old = umask(0);
+
+	snprintf(path, sizeof(path), "%s/out.jsonl", dir);
+	snprintf(link, sizeof(link), "%s/link.jsonl", dir);
+	snprintf(rotated, sizeof(rotated), "%s/out.jsonl.1", dir);
+	CHECK(!out_file_open(&o, path, OUTPUT_DEFAULT_MODE, err, sizeof(err)));
+	CHECK(mode_of(path) == 0600);	/* whatever the umask */
+	fputs("a\n", o.f);
+	CHECK(out_file_flush(&o));
+	/* Rotation: renamed away, reopened under the old name. */
+	CHECK(!rename(path, rotated));
+	CHECK(!out_file_reopen(&o, err, sizeof(err)));
+	fputs("b\n", o.f);
+	out_file_close(&o);
+	CHECK(file_is(rotated, "a\n"));
+	CHECK(file_is(path, "b\n"));
+	/* Never through a symbolic link, never into a directory. */
+	CHECK(!symlink(path, link));
+	CHECK(out_file_open(&o, link, OUTPUT_DEFAULT_MODE, err, sizeof(err)) != 0);
+	CHECK(strstr(err, "symbolic link") != NULL);
+	CHECK(out_file_open(&o, dir, OUTPUT_DEFAULT_MODE, err, sizeof(err)) != 0);
+	CHECK(file_is(path, "b\n"));
+	unlink(link);
+	unlink(path);
+	unlink(rotated);
+	umask(old);
+}
+
+static void paths_and_modes_validated(void)
+{
+	char err[256], long_path[PATH_MAX + 8];
+	mode_t m = 0;
+
+	CHECK(!output_path_valid("", err, sizeof(err)));
+	CHECK(!output_path_valid("/tmp/a\nb", err, sizeof(err)));
+	CHECK(!output_path_valid("/nonexistent-dir/x", err, sizeof(err)));
+	CHECK(!output_path_valid("/tmp/", err, sizeof(err)));
+	memset(long_path, 'a', sizeof(long_path) - 1);
+	long_path[sizeof(long_path) - 1] = '\0';
+	CHECK(!output_path_valid(long_path, err, sizeof(err)));
+	CHECK(output_path_valid("/tmp/x.prom", err, sizeof(err)));
+	CHECK(output_parse_mode("0600", &m) && m == 0600);
+	CHECK(output_parse_mode("644", &m) && m == 0644);
+	CHECK(output_parse_mode("0640", &m) && m == 0640);
+	CHECK(!output_parse_mode("0666", &m));	/* group/other write */
+	CHECK(!output_parse_mode("0700", &m));	/* execute */
+	CHECK(!output_parse_mode("4600", &m));	/* setuid */
+	CHECK(!output_parse_mode("0400", &m));	/* the owner could not write it */
+	CHECK(!output_parse_mode("0x180", &m));
+	CHECK(!output_parse_mode("-600", &m));
+	CHECK(!output_parse_mode("", &m));
+	CHECK(!output_parse_mode("0600 ", &m));
+}
+
+int main(void)
+{
+	make_dir();
+	RUN(exposition_matches_golden);
+	RUN(parsed_back_counts_add_up);
+	RUN(labels_are_escaped);
+	RUN(replace_is_atomic_and_private);
+	RUN(append_refusals_and_reopen);
+	RUN(paths_and_modes_validated);
+	if (dir[0])
+		rmdir(dir);
+	CHECK_EXIT();
+}
