@@ -367,7 +367,23 @@ static void dump_tasks(pid_t pid, const char *who)
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, t);
 		if (read_str(path, buf, 256))
 			continue;
-		fprintf(stderr, "  %s task %d: %.120s\n", who, t, strchr(buf, ')') ? strchr(buf, ')') + 2 : buf);
+		{
+			/* after "comm) ": state(3) ... minflt(10) ... prio(18) */
+			char st = '?', *q = strrchr(buf, ')');
+			long f[20] = { 0 };
+			int k;
+
+			if (q && q[1]) {
+				st = q[2];
+				q += 3;
+				for (k = 4; k < 20 && q; k++) {
+					f[k] = strtol(q, NULL, 10);
+					q = strchr(q + 1, ' ');
+				}
+			}
+			fprintf(stderr, "  %s task %d: state=%c minflt=%ld prio=%ld\n",
+				who, t, st, f[10], f[18]);
+		}
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", pid, t);
 		fd = open(path, O_RDONLY);
 		if (fd < 0)
