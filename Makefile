@@ -28,7 +28,8 @@ LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c sr
                src/detect_opts.c \
                src/kallsyms.c src/tracefs.c src/util.c \
                src/record_write.c src/record_read.c src/record_run.c src/record_snap.c \
-               src/trace_export.c src/stats.c
+               src/trace_export.c src/stats.c src/metrics.c src/compare.c src/compare_print.c \
+               src/plot.c
 TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c \
                src/cmd_record.c src/cmd_report.c src/cmd_compare.c src/detect_live.c
 LIB_SRCS    += src/prometheus.c src/output.c

@@ -26,6 +26,7 @@ static struct options {
 	const char *output;
 	const char *label;
 	bool force;
+	bool only_command;		/* filter faults/migrations/locks to COMMAND's process */
 	unsigned long interval_ms;
 	unsigned long duration_s;
 	char **command;
@@ -50,7 +51,7 @@ static const char doc[] =
 "    migtrace record -o fix-1.mtr --label drain-backoff -- ./migrepro -i 8\n"
 "    migtrace report fix-1.mtr\n";
 
-enum { OPT_NO_FENTRY = 1000, OPT_NO_KPROBE };
+enum { OPT_NO_FENTRY = 1000, OPT_NO_KPROBE, OPT_ONLY_COMMAND };
 
 static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0, "Record file to create (required)", 0 },
@@ -59,6 +60,8 @@ static const struct argp_option options[] = {
 	{ "interval", 'i', "MS", 0, "Snapshot and flush interval in ms (default 1000)", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 0 },
 	{ "pid", 'p', "PID", 0, "Only tasks of process PID (faults, migrations, locks)", 0 },
+	{ "only-command", OPT_ONLY_COMMAND, NULL, 0,
+	  "Like -p, for COMMAND's process (it starts once tracing is attached)", 0 },
 	{ "cpu", 'C', "CPU", 0, "Only drain work targeting CPU", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages, including verifier logs", 0 },
 	{ "no-fentry", OPT_NO_FENTRY, NULL, 0, "Do not use fentry/fexit", 0 },
@@ -113,6 +116,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_NO_KPROBE:
 		opts.session.no_kprobe = true;
 		break;
+	case OPT_ONLY_COMMAND:
+		opts.only_command = true;
+		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
@@ -133,6 +139,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 struct child {
 	pid_t pid;
 	int out_fd;
+	int go_fd;		/* a byte written here lets the command exec */
 	char line[512];
 	size_t line_len;
 	bool exited;
@@ -140,33 +147,59 @@ struct child {
 	uint64_t start_ns, end_ns;
 };
 
+/*
+ * Fork the command, held before exec until release(): its pid must be known
+ * to filter on it before tracing starts, and it must not run untraced.
+ */
 static int spawn(struct child *c, char **argv, char *err, size_t len)
 {
-	int fds[2];
+	int out[2], go[2];
+	char b;
 
-	if (pipe2(fds, O_CLOEXEC)) {
+	if (pipe2(out, O_CLOEXEC)) {
 		snprintf(err, len, "pipe: %s", strerror(errno));
 		return -errno;
 	}
-	c->start_ns = mono_ns();
+	if (pipe2(go, O_CLOEXEC)) {
+		snprintf(err, len, "pipe: %s", strerror(errno));
+		close(out[0]);
+		close(out[1]);
+		return -errno;
+	}
 	c->pid = fork();
 	if (c->pid < 0) {
 		snprintf(err, len, "fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
+		close(out[0]);
+		close(out[1]);
+		close(go[0]);
+		close(go[1]);
 		return -errno;
 	}
 	if (c->pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
-		dup2(fds[1], STDOUT_FILENO);
+		close(go[1]);
+		if (read(go[0], &b, 1) != 1)	/* recording never started */
+			_exit(125);
+		dup2(out[1], STDOUT_FILENO);
 		execvp(argv[0], argv);
 		fprintf(stderr, "migtrace record: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	close(fds[1]);
-	c->out_fd = fds[0];
+	close(out[1]);
+	close(go[0]);
+	c->out_fd = out[0];
+	c->go_fd = go[1];
 	fcntl(c->out_fd, F_SETFL, O_NONBLOCK);
 	return 0;
+}
+
+static void release(struct child *c)
+{
+	c->start_ns = mono_ns();
+	if (c->go_fd >= 0 && write(c->go_fd, "g", 1) != 1)
+		fprintf(stderr, "migtrace record: starting the command failed\n");
+	close(c->go_fd);
+	c->go_fd = -1;
 }
 
 /* Relay what the workload printed; keep its last RESULT line. */
@@ -327,14 +360,11 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 {
 	uint64_t start = mono_ns(), step = opts.interval_ms * NSEC_PER_MSEC, next = start + step;
 	struct rec_end end = {};
-	char err[256];
 	int ret;
 
 	snprintf(end.reason, sizeof(end.reason), "signal");
-	if (opts.command && spawn(c, opts.command, err, sizeof(err))) {
-		fprintf(stderr, "migtrace record: %s\n", err);
-		return 1;
-	}
+	if (c->pid > 0)
+		release(c);
 	while (!signals_exiting()) {
 		uint64_t now;
 
@@ -393,7 +423,7 @@ int cmd_record(int argc, char **argv)
 	};
 	static struct session s;
 	static struct rec_writer w;
-	struct child c = { .pid = -1, .out_fd = -1 };
+	struct child c = { .pid = -1, .out_fd = -1, .go_fd = -1 };
 	char err[512];
 	int ret, nopt = argc;
 
@@ -409,7 +439,17 @@ int cmd_record(int argc, char **argv)
 	}
 	if (argp_parse(&argp, nopt, argv, ARGP_NO_HELP, NULL, NULL))
 		return EXIT_USAGE;
+	if (opts.only_command && (!opts.command || opts.session.tgid)) {
+		fprintf(stderr, "migtrace record: --only-command needs a command and no -p\n");
+		return EXIT_USAGE;
+	}
 	signals_install();
+	if (opts.command && spawn(&c, opts.command, err, sizeof(err))) {
+		fprintf(stderr, "migtrace record: %s\n", err);
+		return 1;
+	}
+	if (opts.only_command)
+		opts.session.tgid = c.pid;
 
 	if (session_open(&s, &opts.session, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
@@ -443,6 +483,10 @@ cleanup:
 	if (rec_close(&w) && !ret) {
 		fprintf(stderr, "migtrace record: closing %s failed\n", opts.output);
 		ret = 1;
+	}
+	if (c.go_fd >= 0) {	/* never released: it exits without running */
+		close(c.go_fd);
+		reap(&c, 0);
 	}
 	if (c.out_fd >= 0)
 		close(c.out_fd);
