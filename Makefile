@@ -18,6 +18,7 @@ endif
 
 CFLAGS      ?= -O2 -g
 CFLAGS      += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE
+CFLAGS      += $(EXTRA_CFLAGS)
 CPPFLAGS    += -Iinclude -Isrc -I$(OUTPUT) -MMD -MP
 STATIC      ?= -static
 LDLIBS      += -l:libbpf.a -l:libelf.a -lz -lm
@@ -114,7 +115,35 @@ $(OUTPUT)/bench/workload: bench/workload.c
 bench: all $(OUTPUT)/bench/empty $(OUTPUT)/bench/workload
 	$(Q)bench/bench.sh
 
+# make install [DESTDIR=staging] [PREFIX=/usr/local]: binary, man page, systemd unit.
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+
+install: all
+	$(Q)install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	$(Q)install -m 0755 $(OUTPUT)/migtrace $(DESTDIR)$(SBINDIR)/migtrace
+	$(Q)install -m 0644 man/migtrace.8 $(DESTDIR)$(MANDIR)/man8/migtrace.8
+	$(Q)sed 's|@SBINDIR@|$(SBINDIR)|g' packaging/migtrace.service.in > $(OUTPUT)/migtrace.service
+	$(Q)install -m 0644 $(OUTPUT)/migtrace.service $(DESTDIR)$(UNITDIR)/migtrace.service
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/migtrace $(DESTDIR)$(MANDIR)/man8/migtrace.8 \
+		$(DESTDIR)$(UNITDIR)/migtrace.service
+
+# ASan + UBSan build (dynamic: the sanitizers need it) in $(OUTPUT)-san, then
+# its unit tests and the live tests with its binary.
+SAN_CFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+.PHONY: sanitize sanitize-check
+sanitize:
+	$(Q)CFLAGS="-O1 -g" $(MAKE) --no-print-directory OUTPUT=$(OUTPUT)-san STATIC= \
+		EXTRA_CFLAGS="$(SAN_CFLAGS)" \
+		$(OUTPUT)-san/migtrace $(UNIT_TESTS:$(OUTPUT)/%=$(OUTPUT)-san/%)
+sanitize-check: sanitize all $(TEST_HELPERS)
+	$(Q)scripts/sanitize-check.sh $(OUTPUT)-san
+
 clean:
-	$(Q)rm -rf $(OUTPUT)
+	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-san
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d)

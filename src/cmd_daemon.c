@@ -73,8 +73,8 @@ static const char doc[] =
 "\n"
 "EXAMPLES:\n"
 "    migtrace daemon --interval 30 --json-out /var/log/migtrace/migtrace.jsonl\n"
-"    migtrace daemon --prom-file /var/lib/prometheus/node-exporter/migtrace.prom\n"
-"                    --prom-mode 0644 --interval 15\n";
+"    migtrace daemon -i 15 --prom-mode 0644 \\\n"
+"        --prom-file /var/lib/migtrace/migtrace.prom\n";
 
 enum {
 	OPT_JSON_OUT = 1000, OPT_PROM_FILE, OPT_PID_FILE, OPT_JSON_MODE, OPT_PROM_MODE,

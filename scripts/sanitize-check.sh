@@ -1,0 +1,35 @@
+#!/bin/bash
+# make sanitize-check: the unit tests built with ASan and UBSan, then the
+# whole suite (tests/run.sh) with the sanitized migtrace binary. Any
+# sanitizer report (memory error, undefined behaviour, leak) fails the run:
+# reports go to files, listed and printed at the end.
+set -u
+cd "$(dirname "$0")/.."
+SAN=${1:-build-san}
+REPORTS=$(mktemp -d /tmp/migtrace-san.XXXXXX)
+trap 'rm -rf "$REPORTS"' EXIT
+export ASAN_OPTIONS="log_path=$REPORTS/asan:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1"
+export UBSAN_OPTIONS="log_path=$REPORTS/ubsan:print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="log_path=$REPORTS/lsan"
+export MIGTRACE_SANITIZED=1	# tests/live/soak.sh: no RSS bound under ASan
+
+fail=0
+echo "== unit tests (ASan + UBSan)"
+for t in "$SAN"/tests/test_*; do
+	case $t in *.d) continue ;; esac
+	if "$t" > "$REPORTS/unit.log" 2>&1; then
+		echo "PASS $(basename "$t")"
+	else
+		echo "FAIL $(basename "$t")"; sed 's/^/    | /' "$REPORTS/unit.log"; fail=1
+	fi
+done
+echo "== the suite with $SAN/migtrace"
+MIGTRACE=$SAN/migtrace tests/run.sh || fail=1
+if compgen -G "$REPORTS/*san*" > /dev/null; then
+	echo "FAIL sanitizer reports:"
+	for r in "$REPORTS"/*san*; do echo "--- $r"; head -60 "$r"; done
+	fail=1
+else
+	echo "PASS no sanitizer report"
+fi
+exit $fail
