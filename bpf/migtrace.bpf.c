@@ -154,11 +154,37 @@ static __always_inline __u32 current_pid(void)
 
 /* ---- migration: setup locks folios, finalize unlocks them -------------- */
 
-static __always_inline int on_migrate_enter(__u64 arg, __u32 kind)
+/*
+ * Collection locks folios inside setup, and setup itself may wait in
+ * lru_add_drain_all(): the task counts as a holder from entry on.
+ */
+static __always_inline int on_migrate_enter(__u64 arg, __u32 kind, __u64 npages)
 {
+	__u32 pid = current_pid();
+	struct mt_event *e;
+	__u64 now;
+
 	if (task_filtered_out())
 		return 0;
 	inflight_enter(IF_MIGRATE, arg, kind);
+	now = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&migrating, &pid, &now, BPF_ANY))
+		__sync_fetch_and_add(&state_full, 1);
+	e = event_reserve(MT_EV_MIGRATE_ENTER);
+	if (!e)
+		return 0;
+	e->migrate.enter_ts = now;
+	e->migrate.kind = kind;
+	if (kind == MT_MIG_VMA) {
+		struct migrate_vma *args = (void *)arg;
+
+		e->migrate.start = BPF_CORE_READ(args, start);
+		e->migrate.end = BPF_CORE_READ(args, end);
+	} else {
+		e->migrate.start = arg;
+		e->migrate.npages = npages;
+	}
+	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
@@ -173,8 +199,9 @@ static __always_inline int on_migrate_setup_exit(long ret, __u64 npages_arg)
 		return 0;
 	now = bpf_ktime_get_ns();
 	hist_add(MT_H_MIGRATE_SETUP, now - in.ts);
-	if (ret == 0 && bpf_map_update_elem(&migrating, &pid, &in.ts, BPF_ANY))
-		__sync_fetch_and_add(&state_full, 1);
+	/* A failed setup has unlocked what it collected. */
+	if (ret != 0)
+		bpf_map_delete_elem(&migrating, &pid);
 
 	e = event_reserve(MT_EV_MIGRATE_SETUP);
 	if (!e)
@@ -234,13 +261,13 @@ static __always_inline int on_migrate_finalize_exit(__u32 kind)
 SEC("?fentry/migrate_vma_setup")
 int BPF_PROG(fentry_migrate_vma_setup, struct migrate_vma *args)
 {
-	return on_migrate_enter((__u64)args, MT_MIG_VMA);
+	return on_migrate_enter((__u64)args, MT_MIG_VMA, 0);
 }
 
 SEC("?kprobe/migrate_vma_setup")
 int BPF_KPROBE(kprobe_migrate_vma_setup, struct migrate_vma *args)
 {
-	return on_migrate_enter((__u64)args, MT_MIG_VMA);
+	return on_migrate_enter((__u64)args, MT_MIG_VMA, 0);
 }
 
 SEC("?fexit/migrate_vma_setup")
@@ -259,13 +286,14 @@ SEC("?fentry/migrate_device_range")
 int BPF_PROG(fentry_migrate_device_range, unsigned long *src_pfns, unsigned long start,
 	     unsigned long npages)
 {
-	return on_migrate_enter(start, MT_MIG_DEVICE_RANGE);
+	return on_migrate_enter(start, MT_MIG_DEVICE_RANGE, npages);
 }
 
 SEC("?kprobe/migrate_device_range")
-int BPF_KPROBE(kprobe_migrate_device_range, unsigned long *src_pfns, unsigned long start)
+int BPF_KPROBE(kprobe_migrate_device_range, unsigned long *src_pfns, unsigned long start,
+	       unsigned long npages)
 {
-	return on_migrate_enter(start, MT_MIG_DEVICE_RANGE);
+	return on_migrate_enter(start, MT_MIG_DEVICE_RANGE, npages);
 }
 
 SEC("?fexit/migrate_device_range")
@@ -284,13 +312,13 @@ int BPF_KRETPROBE(kretprobe_migrate_device_range, int ret)
 SEC("?fentry/migrate_device_pfns")
 int BPF_PROG(fentry_migrate_device_pfns, unsigned long *src_pfns, unsigned long npages)
 {
-	return on_migrate_enter(0, MT_MIG_DEVICE_PFNS);
+	return on_migrate_enter(0, MT_MIG_DEVICE_PFNS, npages);
 }
 
 SEC("?kprobe/migrate_device_pfns")
-int BPF_KPROBE(kprobe_migrate_device_pfns, unsigned long *src_pfns)
+int BPF_KPROBE(kprobe_migrate_device_pfns, unsigned long *src_pfns, unsigned long npages)
 {
-	return on_migrate_enter(0, MT_MIG_DEVICE_PFNS);
+	return on_migrate_enter(0, MT_MIG_DEVICE_PFNS, npages);
 }
 
 SEC("?fexit/migrate_device_pfns")

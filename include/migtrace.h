@@ -27,6 +27,7 @@ enum mt_event_type {
 	MT_EV_FOLIO_WAIT,		/* __folio_lock slept and returned */
 	MT_EV_FOLIO_UNLOCK,		/* folio_unlock of a folio with waiters */
 	MT_EV_TRYLOCK,			/* lab tracepoint: a folio trylock outcome */
+	MT_EV_MIGRATE_ENTER,		/* migrate setup entered: folios get locked from here */
 	MT_EV_TYPE_MAX,
 };
 

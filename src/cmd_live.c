@@ -152,9 +152,9 @@ static int run(struct session *s)
 	bool counted_out = false;
 	int err;
 
-	if (!opts.json)
-		fprintf(stderr, "Tracing... %s\n", opts.duration_s || opts.interval_s ?
-			"" : "Hit Ctrl-C to end.");
+	/* On stderr in every mode: scripts wait for it before starting a workload. */
+	fprintf(stderr, "Tracing... %s\n", opts.duration_s || opts.interval_s ?
+		"" : "Hit Ctrl-C to end.");
 	while (!signals_exiting() && !detectors.triggered) {
 		uint64_t now;
 

@@ -19,6 +19,12 @@ void detect_config_defaults(struct detect_config *c)
 	c->storm_retries = 1000;
 	c->spin_retries = 16;
 	c->update_ns = NSEC_PER_SEC;
+	/*
+	 * A livelocked CPU still runs a kthread now and then (the spinner is
+	 * preempted by migration/N, an RT kthread): one tick without the
+	 * condition is not the end of the incident.
+	 */
+	c->end_grace_ns = 300 * NSEC_PER_MSEC;
 }
 
 void detect_init(struct detector *d, const struct detect_config *c, incident_cb cb, void *ctx)
@@ -45,32 +51,53 @@ static void holder_remove(struct detector *d, struct detect_holder *h)
 	*h = d->holders[--d->nholders];
 }
 
+static struct detect_holder *holder_add(struct detector *d, uint32_t pid)
+{
+	struct detect_holder *h = holder_of(d, pid);
+	uint32_t oldest = 0;
+
+	if (h)
+		return h;
+	if (d->nholders == DETECT_MAX_HOLDERS) {
+		/* A finalize must have been lost: forget the oldest. */
+		for (uint32_t i = 1; i < d->nholders; i++)
+			if (d->holders[i].since < d->holders[oldest].since)
+				oldest = i;
+		holder_remove(d, &d->holders[oldest]);
+		d->holders_evicted++;
+	}
+	return &d->holders[d->nholders++];
+}
+
 void detect_event(struct detector *d, const struct mt_event *e)
 {
 	struct detect_holder *h;
 
 	switch (e->type) {
-	case MT_EV_MIGRATE_SETUP:
-		if (e->migrate.ret != 0)
-			return;
-		h = holder_of(d, e->task.pid);
-		if (!h) {
-			if (d->nholders == DETECT_MAX_HOLDERS) {
-				/* A finalize must have been lost: forget the oldest. */
-				uint32_t oldest = 0;
-
-				for (uint32_t i = 1; i < d->nholders; i++)
-					if (d->holders[i].since < d->holders[oldest].since)
-						oldest = i;
-				holder_remove(d, &d->holders[oldest]);
-				d->holders_evicted++;
-			}
-			h = &d->holders[d->nholders++];
-		}
+	case MT_EV_MIGRATE_ENTER:	/* folios are locked from inside setup on */
+		h = holder_add(d, e->task.pid);
 		h->task = e->task;
 		h->since = e->migrate.enter_ts;
 		h->start = e->migrate.start;
 		h->end = e->migrate.end;
+		/* Until setup returns, the range is what can be locked. */
+		h->pages = e->migrate.kind == MT_MIG_VMA ? (h->end - h->start) / 4096
+							   : e->migrate.npages;
+		break;
+	case MT_EV_MIGRATE_SETUP:
+		h = holder_of(d, e->task.pid);
+		if (e->migrate.ret != 0) {	/* failed setups unlock what they took */
+			if (h)
+				holder_remove(d, h);
+			return;
+		}
+		if (!h) {	/* entry not seen: attached mid-setup */
+			h = holder_add(d, e->task.pid);
+			h->task = e->task;
+			h->since = e->migrate.enter_ts;
+			h->start = e->migrate.start;
+			h->end = e->migrate.end;
+		}
 		h->pages = e->migrate.cpages ? e->migrate.cpages : e->migrate.npages;
 		break;
 	case MT_EV_MIGRATE_FINALIZE:
@@ -242,8 +269,9 @@ static void check_livelock(struct detector *d, const struct report *live,
 	if (inc.waiter_holds_locks != EV_YES && inc.spinner_retrying != EV_YES)
 		return;
 	if (inc.waiter_holds_locks == EV_YES && inc.spinner_retrying == EV_YES && inc.held_end)
-		inc.address_covered = inc.address >= inc.held_start && inc.address < inc.held_end &&
-				      inc.spinner.tgid == inc.waiter.tgid ? EV_YES : EV_NO;
+		/* Virtual addresses: a forked spinner shares the waiter's layout. */
+		inc.address_covered = inc.address >= inc.held_start && inc.address < inc.held_end ?
+				      EV_YES : EV_NO;
 	inc.kind = INC_LIVELOCK;
 	observe(d, &inc, now);
 }
@@ -299,9 +327,9 @@ void detect_tick(struct detector *d, const struct report *live, uint64_t now)
 	for (uint32_t i = 0; i < live->npending; i++)
 		check_pending(d, live, &live->pending[i], now);
 	check_storms(d, live, now);
-	/* Whatever did not hold in this tick has ended. */
+	/* Whatever has not held for the grace period has ended. */
 	for (uint32_t i = 0; i < d->nopen;) {
-		if (d->seen[i])
+		if (d->seen[i] || now - d->open[i].last_ts < d->cfg.end_grace_ns)
 			i++;
 		else
 			close_at(d, i);

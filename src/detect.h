@@ -20,6 +20,7 @@ struct detect_config {
 	uint64_t storm_retries;		/* fault_storm: retries in one run */
 	uint64_t spin_retries;		/* livelock: the spinner retried at least this often */
 	uint64_t update_ns;		/* between updates of an open incident */
+	uint64_t end_grace_ns;		/* condition absent this long before an incident ends */
 	bool migrate_visible;		/* migrate hooks attached: lock holders known */
 	bool faults_visible;		/* a fault hook attached (precise or approximate) */
 };

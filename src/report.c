@@ -40,6 +40,7 @@ const char *event_type_name(uint32_t type)
 		[MT_EV_DRAIN_QUEUE] = "drain_queue", [MT_EV_DRAIN_WORK] = "drain_work",
 		[MT_EV_FAULT_RUN] = "fault_run", [MT_EV_FOLIO_WAIT] = "folio_wait",
 		[MT_EV_FOLIO_UNLOCK] = "folio_unlock", [MT_EV_TRYLOCK] = "trylock",
+		[MT_EV_MIGRATE_ENTER] = "migrate_enter",
 	};
 
 	return type < MT_EV_TYPE_MAX && names[type] ? names[type] : "?";

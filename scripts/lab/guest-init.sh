@@ -58,8 +58,15 @@ MT_PID=""
 if [ "$USE_MIGTRACE" = yes ] && [ -x /usr/bin/migtrace ]; then
 	sh -c "$MIGTRACE_CMD" > /results/migtrace.jsonl 2> /results/migtrace.err &
 	MT_PID=$!
-	sleep 2
-	echo "MLAB: migtrace started: $MIGTRACE_CMD (pid $MT_PID)"
+	# Start the workload only once every hook is attached: patching a function
+	# (fentry) while other vCPUs run it can oops under TCG, and the workload's
+	# start would be missed. migtrace says "Tracing..." when attached.
+	i=0
+	while [ $i -lt 300 ] && ! grep -q '^Tracing' /results/migtrace.err 2>/dev/null &&
+	      kill -0 "$MT_PID" 2>/dev/null; do
+		sleep 0.1; i=$((i + 1))
+	done
+	echo "MLAB: migtrace started: $MIGTRACE_CMD (pid $MT_PID, attached after ${i}00 ms)"
 fi
 
 stop_migtrace() {

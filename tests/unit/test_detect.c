@@ -96,6 +96,10 @@ static void livelock_named_within_a_second(void)
 	migrate_setup(&d, onset - 5 * MS);
 	for (now = onset; now <= onset + 2000 * MS; now += 100 * MS) {
 		snapshot(&r, onset, now, (now - onset) / 1000, 1);
+		if (now == onset + 1200 * MS) {	/* a kthread preempts the spinner for a tick */
+			r.pending[0].occupant = task(3, 0, 0, 120, "ksoftirqd/1");
+			r.pending[0].occupant_ns = MS;
+		}
 		detect_tick(&d, &r, now);
 	}
 	inc = find(INC_LIVELOCK, INC_START);
@@ -116,9 +120,11 @@ static void livelock_named_within_a_second(void)
 	/* One update a second while it lasts, no second start. */
 	CHECK_EQ_U64(count(INC_LIVELOCK, INC_START), 1);
 	CHECK(count(INC_LIVELOCK, INC_UPDATE) >= 1 && count(INC_LIVELOCK, INC_UPDATE) <= 2);
-	/* The drain runs: the incident ends, with its duration. */
+	/* The drain runs: the incident ends after the grace period, with its duration. */
 	memset(&r, 0, sizeof(r));
 	detect_tick(&d, &r, now);
+	CHECK(find(INC_LIVELOCK, INC_END) == NULL);
+	detect_tick(&d, &r, now + 400 * MS);
 	inc = find(INC_LIVELOCK, INC_END);
 	CHECK(inc != NULL);
 	if (inc)
@@ -128,6 +134,39 @@ static void livelock_named_within_a_second(void)
 	/* The same stall also counts as a stuck RT task and a drain stall. */
 	CHECK_EQ_U64(count(INC_STUCK_RT, INC_START), 1);
 	CHECK_EQ_U64(count(INC_DRAIN_STALL, INC_START), 1);
+}
+
+/* The drain inside migrate_vma_setup: the holder has not returned from setup yet. */
+static void holder_waiting_inside_setup(void)
+{
+	static struct detector d;
+	static struct report r;
+	struct mt_event enter = { .type = MT_EV_MIGRATE_ENTER, .ts = MS,
+				  .task = task(HOLDER, HOLDER, 0, 120, "gpu_migrate") };
+	struct mt_event failed = { .type = MT_EV_MIGRATE_SETUP, .ts = 500 * MS,
+				   .task = enter.task };
+	const struct incident *inc;
+
+	start(&d, true, true);
+	enter.migrate.enter_ts = MS;
+	enter.migrate.start = 0x7f0000000000;
+	enter.migrate.end = 0x7f0000002000;
+	detect_event(&d, &enter);
+	snapshot(&r, 0, 400 * MS, 5000, 1);
+	detect_tick(&d, &r, 400 * MS);
+	inc = find(INC_LIVELOCK, INC_START);
+	CHECK(inc != NULL);
+	if (inc) {
+		CHECK_EQ_U64(inc->waiter_holds_locks, EV_YES);
+		CHECK_EQ_U64(inc->address_covered, EV_YES);
+		CHECK_EQ_U64(inc->held_ns, 399 * MS);
+	}
+	/* Setup gives up: its locks are gone, so is the livelock. */
+	failed.migrate.ret = -16;
+	detect_event(&d, &failed);
+	CHECK_EQ_U64(d.nholders, 0);
+	detect_tick(&d, &r, 800 * MS);
+	CHECK_EQ_U64(count(INC_LIVELOCK, INC_END), 1);
 }
 
 static void no_livelock_once_locks_are_released(void)
@@ -266,6 +305,7 @@ static void finish_ends_everything(void)
 int main(void)
 {
 	RUN(livelock_named_within_a_second);
+	RUN(holder_waiting_inside_setup);
 	RUN(no_livelock_once_locks_are_released);
 	RUN(blind_hooks_are_named);
 	RUN(rt_spinner_without_faults_is_stuck_rt_only);
