@@ -82,17 +82,19 @@ static struct {
 	int cpu_k, cpu_h, cpu_main;
 	int spinners;		/* total, the first one is pinned on cpu_k */
 	int spin_delay_us;
+	int trigger_pagemap;
 	int rt_prio;
 	int quiet;
 } opt = {
 	.sc = SC_RT_NOTHROTTLE, .variant = "unknown",
 	.device = "/dev/hmm_dmirror0", .iterations = 8, .deadline_ms = 5000,
 	.cpu_k = -1, .cpu_h = 0, .cpu_main = 1, .spinners = 2,
-	.spin_delay_us = 5000, .rt_prio = 10,
+	.spin_delay_us = 20000, .rt_prio = 10, .trigger_pagemap = 1,
 };
 
 /* Shared between P and C (MAP_SHARED). */
 struct ctl {
+	_Atomic uint64_t pm0;		/* P's pagemap entry of D_i before release */
 	_Atomic uint32_t go;		/* iteration number + 1, futex word */
 	_Atomic uint32_t done[MAX_SPINNERS]; /* last iteration read by spinner */
 	_Atomic uint32_t ready;
@@ -105,6 +107,7 @@ struct ctl {
 };
 
 static struct ctl *ctl;
+static int pagemap_fd = -1;	/* P: own pagemap; C: the parent's */
 static char *region;
 static long pagesz;
 static int dmirror_fd;
@@ -183,11 +186,23 @@ static void *spinner(void *p)
 		it = g;
 		if (it == UINT32_MAX)
 			break;
-		/* occupy the CPU a little while the holder collects */
-		t = now_ns() + (uint64_t)opt.spin_delay_us * 1000;
-		while (now_ns() < t)
-			;
+		/*
+		 * Occupy the CPU until the holder has collected D_i: its PTE in
+		 * P turns from a device-private into a migration entry (seen in
+		 * P's pagemap), or at most spin_delay_us.
+		 */
 		d = (volatile char *)D(it - 1);
+		t = now_ns() + (uint64_t)opt.spin_delay_us * 1000;
+		while (now_ns() < t) {
+			uint64_t e;
+
+			if (pagemap_fd < 0)
+				continue;
+			if (pread(pagemap_fd, &e, sizeof(e),
+				  (off_t)((uintptr_t)d / pagesz) * sizeof(e)) == sizeof(e) &&
+			    e != atomic_load(&ctl->pm0))
+				break;
+		}
 		(void)d[0];	/* device-private: do_swap_page() */
 		atomic_store(&ctl->done[a->idx], it);
 	}
@@ -198,7 +213,18 @@ static void child_main(void)
 {
 	pthread_t th[MAX_SPINNERS];
 	struct spin_arg args[MAX_SPINNERS];
+	char path[64];
 	int i;
+
+	if (pagemap_fd >= 0)
+		close(pagemap_fd);
+	pagemap_fd = -1;
+	if (opt.trigger_pagemap) {
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", getppid());
+		pagemap_fd = open(path, O_RDONLY);
+		if (pagemap_fd < 0)
+			perror(path);
+	}
 
 	for (i = 0; i < opt.spinners; i++) {
 		args[i].idx = i;
@@ -413,7 +439,10 @@ static void usage(const char *argv0)
 "  -k, --cpu-k K         CPU of the toucher and the (RT) spinner (default: last)\n"
 "  -H, --cpu-h H         CPU of the holder (default 0)\n"
 "  -p, --spinners N      spinner threads, first one on CPU k (default 2)\n"
-"  -d, --spin-delay-us U busy time before each spinner touches D (default 5000)\n"
+"  -d, --spin-delay-us U spinners busy-wait on their CPU until the holder has\n"
+"                        collected D_i (P's pagemap entry changes), at most U us\n"
+"                        (default 20000); with --no-pagemap always U us\n"
+"      --no-pagemap      do not watch P's pagemap\n"
 "  -f, --device PATH     default /dev/hmm_dmirror0\n"
 "  -q, --quiet\n"
 "example: %s -s rt-nothrottle -V baseline -n 8 -D 5000\n", argv0, argv0);
@@ -427,6 +456,7 @@ int main(int argc, char **argv)
 		{ "cpu-k", 1, 0, 'k' }, { "cpu-h", 1, 0, 'H' },
 		{ "spinners", 1, 0, 'p' }, { "spin-delay-us", 1, 0, 'd' },
 		{ "device", 1, 0, 'f' }, { "quiet", 0, 0, 'q' },
+		{ "no-pagemap", 0, 0, 'P' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	char saved_rt[32] = "", *buf;
@@ -457,6 +487,7 @@ int main(int argc, char **argv)
 		case 'd': opt.spin_delay_us = atoi(optarg); break;
 		case 'f': opt.device = optarg; break;
 		case 'q': opt.quiet = 1; break;
+		case 'P': opt.trigger_pagemap = 0; break;
 		default: usage(argv[0]); return c == 'h' ? 0 : 1;
 		}
 	}
@@ -522,6 +553,12 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (opt.trigger_pagemap) {
+		pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+		if (pagemap_fd < 0)
+			perror("/proc/self/pagemap");
+	}
+
 	/* C shares every D_i (device-private entries copied by fork) */
 	child = fork();
 	if (child < 0) {
@@ -550,6 +587,14 @@ int main(int argc, char **argv)
 			futex_wait(&ctl->touched, atomic_load(&ctl->touched));
 
 		/* 2. release spinners and holder together */
+		if (pagemap_fd >= 0) {
+			uint64_t e = 0;
+
+			if (pread(pagemap_fd, &e, sizeof(e),
+				  (off_t)((uintptr_t)D(i) / pagesz) * sizeof(e)) != sizeof(e))
+				e = 0;
+			atomic_store(&ctl->pm0, e);
+		}
 		t0 = now_ns();
 		deadline = t0 + (uint64_t)opt.deadline_ms * 1000000ull;
 		atomic_store(&ctl->hold, it);
