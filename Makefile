@@ -50,7 +50,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean test check unit demo bench install uninstall lab-check
+.PHONY: all clean test check unit demo bench fuzz install uninstall lab-check
 
 all: $(OUTPUT)/migtrace
 
@@ -94,7 +94,7 @@ unit: $(UNIT_TESTS)
 
 demo: all $(TEST_HELPERS)
 	$(Q)scripts/demo.sh
-test check: all $(UNIT_TESTS) $(TEST_HELPERS)
+test check: all $(UNIT_TESTS) $(TEST_HELPERS) $(OUTPUT)/fuzz/fuzz_record
 	$(Q)tests/run.sh
 
 $(OUTPUT)/bench/empty: bench/empty.c $(OUTPUT)/empty.skel.h
@@ -142,6 +142,22 @@ sanitize:
 		$(OUTPUT)-san/migtrace $(UNIT_TESTS:$(OUTPUT)/%=$(OUTPUT)-san/%)
 sanitize-check: sanitize all $(TEST_HELPERS)
 	$(Q)scripts/sanitize-check.sh $(OUTPUT)-san
+
+# The record reader under libFuzzer (Debian's clang): make fuzz [FUZZ_SECONDS=N].
+# make check runs it for a few seconds (tests/live/record_fuzz.sh).
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+               -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+               -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)
+
+$(OUTPUT)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c $(LIB_SRCS) $(wildcard src/*.h include/*.h)
+	$(Q)mkdir -p $(@D)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(LIB_SRCS) -lz -lm -o $@
+
+fuzz: $(OUTPUT)/fuzz/fuzz_record
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
+	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 $(OUTPUT)/fuzz/corpus tests/fuzz/corpus
 
 clean:
 	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-san

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the record reader: any bytes go through the chunk
+ * reader, the payload decoders, the aggregation and both report renderers,
+ * as 'migtrace report' would take them. Build and run: make fuzz
+ * (FUZZ_SECONDS=N for longer), or by hand:
+ *   build/fuzz/fuzz_record -max_total_time=600 /tmp/corpus tests/fuzz/corpus
+ */
+#include <stdio.h>
+#include <string.h>
+#include "aggregate.h"
+#include "record_run.h"
+#include "report.h"
+
+struct ctx {
+	struct agg agg;
+	bool started;
+	const struct rec_run *run;
+};
+
+static void on_event(void *p, const struct mt_event *e)
+{
+	struct ctx *c = p;
+
+	if (!c->started) {
+		agg_init(&c->agg, false);
+		c->started = true;
+	}
+	agg_event(&c->agg, e);
+}
+
+static void on_incident(void *p, const struct rec_incident *i)
+{
+}
+
+static void quiet(void *ctx, const char *msg)
+{
+	(void)strlen(msg);	/* messages must be valid strings */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct report snap;
+	static struct ctx c;
+	static FILE *null;
+	struct rec_visitor v = { on_event, on_incident, &c };
+	struct rec_reader rd;
+	struct rec_run run;
+	char err[512];
+
+	if (!null)
+		null = fopen("/dev/null", "w");
+	memset(&snap, 0, sizeof(snap));
+	memset(&c, 0, sizeof(c));
+	agg_init(&c.agg, false);
+	if (rec_reader_init(&rd, "fuzz", data, size, err, sizeof(err)))
+		return 0;
+	rd.warn = quiet;
+	if (!rec_load(&rd, &run, &snap, &v, err, sizeof(err))) {
+		snap.agg = &c.agg;
+		snap.hooks = run.hdr.hooks;
+		if (!run.snapshots)
+			snap.ncpus = run.hdr.ncpus;
+		report_text(null, &snap);
+		report_json(null, &snap);
+	}
+	rec_reader_free(&rd);
+	return 0;
+}

@@ -1,0 +1,132 @@
+#!/bin/bash
+# record / report / compare on the live kernel: a recorded run reports like
+# a live one; SIGKILL and SIGTERM leave readable files; damage is named with
+# its offset; and a comparison of runs whose difference is known by
+# construction (an RT task delaying the drain on one CPU, or the same task
+# as SCHED_OTHER) marks the drain latency and not the fault retries, which
+# the workload makes identical (every fault run has exactly 5 attempts).
+cd "$(dirname "$0")/../.." && . tests/live/lib.bash
+
+WL=build/tests/rec_workload
+js() { jq -s "$@"; }
+if [ "$NCPU" -lt 2 ]; then skip "needs two CPUs"; exit 0; fi
+hog_cpu=$((NCPU - 1))
+
+# record_run NAME LABEL [RTPRIO]: one 3 s run of the workload on CPU 0 while a
+# spinner holding fresh LRU pages runs on the last CPU.
+record_run() {
+	local name=$1 label=$2 rt=${3:+-r $3}
+	# shellcheck disable=SC2086
+	$HOG -c "$hog_cpu" -d 5 $rt -s 300 -z 20 >/dev/null & local hog=$!
+	PIDS+=($hog)
+	sleep 0.3
+	"$MIGTRACE" record --only-command -o "$WORK/$name.mtr" --label "$label" -- \
+		"$WL" -d 3 -c 0 -D 100 >"$WORK/$name.out" 2>"$WORK/$name.err"
+	local status=$?
+	kill "$hog" 2>/dev/null
+	wait "$hog" 2>/dev/null
+	return $status
+}
+
+# --- a real recorded run, reported -------------------------------------------
+record_run base-1 base
+check "record -- COMMAND exits 0 ($?)" test -s "$WORK/base-1.mtr"
+mode=$(stat -c %a "$WORK/base-1.mtr")
+check "record file is created 0600 ($mode)" test "$mode" = 600
+check "the command's RESULT line is relayed" grep -q '^RESULT ' "$WORK/base-1.out"
+"$MIGTRACE" report "$WORK/base-1.mtr" >"$WORK/rep.txt" 2>"$WORK/rep.err"
+check "report exits 0 on a complete record ($?)" test $? -eq 0
+check "report prints the live run's per-CPU drain table" grep -q '^Per-CPU drain work' "$WORK/rep.txt"
+check "report prints the live run's loss line" grep -q '^Lost: ' "$WORK/rep.txt"
+"$MIGTRACE" report --json "$WORK/base-1.mtr" >"$WORK/rep.json"
+works=$(js '[.[] | select(.type=="drain_cpu") | .works] | add // 0' "$WORK/rep.json")
+check "report --json: drain work items recorded ($works)" test "$works" -gt 0
+complete=$(js -r '.[] | select(.type=="record") | "\(.complete) \(.end_reason) \(.exit_status)"' "$WORK/rep.json")
+check "record ends with the command: $complete" test "$complete" = "true command 0"
+tput=$(js '[.[] | select(.type=="record") | .throughput_per_s] | first // 0' "$WORK/rep.json")
+check "workload throughput from its RESULT line ($tput/s)" awk "BEGIN{exit !($tput > 0)}"
+runs5=$(js '[.[] | select(.type=="fault_run" and .open==false) | .attempts] | unique' "$WORK/rep.json" | jq -c .)
+check "only the command's fault runs, each of 5 attempts ($runs5)" test "$runs5" = "[5]"
+"$MIGTRACE" report --chrome-trace "$WORK/trace.json" "$WORK/base-1.mtr" >/dev/null
+spans=$(jq '[.traceEvents[] | select(.ph=="X" and .pid==1)] | length' "$WORK/trace.json")
+check "Chrome trace export: valid JSON with per-CPU drain spans ($spans)" test "${spans:-0}" -gt 0
+
+# --- killed runs stay readable ------------------------------------------------
+"$MIGTRACE" record -o "$WORK/killed.mtr" -d 60 >/dev/null 2>&1 &
+rec=$!
+trigger_drains 0 12
+kill -KILL "$rec"
+wait "$rec" 2>/dev/null
+"$MIGTRACE" report --json "$WORK/killed.mtr" >"$WORK/killed.json" 2>"$WORK/killed.err"
+status=$?
+snaps=$(js '[.[] | select(.type=="record") | .snapshots] | first // 0' "$WORK/killed.json")
+check "SIGKILLed record is reported (status $status, $snaps snapshots)" \
+	test "$status" -eq 0 -a "$snaps" -ge 1
+check "SIGKILLed record says it has no end" \
+	test "$(js '.[] | select(.type=="record") | .complete' "$WORK/killed.json")" = false
+
+"$MIGTRACE" record -o "$WORK/termed.mtr" -d 60 >/dev/null 2>&1 &
+rec=$!
+sleep 1.5
+kill -TERM "$rec"
+wait "$rec"
+check "SIGTERM ends record with status 0 ($?)" test $? -eq 0
+end=$(js -r '.[] | select(.type=="record") | "\(.complete) \(.end_reason)"' \
+	<("$MIGTRACE" report --json "$WORK/termed.mtr"))
+check "SIGTERMed record is closed cleanly ($end)" test "$end" = "true signal"
+
+# --- damage -------------------------------------------------------------------
+size=$(stat -c %s "$WORK/base-1.mtr")
+head -c $((size / 2)) "$WORK/base-1.mtr" >"$WORK/half.mtr"
+"$MIGTRACE" report "$WORK/half.mtr" >"$WORK/half.txt" 2>"$WORK/half.err"
+status=$?
+check "record cut in half: readable part reported (status $status)" \
+	test "$status" -eq 0 -a -s "$WORK/half.txt"
+check "record cut in half: the cut is named with its offset" \
+	grep -q "half.mtr: offset [0-9]*: file ends inside" "$WORK/half.err"
+cp "$WORK/base-1.mtr" "$WORK/flip.mtr"
+printf '\xff\xff\xff\xff' | dd of="$WORK/flip.mtr" bs=1 seek=$((size / 3)) conv=notrunc 2>/dev/null
+"$MIGTRACE" report "$WORK/flip.mtr" >"$WORK/flip.txt" 2>"$WORK/flip.err"
+status=$?
+check "corrupted chunk: status 3 and the rest reported ($status)" \
+	test "$status" -eq 3 -a -s "$WORK/flip.txt"
+check "corrupted chunk: file and offset named" grep -q "flip.mtr: offset [0-9]*:" "$WORK/flip.err"
+printf 'NOTAREC!\1\0\0\0\20\0\0\0' >"$WORK/junk.mtr"
+"$MIGTRACE" report "$WORK/junk.mtr" >/dev/null 2>"$WORK/junk.err"
+status=$?
+check "wrong magic: status 1 with a clear error ($status)" \
+	test "$status" -eq 1 && grep -q "junk.mtr: offset 0: not a migtrace record" "$WORK/junk.err"
+
+# --- compare: known difference by construction ------------------------------------
+record_run base-2 base
+record_run rt-1 rt 50
+record_run rt-2 rt 50
+base="$WORK/base-1.mtr,$WORK/base-2.mtr"
+rt="$WORK/rt-1.mtr,$WORK/rt-2.mtr"
+"$MIGTRACE" compare "$base" "$rt" >"$WORK/cmp.txt" 2>"$WORK/cmp.err"
+check "compare exits 0 ($?)" test $? -eq 0
+check "compare table states the conditions and runs per variant" \
+	grep -q "^Conditions: kernel $(uname -r), $NCPU CPUs.*runs per variant: base=2 rt=2" "$WORK/cmp.txt"
+"$MIGTRACE" compare --json "$base" "$rt" >"$WORK/cmp.json"
+sig() { js -r ".[] | select(.type==\"compare\" and .metric==\"$1\" and .variant==\"rt\") | \"\(.significant) \(.test) p=\(.p)\"" "$WORK/cmp.json"; }
+wait_sig=$(sig drain_wait_us)
+check "drain latency difference marked significant ($wait_sig)" test "${wait_sig%% *}" = true
+retry_sig=$(sig fault_retries)
+check "unchanged fault retries not marked ($retry_sig)" test "${retry_sig%% *}" = false
+check "significant mean marked in the table" grep -qE '^Amean +drain_wait_us .*\*' "$WORK/cmp.txt"
+check "unchanged metric not marked in the table" \
+	grep -qE '^Amean +fault_retries +3\.00 \( +0\.00%\) +3\.00 \( +0\.00%\)' "$WORK/cmp.txt"
+grep -E '^(Conditions|Amean|Samples|P) ' "$WORK/cmp.txt"	# shown when a check fails
+"$MIGTRACE" compare --markdown --plot "$WORK/plots" "$base" "$rt" >"$WORK/cmp.md" 2>"$WORK/cmp.err"
+check "Markdown table" grep -q '^| Amean | drain_wait_us |' "$WORK/cmp.md"
+if command -v gnuplot >/dev/null; then
+	check "plots: PNG and SVG per metric and a summary" \
+		test -s "$WORK/plots/drain_wait_us.png" -a -s "$WORK/plots/drain_wait_us.svg" \
+		-a -s "$WORK/plots/summary.png" -a -s "$WORK/plots/summary.svg"
+else
+	skip "plots: gnuplot not installed"
+fi
+"$MIGTRACE" compare "$WORK/base-1.mtr" "$WORK/junk.mtr" >/dev/null 2>"$WORK/cmpbad.err"
+status=$?
+check "compare names an unreadable record and fails ($status)" \
+	test "$status" -eq 1 && grep -q "junk.mtr: offset 0" "$WORK/cmpbad.err"
