@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -452,16 +453,21 @@ static void load_events(struct rec_reader *rd, struct rec_run *run, const struct
 	}
 	memcpy(&size, c->payload, 4);
 	memcpy(&count, c->payload + 4, 4);
-	if (size != sizeof(struct mt_event) || (uint64_t)count * size != c->len - 8) {
-		chunk_warn(rd, c->offset, "events", size != sizeof(struct mt_event) ?
-			   "event size from a different build" : "length does not match its count");
+	/*
+	 * Another build's events: the union at the end may have grown or shrunk;
+	 * the fields before it and each member's offsets stay.
+	 */
+	if (size < offsetof(struct mt_event, migrate) || size > 4096 ||
+	    (uint64_t)count * size != c->len - 8) {
+		chunk_warn(rd, c->offset, "events", size > 4096 || size < offsetof(struct mt_event,
+			   migrate) ? "absurd event size" : "length does not match its count");
 		run->damaged++;
 		return;
 	}
 	for (uint32_t i = 0; i < count; i++) {
-		struct mt_event e;
+		struct mt_event e = {};
 
-		memcpy(&e, c->payload + 8 + (size_t)i * size, sizeof(e));
+		memcpy(&e, c->payload + 8 + (size_t)i * size, size < sizeof(e) ? size : sizeof(e));
 		if (!rec_event_sanitize(&e)) {
 			run->bad_events++;
 			continue;

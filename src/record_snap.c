@@ -170,28 +170,47 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct report *r, uint64_
 		FAIL("snapshot layout %u, this build reads %u", layout, REC_SNAPSHOT_LAYOUT);
 	if (!ncpus || ncpus > MT_MAX_CPUS)
 		FAIL("absurd CPU count %u", ncpus);
-	if (ntypes != MT_EV_TYPE_MAX || nhists != MT_H_MAX || npercpu != MT_H_PER_CPU ||
-	    slots != MT_HIST_SLOTS)
-		FAIL("histogram layout from a different build");
+	/*
+	 * Event types and histogram ids are only ever appended: a record from
+	 * another build maps by index, and what this build does not know is
+	 * skipped.
+	 */
+	if (slots != MT_HIST_SLOTS)
+		FAIL("histograms of %u slots, this build has %u", slots, MT_HIST_SLOTS);
+	if (ntypes > 256 || nhists > 256 || npercpu > nhists)
+		FAIL("absurd layout (%u event types, %u histograms)", ntypes, nhists);
 	r->ncpus = ncpus;
 	*now_ns = get64(&in);
 	r->duration_ns = get64(&in);
 	r->dropped_total = 0;
-	for (int t = 0; t < MT_EV_TYPE_MAX; t++) {
-		r->dropped[t] = get64(&in);
-		if (r->dropped[t] > HIST_COUNT_MAX)
+	for (uint32_t t = 0; t < ntypes; t++) {
+		uint64_t v = get64(&in);
+
+		if (v > HIST_COUNT_MAX)
 			FAIL("absurd drop count");
-		r->dropped_total += r->dropped[t];
+		if (t < MT_EV_TYPE_MAX)
+			r->dropped[t] = v;
+		r->dropped_total += v;
 	}
 	r->state_full = get64(&in);
 	r->bad_records = get64(&in);
-	for (int id = 0; id < MT_H_MAX; id++)
-		if (!get_hist(&in, &r->global[id]))
-			FAIL("absurd count in histogram %d", id);
-	for (int id = 0; id < MT_H_PER_CPU; id++)
-		for (uint32_t c = 0; c < ncpus; c++)
-			if (!get_hist(&in, &r->cpu[id][c]))
-				FAIL("absurd count in CPU %u histogram %d", c, id);
+	for (uint32_t id = 0; id < nhists; id++) {
+		struct mt_hist h;
+
+		if (!get_hist(&in, &h))
+			FAIL("absurd count in histogram %u", id);
+		if (id < MT_H_MAX)
+			r->global[id] = h;
+	}
+	for (uint32_t id = 0; id < npercpu; id++)
+		for (uint32_t c = 0; c < ncpus; c++) {
+			struct mt_hist h;
+
+			if (!get_hist(&in, &h))
+				FAIL("absurd count in CPU %u histogram %u", c, id);
+			if (id < MT_H_PER_CPU)
+				r->cpu[id][c] = h;
+		}
 	npending = get32(&in);
 	nopen = get32(&in);
 	if (npending > REPORT_MAX_PENDING || nopen > AGG_TOP)

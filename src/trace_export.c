@@ -62,6 +62,9 @@ static void task_name(char *buf, size_t len, const struct mt_task *t)
 static void span_open(struct trace_export *t, uint32_t pid, uint32_t tid, const char *name,
 		      uint64_t start, uint64_t end)
 {
+	/* Work queued before the record started begins with it: no negative times. */
+	if (start < t->t0)
+		start = end > t->t0 ? t->t0 : end;
 	sep(t);
 	fprintf(t->out, "{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"name\":",
 		pid, tid, us(t, start), (end - start) / 1e3);
