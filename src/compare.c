@@ -127,6 +127,49 @@ static void subsample(const struct samples *in, size_t max, uint64_t seed, struc
 		samples_push(out, in->v[stats_rng_below(&rng, in->n)]);
 }
 
+/* A variant's runs with samples of m, as groups for the two-level bootstrap. */
+static struct stats_groups groups_of(const struct variant *v, enum metric_id m,
+				     const double **vp, size_t *np)
+{
+	struct stats_groups g = { vp, np, 0 };
+
+	for (size_t r = 0; r < v->nruns; r++)
+		if (v->runs[r].m[m].n) {
+			vp[g.ngroups] = v->runs[r].m[m].v;
+			np[g.ngroups++] = v->runs[r].m[m].n;
+		}
+	return g;
+}
+
+/* Welch on the runs' means; the CI resamples runs, then samples within them. */
+static int welch_cell(struct comparison *c, enum metric_id m, size_t i,
+		      const struct samples *run0, const struct samples *run,
+		      struct stats_test *res, uint64_t seed)
+{
+	const double **va = calloc(c->v[0].nruns, sizeof(*va)), **vb = calloc(c->v[i].nruns, sizeof(*vb));
+	size_t *na = calloc(c->v[0].nruns, sizeof(*na)), *nb = calloc(c->v[i].nruns, sizeof(*nb));
+	struct cell *x = &c->cells[m][i];
+	int ret = -1;
+
+	if (!va || !vb || !na || !nb)
+		goto out;
+	ret = stats_welch(run0->v, run0->n, run->v, run->n, res);
+	struct stats_groups a = groups_of(&c->v[0], m, va, na), b = groups_of(&c->v[i], m, vb, nb);
+
+	if (x->has_change &&
+	    !stats_bootstrap_change_grouped(&a, &b, metric_defs[m].rate ? stats_hmean : stats_amean,
+					    c->opts.reps, seed, c->opts.conf,
+					    BOOTSTRAP_SAMPLES_MAX / (a.ngroups + b.ngroups),
+					    &x->ci_lo, &x->ci_hi))
+		x->has_ci = true;
+out:
+	free(va);
+	free(vb);
+	free(na);
+	free(nb);
+	return ret;
+}
+
 static void test_cell(struct comparison *c, enum metric_id m, size_t i,
 		      const struct samples *pool0, const struct samples *run0,
 		      const struct samples *pool, const struct samples *run)
@@ -149,9 +192,7 @@ static void test_cell(struct comparison *c, enum metric_id m, size_t i,
 		t = run0->n >= c->opts.min_runs && run->n >= c->opts.min_runs ? TEST_WELCH
 									     : TEST_MWU;
 	if (t == TEST_WELCH) {
-		ret = stats_welch(run0->v, run0->n, run->v, run->n, &res);
-		subsample(run0, BOOTSTRAP_SAMPLES_MAX, seed, &a);
-		subsample(run, BOOTSTRAP_SAMPLES_MAX, seed + 1, &b);
+		ret = welch_cell(c, m, i, run0, run, &res, seed);
 	} else {
 		subsample(pool0, MWU_SAMPLES_MAX, seed, &a);
 		subsample(pool, MWU_SAMPLES_MAX, seed + 1, &b);
@@ -160,16 +201,16 @@ static void test_cell(struct comparison *c, enum metric_id m, size_t i,
 		samples_free(&b);
 		subsample(pool0, BOOTSTRAP_SAMPLES_MAX, seed, &a);
 		subsample(pool, BOOTSTRAP_SAMPLES_MAX, seed + 1, &b);
+		if (x->has_change &&
+		    !stats_bootstrap_change(a.v, a.n, b.v, b.n, d->rate ? stats_hmean : stats_amean,
+					    c->opts.reps, seed, c->opts.conf, &x->ci_lo, &x->ci_hi))
+			x->has_ci = true;
 	}
 	if (!ret && !isnan(res.p)) {
 		x->test = t;
 		x->p = res.p;
 		x->significant = res.p < c->opts.alpha;
 	}
-	if (x->has_change &&
-	    !stats_bootstrap_change(a.v, a.n, b.v, b.n, d->rate ? stats_hmean : stats_amean,
-				    c->opts.reps, seed, c->opts.conf, &x->ci_lo, &x->ci_hi))
-		x->has_ci = true;
 	samples_free(&a);
 	samples_free(&b);
 }

@@ -75,7 +75,9 @@ static void text_legend(FILE *out, const struct comparison *c, const char *prefi
 	fprintf(out, "%sChange: %% against %s (+ is larger; larger is worse except for "
 		"throughput). '*' marks p < %g: Welch's t-test on per-run means when every "
 		"variant has >= %zu runs, else Mann-Whitney U on pooled samples (P row names "
-		"the test). CI%.0f: bootstrap of the change in the mean, %u resamples, seed %llu.\n",
+		"the test). CI%.0f: bootstrap of the change in the mean (resampling runs, then "
+		"samples within them, with Welch; pooled samples otherwise), %u resamples, "
+		"seed %llu.\n",
 		prefix, c->v[0].name, c->opts.alpha, c->opts.min_runs, c->opts.conf * 100,
 		c->opts.reps, (unsigned long long)c->opts.seed);
 }
@@ -222,6 +224,10 @@ void compare_print_json(FILE *out, const struct comparison *c)
 	json_key_obj(&j, "runs");
 	for (size_t i = 0; i < c->nvariants; i++)
 		json_u64(&j, c->v[i].name, c->v[i].nruns);
+	json_close(&j);
+	json_key_obj(&j, "kernels");
+	for (size_t i = 0; i < c->nvariants; i++)
+		json_str(&j, c->v[i].name, c->v[i].runs[0].run.hdr.kernel);
 	json_close(&j);
 	json_dbl(&j, "alpha", c->opts.alpha);
 	json_str(&j, "test", compare_test_name(c->opts.test));

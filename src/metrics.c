@@ -41,6 +41,8 @@ int samples_push(struct samples *s, double v)
 
 void samples_free(struct samples *s)
 {
+	if (!s)
+		return;
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }
@@ -161,6 +163,8 @@ int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, voi
 
 void metrics_free(struct run_samples *rs)
 {
+	if (!rs)
+		return;
 	for (int m = 0; m < M_MAX; m++)
 		samples_free(&rs->m[m]);
 }

@@ -363,3 +363,67 @@ out:
 	free(changes);
 	return ret;
 }
+
+/* One two-level resample of g into buf (sized for it); returns its length. */
+static size_t resample_groups(struct stats_rng *rng, const struct stats_groups *g, size_t max,
+			      double *buf)
+{
+	size_t len = 0;
+
+	for (size_t k = 0; k < g->ngroups; k++) {
+		size_t pick = stats_rng_below(rng, g->ngroups), n = g->n[pick];
+		size_t draws = n < max ? n : max;
+
+		for (size_t i = 0; i < draws; i++)
+			buf[len++] = g->v[pick][stats_rng_below(rng, n)];
+	}
+	return len;
+}
+
+static size_t groups_cap(const struct stats_groups *g, size_t max)
+{
+	size_t cap = 0;
+
+	for (size_t k = 0; k < g->ngroups; k++)
+		cap = g->n[k] > cap ? g->n[k] : cap;
+	return g->ngroups * (cap < max ? cap : max);
+}
+
+int stats_bootstrap_change_grouped(const struct stats_groups *a, const struct stats_groups *b,
+				   stats_estimator est, unsigned int reps, uint64_t seed,
+				   double conf, size_t max_per_group, double *lo, double *hi)
+{
+	size_t ca = groups_cap(a, max_per_group), cb = groups_cap(b, max_per_group), kept = 0;
+	double *ra = NULL, *rb = NULL, *changes = NULL;
+	struct stats_rng rng;
+	int ret = -1;
+
+	*lo = *hi = NAN;
+	if (!ca || !cb || !reps)
+		return -1;
+	ra = malloc(ca * sizeof(*ra));
+	rb = malloc(cb * sizeof(*rb));
+	changes = malloc(reps * sizeof(*changes));
+	if (!ra || !rb || !changes)
+		goto out;
+	stats_rng_seed(&rng, seed);
+	for (unsigned int i = 0; i < reps; i++) {
+		size_t na = resample_groups(&rng, a, max_per_group, ra);
+		size_t nb = resample_groups(&rng, b, max_per_group, rb);
+		double ea = est(ra, na), eb = est(rb, nb);
+
+		if (ea != 0 && isfinite(ea) && isfinite(eb))
+			changes[kept++] = 100 * (eb - ea) / fabs(ea);
+	}
+	if (!kept)
+		goto out;
+	qsort(changes, kept, sizeof(*changes), cmp_double);
+	*lo = stats_percentile_sorted(changes, kept, 100 * (1 - conf) / 2);
+	*hi = stats_percentile_sorted(changes, kept, 100 * (1 + conf) / 2);
+	ret = 0;
+out:
+	free(ra);
+	free(rb);
+	free(changes);
+	return ret;
+}

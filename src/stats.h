@@ -73,4 +73,20 @@ int stats_bootstrap_change(const double *a, size_t na, const double *b, size_t n
 			   stats_estimator est, unsigned int reps, uint64_t seed, double conf,
 			   double *lo, double *hi);
 
+/* Samples in groups (runs): group g has n[g] values at v[g]. */
+struct stats_groups {
+	const double *const *v;
+	const size_t *n;
+	size_t ngroups;
+};
+
+/*
+ * Two-level bootstrap for grouped data: each resample draws groups with
+ * replacement, then values within each drawn group (at most max_per_group),
+ * so both the spread between runs and within them shape the interval.
+ */
+int stats_bootstrap_change_grouped(const struct stats_groups *a, const struct stats_groups *b,
+				   stats_estimator est, unsigned int reps, uint64_t seed,
+				   double conf, size_t max_per_group, double *lo, double *hi);
+
 #endif
