@@ -52,6 +52,16 @@ static void change_str(char *buf, size_t len, double base, double v, bool mark)
 	snprintf(buf, len, mark ? "*%8.2f%%*" : "(%8.2f%%)", pct);
 }
 
+/* A p-value; below what a double holds, say so rather than print 0. */
+static const char *p_str(char *buf, size_t len, double p)
+{
+	if (p < 1e-300)
+		snprintf(buf, len, "<1e-300");
+	else
+		snprintf(buf, len, "%.4g", p);
+	return buf;
+}
+
 static void text_conditions(FILE *out, const struct comparison *c, const char *prefix)
 {
 	fprintf(out, "%sConditions: kernel %s, %u CPUs, %s, CPU %s; runs per variant:", prefix,
@@ -84,7 +94,7 @@ static void text_legend(FILE *out, const struct comparison *c, const char *prefi
 
 void compare_print_text(FILE *out, const struct comparison *c)
 {
-	char buf[64];
+	char buf[64], pv[16];
 
 	text_conditions(out, c, "");
 	fprintf(out, "\n%-8s %-16s", "", "");
@@ -145,7 +155,8 @@ void compare_print_text(FILE *out, const struct comparison *c)
 			const struct cell *x = &c->cells[m][i];
 
 			if (x->test != TEST_NONE)
-				snprintf(buf, sizeof(buf), "%s%.4g %s", x->significant ? "*" : "", x->p,
+				snprintf(buf, sizeof(buf), "%s%s %s", x->significant ? "*" : "",
+					 p_str(pv, sizeof(pv), x->p),
 					 x->test == TEST_WELCH ? "welch" : "mwu");
 			else
 				snprintf(buf, sizeof(buf), "-");
@@ -159,7 +170,7 @@ void compare_print_text(FILE *out, const struct comparison *c)
 
 void compare_print_markdown(FILE *out, const struct comparison *c)
 {
-	char buf[64];
+	char buf[64], pv[16];
 
 	text_conditions(out, c, "");
 	fprintf(out, "\n| | metric |");
@@ -183,8 +194,9 @@ void compare_print_markdown(FILE *out, const struct comparison *c)
 				if (r == ROW_MAX_ && i && x->has_ci)
 					fprintf(out, " [%+.1f%%, %+.1f%%] |", x->ci_lo, x->ci_hi);
 				else if (r > ROW_MAX_ && i && x->test != TEST_NONE)
-					fprintf(out, " %s%.4g (%s)%s |", x->significant ? "**" : "",
-						x->p, x->test == TEST_WELCH ? "Welch" : "Mann-Whitney",
+					fprintf(out, " %s%s (%s)%s |", x->significant ? "**" : "",
+						p_str(pv, sizeof(pv), x->p),
+						x->test == TEST_WELCH ? "Welch" : "Mann-Whitney",
 						x->significant ? "**" : "");
 				else if (r >= ROW_MAX_ || !x->present)
 					fprintf(out, " - |");

@@ -284,7 +284,7 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 		return 0;
 	}
 	z = (fabs(u - mu) - 0.5) / sigma;	/* continuity correction */
-	t->p = fmin(1, 2 * (1 - stats_norm_cdf(z > 0 ? z : 0)));
+	t->p = fmin(1, erfc((z > 0 ? z : 0) / M_SQRT2));	/* 2 (1 - Phi(z)), without cancellation */
 	return 0;
 }
 
