@@ -41,6 +41,7 @@
 #define SHED_POLLS	4		/* ring buffer reads a second while shedding */
 #define SHED_READ_NS	(NSEC_PER_SEC / SHED_POLLS)
 #define CALM_TICKS	10		/* seconds below half the limit before leaving */
+#define DETECT_SHARE	50		/* detector ticks: at most 1/50 of a CPU */
 
 static struct options {
 	unsigned long interval_s;
@@ -239,6 +240,7 @@ struct daemon {
 	FILE *devnull;			/* incidents' output without --json-out */
 	struct detect_live dl;
 	bool incident_written;
+	uint64_t detect_period_ns;	/* between detector ticks now */
 	int pid_fd;
 	struct prom_totals totals;
 	struct prom_daemon stats;
@@ -331,12 +333,10 @@ static void json_time(struct json *j)
 
 static void note_output(struct daemon *d, bool ok, const char *what)
 {
-	static uint64_t reported;
-
 	if (ok)
 		return;
 	/* Count every failure; say so on the first and then every thousandth. */
-	if (d->stats.output_errors++ % 1000 == 0 || !reported++)
+	if (d->stats.output_errors++ % 1000 == 0)
 		fprintf(stderr, "migtrace: writing %s failed (%llu failures so far)\n", what,
 			(unsigned long long)d->stats.output_errors);
 }
@@ -405,6 +405,29 @@ static void overload_tick(struct daemon *d, uint64_t now)
 	overload_line(d, offered, consumed);
 }
 
+/*
+ * The detectors' tick reads every fault run still going: with many threads
+ * (tens of thousands of entries) that is milliseconds of system time. Space
+ * the ticks so that they cost at most 1/DETECT_SHARE of a CPU; incidents
+ * are then seen a little later, never missed for good.
+ */
+static void detect_poll(struct daemon *d, uint64_t now)
+{
+	uint64_t cost, period;
+
+	if (!d->dl.session || now < d->dl.next_tick) {
+		detect_live_poll(&d->dl, now);
+		return;
+	}
+	detect_live_poll(&d->dl, now);
+	cost = mono_ns() - now;
+	period = cost * DETECT_SHARE > DETECT_TICK_NS ? cost * DETECT_SHARE : DETECT_TICK_NS;
+	if (period > 10 * NSEC_PER_SEC)
+		period = 10 * NSEC_PER_SEC;
+	d->dl.next_tick = now + period;
+	d->detect_period_ns = period;
+}
+
 static int prom_cb(FILE *f, void *ctx)
 {
 	struct daemon *d = ctx;
@@ -436,6 +459,7 @@ static void interval_line(struct daemon *d, bool final)
 	json_u64(&j, "rss_bytes", d->stats.rss_bytes);
 	json_u64(&j, "cpu_ns", d->stats.cpu_ns);
 	json_u64(&j, "output_errors", d->stats.output_errors);
+	json_u64(&j, "detect_tick_ns", d->detect_period_ns);
 	json_end(&j);
 }
 
@@ -452,6 +476,7 @@ static void emit(struct daemon *d, bool final, uint64_t now)
 	d->stats.intervals++;
 	self_usage(&d->stats);
 	d->stats.records = d->records;
+	d->stats.detect_tick_ns = d->detect_period_ns;
 	d->stats.shedding = d->shedding;
 	if (d->shedding) {	/* count the episode so far */
 		d->stats.shed_ns += now - d->shed_since_ns;
@@ -521,7 +546,7 @@ static int run(struct daemon *d)
 		if (signals_take_reopen())
 			reopen(d);
 		now = mono_ns();
-		detect_live_poll(&d->dl, now);
+		detect_poll(d, now);
 		if (d->incident_written) {
 			d->incident_written = false;
 			note_output(d, out_file_flush(&d->json), d->json.path);

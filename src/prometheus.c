@@ -323,6 +323,9 @@ static void write_daemon(FILE *out, const struct prom_daemon *d)
 	       "Output writes that failed", d->output_errors);
 	metric(out, "migtrace_daemon_reopens_total", "counter",
 	       "Output files reopened on SIGHUP", d->reopens);
+	seconds_metric(out, "migtrace_daemon_detect_tick_seconds", "gauge",
+		       "Time between detector ticks (longer when tables are large)",
+		       d->detect_tick_ns);
 }
 
 void prom_write(FILE *out, const struct prom_totals *t, const struct prom_daemon *d)

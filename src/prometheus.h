@@ -35,6 +35,7 @@ struct prom_daemon {
 	uint64_t shed_ns;		/* time spent in it */
 	uint64_t output_errors;		/* writes that failed (disk full, closed pipe) */
 	uint64_t reopens;		/* SIGHUPs honoured */
+	uint64_t detect_tick_ns;	/* between detector ticks now (0: no detectors) */
 };
 
 /* Running totals over the daemon's life. */
