@@ -11,26 +11,39 @@
 #include "aggregate.h"
 #include "record_run.h"
 #include "report.h"
+#include "trace_export.h"
 
 struct ctx {
 	struct agg agg;
 	bool started;
-	const struct rec_run *run;
+	const struct rec_run *run;	/* its header is read before any event */
+	struct trace_export trace;
+	FILE *null;
 };
+
+static void start(struct ctx *c)
+{
+	if (c->started)
+		return;
+	c->started = true;
+	trace_export_begin(&c->trace, c->null, &c->run->hdr);
+}
 
 static void on_event(void *p, const struct mt_event *e)
 {
 	struct ctx *c = p;
 
-	if (!c->started) {
-		agg_init(&c->agg, false);
-		c->started = true;
-	}
+	start(c);
 	agg_event(&c->agg, e);
+	trace_export_event(&c->trace, e);
 }
 
 static void on_incident(void *p, const struct rec_incident *i)
 {
+	struct ctx *c = p;
+
+	start(c);
+	trace_export_incident(&c->trace, i);
 }
 
 static void quiet(void *ctx, const char *msg)
@@ -53,6 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&snap, 0, sizeof(snap));
 	memset(&c, 0, sizeof(c));
 	agg_init(&c.agg, false);
+	c.run = &run;
+	c.null = null;
 	if (rec_reader_init(&rd, "fuzz", data, size, err, sizeof(err)))
 		return 0;
 	rd.warn = quiet;
@@ -64,6 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		report_text(null, &snap);
 		report_json(null, &snap);
 	}
+	if (c.started)
+		trace_export_end(&c.trace);
 	rec_reader_free(&rd);
 	return 0;
 }
