@@ -69,7 +69,8 @@ background() {
 	  while :; do "$@"; done ) &
 	LOAD+=($!)
 }
-storm_cycle() { $STORM -d 20 -t 1 >/dev/null & wait $!; sleep 10 & wait $!; }
+# Niced: the storm is there for its event rate, not to starve the host.
+storm_cycle() { nice -n 19 $STORM -d 20 -t 1 >/dev/null & wait $!; sleep 10 & wait $!; }
 drain_cycle() { echo 1 > /proc/sys/vm/compact_memory; sleep 2 & wait $!; }
 hog_cycle() {
 	for c in $(seq 0 $((NCPU - 1))); do $HOG -c "$c" -d 5 -z 50 >/dev/null & done

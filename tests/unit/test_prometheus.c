@@ -163,12 +163,12 @@ static bool parse(const char *text)
 			if (line[strlen(line) - 1] != '}')
 				return false;
 			line[strlen(line) - 1] = '\0';
-			snprintf(s->labels, sizeof(s->labels), "%s", brace + 1);
+			snprintf(s->labels, sizeof(s->labels), "%.159s", brace + 1);
 			*brace = '\0';
 		} else {
 			s->labels[0] = '\0';
 		}
-		snprintf(s->name, sizeof(s->name), "%s", line);
+		snprintf(s->name, sizeof(s->name), "%.95s", line);
 		if (!valid_name(s->name))
 			return false;
 	}
