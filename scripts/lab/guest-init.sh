@@ -109,8 +109,10 @@ smoke)
 hmm-tests)
 	r=1
 	while [ $r -le "$RUNS" ]; do
-		echo "MLAB: hmm-tests run $r/$RUNS"
-		(cd /tmp && hmm-tests) 2>&1 | tee -a /results/hmm-tests.log
+		echo "MLAB: hmm-tests run $r/$RUNS $HMM_ARGS"
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		(cd /tmp && hmm-tests $HMM_ARGS) 2>&1 | tee -a /results/hmm-tests.log
+		echo "MLAB: hmm-tests run $r took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
 		r=$((r + 1))
 	done
 	;;
