@@ -486,6 +486,8 @@ static void emit(struct daemon *d, bool final, uint64_t now)
 	self_usage(&d->stats);
 	d->stats.records = d->records;
 	d->stats.detect_tick_ns = d->detect_period_ns;
+	d->stats.holders_evicted = d->dl.det.holders_evicted;
+	d->stats.incidents_dropped = d->dl.det.dropped_incidents;
 	d->stats.shedding = d->shedding;
 	if (d->shedding) {	/* count the episode so far */
 		d->stats.shed_ns += now - d->shed_since_ns;

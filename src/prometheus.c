@@ -323,6 +323,12 @@ static void write_daemon(FILE *out, const struct prom_daemon *d)
 	       "Output writes that failed", d->output_errors);
 	metric(out, "migtrace_daemon_reopens_total", "counter",
 	       "Output files reopened on SIGHUP", d->reopens);
+	family(out, "migtrace_daemon_evicted_total", "counter",
+	       "Entries lost because a fixed-size user-space table was full");
+	fprintf(out, "migtrace_daemon_evicted_total{table=\"lock_holders\"} %llu\n",
+		(unsigned long long)d->holders_evicted);
+	fprintf(out, "migtrace_daemon_evicted_total{table=\"open_incidents\"} %llu\n",
+		(unsigned long long)d->incidents_dropped);
 	seconds_metric(out, "migtrace_daemon_detect_tick_seconds", "gauge",
 		       "Time between detector ticks (longer when tables are large)",
 		       d->detect_tick_ns);
