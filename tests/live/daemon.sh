@@ -209,3 +209,23 @@ kill -TERM "$MT_PID"
 wait "$MT_PID"; st=$?
 check "storm run ends with status 0 ($st)" test $st -eq 0
 check "shed time counted" awk '/^migtrace_daemon_shed_seconds_total/ { exit !($2 > 1) }' "$WORK/s.prom"
+
+# ---- incidents as they happen: an RT task keeps drain work off its CPU ----------
+if [ "$NCPU" -ge 2 ]; then
+	rt_cpu=$((NCPU - 1))
+	start_rt_hog "$rt_cpu" 900 8
+	start_daemon inc -i 60 --json-out "$WORK/inc.jsonl" --prom-file "$WORK/inc.prom" \
+		--exit-on stuck_rt
+	trigger_drains 0 10
+	wait "$MT_PID"; st=$?
+	check "--exit-on stuck_rt stops the daemon with status 3 ($st)" test $st -eq 3
+	n=$(jqs "[.[] | select(.type==\"incident\" and .kind==\"stuck_rt\" and .state==\"start\" and .cpu==$rt_cpu)] | length" "$WORK/inc.jsonl")
+	check "the incident is in the JSON file before any interval report ($n)" test "$n" -ge 1
+	first_inc=$(grep -n '"type":"incident"' "$WORK/inc.jsonl" | head -1 | cut -d: -f1)
+	first_rep=$(grep -n '"type":"interval"' "$WORK/inc.jsonl" | head -1 | cut -d: -f1)
+	check "incident line $first_inc precedes the (final) report line $first_rep" test "${first_inc:-0}" -gt 0 -a "${first_inc:-0}" -lt "${first_rep:-0}"
+	check "incidents counted in the Prometheus file" \
+		awk '/^migtrace_incidents_total\{kind="stuck_rt"\}/ { found = $2 >= 1 } END { exit !found }' "$WORK/inc.prom"
+else
+	skip "one CPU: no stuck RT incident to provoke"
+fi
