@@ -241,6 +241,7 @@ int cmd_compare(int argc, char **argv)
 	int ret = 1;
 
 	compare_opts_defaults(&opts.cmp);
+	argv[0] = (char *)"migtrace compare";	/* what argp names in its messages */
 	if (argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL))
 		return EXIT_USAGE;
 	for (; n < opts.nargs; n++)

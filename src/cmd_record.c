@@ -437,6 +437,7 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "migtrace record: nothing after --\n");
 		return EXIT_USAGE;
 	}
+	argv[0] = (char *)"migtrace record";	/* what argp names in its messages */
 	if (argp_parse(&argp, nopt, argv, ARGP_NO_HELP, NULL, NULL))
 		return EXIT_USAGE;
 	if (opts.only_command && (!opts.command || opts.session.tgid)) {

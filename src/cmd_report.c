@@ -247,6 +247,7 @@ int cmd_report(int argc, char **argv)
 	char err[512];
 	int ret;
 
+	argv[0] = (char *)"migtrace report";	/* what argp names in its messages */
 	if (argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL))
 		return EXIT_USAGE;
 

@@ -95,6 +95,25 @@ int rec_incident_format(const struct rec_incident *i, char *buf, size_t len)
 	return off < len ? (int)off : -ENOSPC;
 }
 
+void rec_text_sanitize(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+			(*p & 0xf8) == 0xf0 ? 3 : -1;
+		bool ok = n >= 0 && !(n == 1 && *p < 0xc2) && !(n == 3 && *p > 0xf4);
+
+		for (int k = 1; ok && k <= n; k++)
+			ok = (p[k] & 0xc0) == 0x80;
+		if (!ok) {
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
+	}
+}
+
 typedef bool (*kv_fn)(void *obj, const char *key, const char *val);
 
 /* Each "key=value" line of text to fn; false (with the line number) on junk. */
@@ -133,6 +152,7 @@ static bool kv_parse(const char *text, size_t len, kv_fn fn, void *obj, char *wh
 		for (size_t i = 0; i < vl; i++)	/* hostile text never reaches a terminal raw */
 			if ((unsigned char)val[i] < 0x20 || val[i] == 0x7f)
 				val[i] = '?';
+		rec_text_sanitize(val);
 		if (!fn(obj, key, val)) {
 			snprintf(why, wlen, "line %u: bad value for %s", line, key);
 			return false;
@@ -394,6 +414,7 @@ void rec_header_fill_host(struct rec_header *h)
 static void task_sanitize(struct mt_task *t)
 {
 	t->comm[MT_COMM_LEN - 1] = 0;
+	rec_text_sanitize(t->comm);
 }
 
 bool rec_event_sanitize(struct mt_event *e)

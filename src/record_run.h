@@ -92,6 +92,9 @@ void *rec_snapshot_encode(const struct report *r, uint64_t now_ns, size_t *len);
 bool rec_snapshot_decode(const uint8_t *p, size_t len, struct report *r, uint64_t *now_ns,
 			 char *why, size_t wlen);
 
+/* Bytes that do not form valid UTF-8 become '?': JSON output must stay valid. */
+void rec_text_sanitize(char *s);
+
 /* Make an event from a file safe to aggregate; false when it cannot be. */
 bool rec_event_sanitize(struct mt_event *e);
 

@@ -136,6 +136,7 @@ static void get_task(struct in *in, struct mt_task *t)
 	t->policy = get32(in);
 	get(in, t->comm, MT_COMM_LEN);
 	t->comm[MT_COMM_LEN - 1] = 0;
+	rec_text_sanitize(t->comm);
 }
 
 static bool get_hist(struct in *in, struct mt_hist *h)

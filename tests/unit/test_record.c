@@ -489,6 +489,18 @@ static void other_builds_are_read(void)
 	free(q);
 }
 
+static void hostile_text_becomes_valid_utf8(void)
+{
+	struct mt_event e = ev_queue(5, 1);
+	char s[] = "caf\xc3\xa9 \xff\xfe x\xe2\x82";
+
+	memcpy(e.task.comm, "\xff\xfe" "ab\xc3\xa9", 7);
+	CHECK(rec_event_sanitize(&e));
+	CHECK(!strcmp(e.task.comm, "??ab\xc3\xa9"));
+	rec_text_sanitize(s);
+	CHECK(!strcmp(s, "caf\xc3\xa9 ?? x??"));
+}
+
 static void result_line_throughput(void)
 {
 	double d = 0;
@@ -508,6 +520,7 @@ int main(void)
 	RUN(absurd_lengths_and_values);
 	RUN(report_of_a_record_matches_golden);
 	RUN(other_builds_are_read);
+	RUN(hostile_text_becomes_valid_utf8);
 	RUN(result_line_throughput);
 	CHECK_EXIT();
 }
