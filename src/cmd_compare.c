@@ -242,7 +242,7 @@ int cmd_compare(int argc, char **argv)
 
 	compare_opts_defaults(&opts.cmp);
 	argv[0] = (char *)"migtrace compare";	/* what argp names in its messages */
-	if (argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL))
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 	for (; n < opts.nargs; n++)
 		if (load_variant(&v[n], opts.args[n])) {

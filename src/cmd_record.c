@@ -438,7 +438,7 @@ int cmd_record(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	argv[0] = (char *)"migtrace record";	/* what argp names in its messages */
-	if (argp_parse(&argp, nopt, argv, ARGP_NO_HELP, NULL, NULL))
+	if (argp_parse(&argp, nopt, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 	if (opts.only_command && (!opts.command || opts.session.tgid)) {
 		fprintf(stderr, "migtrace record: --only-command needs a command and no -p\n");

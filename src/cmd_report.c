@@ -248,7 +248,7 @@ int cmd_report(int argc, char **argv)
 	int ret;
 
 	argv[0] = (char *)"migtrace report";	/* what argp names in its messages */
-	if (argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL))
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 
 	/* First pass: the header, to know which hooks were live before replaying. */
