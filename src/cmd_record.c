@@ -359,6 +359,7 @@ static int write_end(struct rec_writer *w, struct rec_end *end, const struct chi
 static int run(struct session *s, struct rec_writer *w, struct child *c)
 {
 	uint64_t start = mono_ns(), step = opts.interval_ms * NSEC_PER_MSEC, next = start + step;
+	uint64_t next_flush = start + NSEC_PER_SEC;
 	struct rec_end end = {};
 	int ret;
 
@@ -385,6 +386,11 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 		if (detectors.triggered) {
 			snprintf(end.reason, sizeof(end.reason), "incident");
 			break;
+		}
+		/* Events reach the file within a second even with long intervals. */
+		if (now >= next_flush) {
+			rec_flush_events(w);
+			next_flush = now + NSEC_PER_SEC;
 		}
 		if (now >= next) {
 			write_snapshot(s, w);
