@@ -202,6 +202,16 @@ static void release(struct child *c)
 	c->go_fd = -1;
 }
 
+static void line_done(struct child *c, struct rec_end *end)
+{
+	c->line[c->line_len] = 0;
+	if (!strncmp(c->line, "RESULT ", 7)) {
+		snprintf(end->result, sizeof(end->result), "%s", c->line);
+		end->has_throughput = rec_result_throughput(c->line, &end->throughput);
+	}
+	c->line_len = 0;
+}
+
 /* Relay what the workload printed; keep its last RESULT line. */
 static void relay(struct child *c, struct rec_end *end)
 {
@@ -216,12 +226,7 @@ static void relay(struct child *c, struct rec_end *end)
 					c->line[c->line_len++] = buf[i];
 				continue;
 			}
-			c->line[c->line_len] = 0;
-			if (!strncmp(c->line, "RESULT ", 7)) {
-				snprintf(end->result, sizeof(end->result), "%s", c->line);
-				end->has_throughput = rec_result_throughput(c->line, &end->throughput);
-			}
-			c->line_len = 0;
+			line_done(c, end);
 		}
 	}
 	fflush(stdout);
@@ -407,6 +412,8 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 	}
 	stop_child(c);
 	relay(c, &end);
+	if (c->line_len)	/* a last line without its newline */
+		line_done(c, &end);
 	/* What is still in the ring buffer goes in before the last snapshot. */
 	session_poll(s, 0);
 	detect_live_finish(&detectors, mono_ns());
