@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,20 @@ static int write_all(struct rec_writer *w, const void *buf, size_t len)
 	return 0;
 }
 
+/* A new file survives a power loss only once its directory entry is on disk. */
+static void sync_parent_dir(const char *path)
+{
+	char copy[4096];
+	int fd;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	fsync(fd);
+	close(fd);
+}
+
 int rec_create(struct rec_writer *w, const char *path, bool overwrite, char *err, size_t len)
 {
 	uint8_t pre[REC_PREAMBLE_SIZE];
@@ -84,6 +99,7 @@ int rec_create(struct rec_writer *w, const char *path, bool overwrite, char *err
 		snprintf(err, len, "%s: %s", path, strerror(-w->err));
 		return w->err;
 	}
+	sync_parent_dir(path);
 	return 0;
 }
 
