@@ -172,6 +172,19 @@ check "SIGINT: exit status 0 ($st)" test $st -eq 0
 check_released SIGINT "$WORK/int.ids"
 check "--prom-mode 0644 honoured ($(mode_of "$WORK/pub.prom"))" test "$(mode_of "$WORK/pub.prom")" = 644
 
+# ---- SIGPIPE: a reader that goes away is an error to count, not a death -----------
+"$MIGTRACE" daemon -i 1 --json-out - --prom-file "$WORK/pipe.prom" > >(head -c 10 >/dev/null) 2>"$WORK/pipe.err" &
+MT_PID=$!
+PIDS+=($MT_PID)
+sleep 3.5
+check "closed standard output: the daemon keeps running" kill -0 "$MT_PID"
+check "closed standard output: failed writes counted" \
+	awk '/^migtrace_daemon_output_errors_total/ { exit !($2 >= 1) }' "$WORK/pipe.prom"
+check "closed standard output: said once on standard error" grep -q "writing - failed" "$WORK/pipe.err"
+kill -TERM "$MT_PID"
+wait "$MT_PID"; st=$?
+check "closed standard output: SIGTERM still exits 0 ($st)" test $st -eq 0
+
 # ---- SIGKILL: the kernel detaches what a dead loader held ------------------------
 start_daemon kill -i 1
 check "without outputs named, JSON lines go to standard output" \
