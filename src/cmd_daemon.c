@@ -592,10 +592,14 @@ static int pid_file_open(const char *path, char *err, size_t len)
 	char buf[32];
 	int fd, n;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0644);
 	if (fd < 0) {
 		snprintf(err, len, "%s: %s", path, errno == ELOOP ?
 			 "a symbolic link: refusing to follow it" : strerror(errno));
+		return -1;
+	}
+	if (!output_fd_safe(fd, path, err, len)) {
+		close(fd);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {

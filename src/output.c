@@ -65,11 +65,31 @@ bool output_parse_mode(const char *s, mode_t *mode)
 	return true;
 }
 
+bool output_fd_safe(int fd, const char *path, char *err, size_t len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, len, "%s: not a regular file", path);
+		return false;
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(err, len, "%s: owned by uid %u, not by us: refusing to write to it",
+			 path, (unsigned int)st.st_uid);
+		return false;
+	}
+	if (st.st_nlink > 1) {
+		snprintf(err, len, "%s: has %lu hard links: refusing to write to it", path,
+			 (unsigned long)st.st_nlink);
+		return false;
+	}
+	return true;
+}
+
 /* Open path for appending: no symbolic link, a regular file, ours; created with mode exactly. */
 static FILE *open_append(const char *path, mode_t mode, char *err, size_t len)
 {
 	int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
-	struct stat st;
 	bool created = true;
 	FILE *f;
 	int fd;
@@ -84,15 +104,8 @@ static FILE *open_append(const char *path, mode_t mode, char *err, size_t len)
 			 "a symbolic link: refusing to follow it" : strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, len, "%s: not a regular file", path);
+	if (!output_fd_safe(fd, path, err, len))
 		goto fail;
-	}
-	if (st.st_uid != geteuid()) {
-		snprintf(err, len, "%s: owned by uid %u, not by us: refusing to append to it",
-			 path, (unsigned int)st.st_uid);
-		goto fail;
-	}
 	/* The umask must not widen or narrow what was asked for. */
 	if (created && fchmod(fd, mode)) {
 		snprintf(err, len, "%s: chmod: %s", path, strerror(errno));

@@ -33,6 +33,13 @@ bool output_path_valid(const char *path, char *err, size_t len);
 /* An octal file mode within OUTPUT_MAX_MODE, owner read-write included. */
 bool output_parse_mode(const char *s, mode_t *mode);
 
+/*
+ * A file we are about to write, opened without following a link: a regular
+ * file, ours, with no other hard link (which could be someone else's file
+ * linked into a shared directory).
+ */
+bool output_fd_safe(int fd, const char *path, char *err, size_t len);
+
 /* Open (create or append to) path, or standard output for "-". */
 int out_file_open(struct out_file *o, const char *path, mode_t mode, char *err, size_t len);
 /* Open the path again (after rotation); on failure the old stream stays. */

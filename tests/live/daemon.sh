@@ -70,6 +70,13 @@ ln -s "$WORK/target" "$WORK/link.jsonl"
 check "symbolic link as output refused ($st: $(cat "$WORK/e1"))" test $st -eq 1
 check "refusal names the symbolic link" grep -q "symbolic link" "$WORK/e1"
 check "nothing written through the link" test ! -e "$WORK/target"
+touch "$WORK/victim" && ln "$WORK/victim" "$WORK/hard.pid"
+"$MIGTRACE" daemon --pid-file "$WORK/hard.pid" -d 1 >/dev/null 2>"$WORK/e0"; st=$?
+check "hard-linked pid file refused ($st: $(cat "$WORK/e0"))" test $st -eq 1
+check "the linked file is untouched" test ! -s "$WORK/victim"
+ln -s "$WORK/victim" "$WORK/sym.pid"
+"$MIGTRACE" daemon --pid-file "$WORK/sym.pid" -d 1 >/dev/null 2>"$WORK/e0"; st=$?
+check "symbolic link as pid file refused ($st)" test $st -eq 1
 touch "$WORK/theirs.jsonl" && chown 65534 "$WORK/theirs.jsonl"
 "$MIGTRACE" daemon --json-out "$WORK/theirs.jsonl" -d 1 >/dev/null 2>"$WORK/e2"; st=$?
 check "another user's file refused ($st: $(cat "$WORK/e2"))" test $st -eq 1

@@ -356,12 +356,12 @@ static void replace_is_atomic_and_private(void)
 
 static void append_refusals_and_reopen(void)
 {
-	char path[128], link[128], rotated[128], err[512];
+	char path[128], lnk[128], rotated[128], err[512];
 	struct out_file o;
 	mode_t old = umask(0);
 
 	snprintf(path, sizeof(path), "%s/out.jsonl", dir);
-	snprintf(link, sizeof(link), "%s/link.jsonl", dir);
+	snprintf(lnk, sizeof(lnk), "%s/link.jsonl", dir);
 	snprintf(rotated, sizeof(rotated), "%s/out.jsonl.1", dir);
 	CHECK(!out_file_open(&o, path, OUTPUT_DEFAULT_MODE, err, sizeof(err)));
 	CHECK(mode_of(path) == 0600);	/* whatever the umask */
@@ -375,12 +375,17 @@ static void append_refusals_and_reopen(void)
 	CHECK(file_is(rotated, "a\n"));
 	CHECK(file_is(path, "b\n"));
 	/* Never through a symbolic link, never into a directory. */
-	CHECK(!symlink(path, link));
-	CHECK(out_file_open(&o, link, OUTPUT_DEFAULT_MODE, err, sizeof(err)) != 0);
+	CHECK(!symlink(path, lnk));
+	CHECK(out_file_open(&o, lnk, OUTPUT_DEFAULT_MODE, err, sizeof(err)) != 0);
 	CHECK(strstr(err, "symbolic link") != NULL);
 	CHECK(out_file_open(&o, dir, OUTPUT_DEFAULT_MODE, err, sizeof(err)) != 0);
+	/* Nor into a file with another hard link (someone else's, linked here). */
+	unlink(lnk);
+	CHECK(!link(path, lnk));
+	CHECK(out_file_open(&o, lnk, OUTPUT_DEFAULT_MODE, err, sizeof(err)) != 0);
+	CHECK(strstr(err, "hard links") != NULL);
 	CHECK(file_is(path, "b\n"));
-	unlink(link);
+	unlink(lnk);
 	unlink(path);
 	unlink(rotated);
 	umask(old);
