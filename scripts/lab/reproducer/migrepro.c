@@ -366,6 +366,7 @@ static int fair_server(int disable, int ncpu)
 			}
 		} else if (fs_saved[cpu][0]) {
 			write_str(path, fs_saved[cpu]);
+			fs_saved[cpu][0] = 0;
 		}
 	}
 	return err;
@@ -428,6 +429,20 @@ static void dump_tasks(pid_t pid, const char *who)
 	closedir(dir);
 }
 
+static char saved_rt[32];
+static int knob_cpus;
+
+/* put sched_rt_runtime_us and the fair servers back (idempotent) */
+static void restore_knobs(void)
+{
+	if (saved_rt[0])
+		write_str(RT_RUNTIME, saved_rt);
+	saved_rt[0] = 0;
+	if (knob_cpus)
+		fair_server(0, knob_cpus);
+	knob_cpus = 0;
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
@@ -459,7 +474,7 @@ int main(int argc, char **argv)
 		{ "no-pagemap", 0, 0, 'P' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
-	char saved_rt[32] = "", *buf;
+	char *buf;
 	pthread_t th_touch, th_hold;
 	uint64_t t_start, max_stall = 0, t_end;
 	long flt0, flt1 = -1;
@@ -509,6 +524,8 @@ int main(int argc, char **argv)
 
 	/* scenario: RT throttling knob */
 	read_str(RT_RUNTIME, saved_rt, sizeof(saved_rt));
+	knob_cpus = ncpu;
+	atexit(restore_knobs);
 	if (opt.sc == SC_RT_NOTHROTTLE || opt.sc == SC_RT_FAIRSERVER) {
 		if (write_str(RT_RUNTIME, "-1"))
 			perror("write " RT_RUNTIME);
@@ -653,10 +670,7 @@ int main(int argc, char **argv)
 		pthread_join(th_touch, NULL);
 		pthread_join(th_hold, NULL);
 	}
-	if (saved_rt[0])
-		write_str(RT_RUNTIME, saved_rt);
-	if (opt.sc == SC_RT_NOTHROTTLE)
-		fair_server(0, ncpu);
+	restore_knobs();
 
 	{
 		double el = (t_end - t_start) / 1e9;
