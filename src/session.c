@@ -256,7 +256,12 @@ static void read_pending(struct session *s, struct report *r, uint64_t now)
 	}
 }
 
-static void read_open_runs(struct session *s, struct report *r)
+/*
+ * Runs still going: faulted within the last second. A task that exited
+ * or moved on leaves its last run in the map; such stale runs must not
+ * crowd live spinners out of the AGG_TOP kept.
+ */
+static void read_open_runs(struct session *s, struct report *r, uint64_t now)
 {
 	int fd = bpf_map__fd(s->skel->maps.fault_runs);
 	uint32_t key, next, *prev = NULL;
@@ -266,7 +271,8 @@ static void read_open_runs(struct session *s, struct report *r)
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &run) || run.attempts < 3)
+		if (bpf_map_lookup_elem(fd, &key, &run) || run.attempts < 3 ||
+		    run.last_ts > now || now - run.last_ts >= NSEC_PER_SEC)
 			continue;
 		struct agg_run a = {
 			.task = run.task,
@@ -286,7 +292,7 @@ static void read_open_runs(struct session *s, struct report *r)
 void session_snapshot_live(struct session *s, struct report *r, uint64_t now)
 {
 	read_pending(s, r, now);
-	read_open_runs(s, r);
+	read_open_runs(s, r, now);
 }
 
 void session_snapshot(struct session *s, struct report *r)
