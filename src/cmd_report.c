@@ -241,7 +241,7 @@ int cmd_report(int argc, char **argv)
 	static struct report r;
 	static struct replay rp;
 	static struct trace_export trace;
-	struct rec_visitor v = { on_event, on_incident, &rp };
+	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &rp };
 	struct rec_run run;
 	FILE *tf = NULL;
 	char err[512];

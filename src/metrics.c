@@ -132,7 +132,7 @@ int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, voi
 {
 	static struct report snap;	/* large */
 	static struct collect c;
-	struct rec_visitor v = { on_event, on_incident, &c };
+	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &c };
 	int ret;
 
 	memset(rs, 0, sizeof(*rs));

@@ -539,6 +539,8 @@ static void load_chunk(struct rec_reader *rd, struct rec_run *run, struct report
 		}
 		run->snapshots++;
 		run->last_snapshot_ns = now;
+		if (v && v->snapshot)
+			v->snapshot(v->ctx, &tmp, now);
 		if (snap)
 			*snap = tmp;
 		break;

@@ -72,6 +72,8 @@ struct rec_run {
 struct rec_visitor {
 	void (*event)(void *ctx, const struct mt_event *e);
 	void (*incident)(void *ctx, const struct rec_incident *i);
+	/* Each snapshot as decoded, with its monotonic time (replaying detectors). */
+	void (*snapshot)(void *ctx, const struct report *snap, uint64_t now_ns);
 	void *ctx;
 };
 

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct report snap;
 	static struct ctx c;
 	static FILE *null;
-	struct rec_visitor v = { on_event, on_incident, &c };
+	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &c };
 	struct rec_reader rd;
 	struct rec_run run;
 	char err[512];

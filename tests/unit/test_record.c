@@ -176,7 +176,7 @@ static int load_buf(const uint8_t *data, size_t size, struct rec_run *run, struc
 		    struct report *snap)
 {
 	struct rec_reader rd;
-	struct rec_visitor v = { count_event, count_incident, c };
+	struct rec_visitor v = { .event = count_event, .incident = count_incident, .ctx = c };
 	char err[512];
 	int ret;
 
