@@ -127,7 +127,7 @@ static void on_incident(void *ctx, const struct rec_incident *i)
 		trace_export_incident(r->trace, i);
 }
 
-static void text_record(const struct rec_run *run, const struct replay *rp)
+static void text_record(const struct rec_run *run)
 {
 	const struct rec_header *h = &run->hdr;
 	time_t start = h->start_realtime_ns / NSEC_PER_SEC;
@@ -154,7 +154,6 @@ static void text_record(const struct rec_run *run, const struct replay *rp)
 	       (unsigned long long)run->chunks, (unsigned long long)run->events,
 	       (unsigned long long)run->snapshots, run->damaged,
 	       (unsigned long long)run->bad_events);
-	(void)rp;
 }
 
 static void text_incidents(const struct replay *rp)
@@ -280,7 +279,7 @@ int cmd_report(int argc, char **argv)
 		json_record(&run, &rp);
 		report_json(stdout, &r);
 	} else {
-		text_record(&run, &rp);
+		text_record(&run);
 		report_text(stdout, &r);
 		text_incidents(&rp);
 	}
