@@ -802,12 +802,38 @@ int BPF_KPROBE(kprobe_folio_unlock, struct folio *folio)
 
 /* ---- lab kernels: tracepoints added where upstream code is inlined ---- */
 
+/* Failed do_swap_page trylocks not yet reported, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} swap_trylock_fails SEC(".maps");
+
+#define SWAP_TRYLOCK_FAIL_SAMPLE 256
+
 static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, __u32 site)
 {
+	__u32 zero = 0, weight = 1;
 	struct mt_event *e;
+	__u64 *pending;
 
 	if (task_filtered_out())
 		return 0;
+	/*
+	 * A spinner fails this trylock hundreds of thousands of times a
+	 * second: one record per SWAP_TRYLOCK_FAIL_SAMPLE failures, carrying
+	 * the count, keeps the ring buffer for everything else.
+	 */
+	if (site == MT_TRY_SWAP_PAGE && locked <= 0) {
+		pending = bpf_map_lookup_elem(&swap_trylock_fails, &zero);
+		if (pending && ++*pending < SWAP_TRYLOCK_FAIL_SAMPLE)
+			return 0;
+		if (pending) {
+			weight = *pending;
+			*pending = 0;
+		}
+	}
 	e = event_reserve(MT_EV_TRYLOCK);
 	if (!e)
 		return 0;
@@ -815,6 +841,7 @@ static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, 
 	e->trylock.address = address;
 	e->trylock.locked = locked;
 	e->trylock.site = site;
+	e->trylock.weight = weight;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -103,6 +103,7 @@ struct mt_event {
 			__u64 pfn, address;
 			__s32 locked;
 			__u32 site;		/* enum mt_trylock_site */
+			__u32 weight;		/* outcomes this record stands for (0 means 1) */
 		} trylock;
 	};
 };

@@ -267,10 +267,12 @@ void agg_event(struct agg *a, const struct mt_event *e)
 		break;
 	case MT_EV_TRYLOCK:
 		if (e->trylock.site < 2) {
+			uint64_t n = e->trylock.weight ? e->trylock.weight : 1;
+
 			if (e->trylock.locked > 0)
-				a->trylock_ok[e->trylock.site]++;
+				a->trylock_ok[e->trylock.site] += n;
 			else
-				a->trylock_fail[e->trylock.site]++;
+				a->trylock_fail[e->trylock.site] += n;
 		}
 		break;
 	}

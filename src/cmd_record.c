@@ -311,7 +311,7 @@ static int write_snapshot(struct session *s, struct rec_writer *w)
 	if (!ret)
 		ret = rec_write_chunk(w, REC_SNAPSHOT, p, len);
 	free(p);
-	return ret ? ret : rec_sync(w);
+	return ret ? ret : rec_sync_background(w);
 }
 
 static int write_header(struct session *s, struct rec_writer *w)

@@ -47,6 +47,8 @@ const char *rec_chunk_name(uint32_t type);
 
 /* ---- writing ------------------------------------------------------------ */
 
+struct rec_syncer;
+
 struct rec_writer {
 	bool open;
 	int fd;
@@ -54,6 +56,7 @@ struct rec_writer {
 	int err;			/* first write error (negative errno), sticky */
 	uint32_t nevents;
 	struct mt_event events[REC_EVENTS_PER_CHUNK];
+	struct rec_syncer *syncer;	/* background fdatasync, started on first use */
 };
 
 /*
@@ -68,6 +71,12 @@ int rec_add_event(struct rec_writer *w, const struct mt_event *e);
 int rec_flush_events(struct rec_writer *w);
 /* Make what was written survive a power loss. */
 int rec_sync(struct rec_writer *w);
+/*
+ * The same without waiting: a thread syncs. A livelocked CPU can hold up
+ * writeback (its per-CPU work never runs); the recorder must keep tracing
+ * and detecting meanwhile. Falls back to rec_sync if no thread can start.
+ */
+int rec_sync_background(struct rec_writer *w);
 /* Flush, sync and close; safe on a zeroed or closed writer. */
 int rec_close(struct rec_writer *w);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -169,6 +170,82 @@ int rec_sync(struct rec_writer *w)
 	return w->err;
 }
 
+struct rec_syncer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int fd;
+	bool requested, stop;
+	int err;			/* first fdatasync error, taken by the writer */
+};
+
+static void *syncer_main(void *arg)
+{
+	struct rec_syncer *y = arg;
+
+	pthread_mutex_lock(&y->lock);
+	for (;;) {
+		while (!y->requested && !y->stop)
+			pthread_cond_wait(&y->wake, &y->lock);
+		if (y->stop)
+			break;
+		y->requested = false;
+		pthread_mutex_unlock(&y->lock);
+		if (fdatasync(y->fd) && !y->err)
+			y->err = -errno;
+		pthread_mutex_lock(&y->lock);
+	}
+	pthread_mutex_unlock(&y->lock);
+	return NULL;
+}
+
+int rec_sync_background(struct rec_writer *w)
+{
+	struct rec_syncer *y = w->syncer;
+
+	if (!w->open)
+		return w->err;
+	if (!y) {
+		y = calloc(1, sizeof(*y));
+		if (!y)
+			return rec_sync(w);
+		y->fd = w->fd;
+		pthread_mutex_init(&y->lock, NULL);
+		pthread_cond_init(&y->wake, NULL);
+		if (pthread_create(&y->thread, NULL, syncer_main, y)) {
+			free(y);
+			return rec_sync(w);
+		}
+		w->syncer = y;
+	}
+	pthread_mutex_lock(&y->lock);
+	y->requested = true;
+	if (y->err && !w->err)
+		w->err = y->err;
+	pthread_cond_signal(&y->wake);
+	pthread_mutex_unlock(&y->lock);
+	return w->err;
+}
+
+static void syncer_stop(struct rec_writer *w)
+{
+	struct rec_syncer *y = w->syncer;
+
+	if (!y)
+		return;
+	pthread_mutex_lock(&y->lock);
+	y->stop = true;
+	pthread_cond_signal(&y->wake);
+	pthread_mutex_unlock(&y->lock);
+	pthread_join(y->thread, NULL);
+	if (y->err && !w->err)
+		w->err = y->err;
+	pthread_mutex_destroy(&y->lock);
+	pthread_cond_destroy(&y->wake);
+	free(y);
+	w->syncer = NULL;
+}
+
 int rec_close(struct rec_writer *w)
 {
 	int ret;
@@ -176,6 +253,7 @@ int rec_close(struct rec_writer *w)
 	if (!w->open)
 		return w->err;
 	rec_flush_events(w);
+	syncer_stop(w);
 	rec_sync(w);
 	ret = w->err;
 	if (close(w->fd) && !ret)

@@ -39,7 +39,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	agg_event(&s->agg, &e);
 	if (s->on_event)
 		s->on_event(s->on_event_ctx, &e);
-	return 0;
+	/* Stop this read once the budget is spent (see session_poll). */
+	return --s->poll_budget ? 0 : -E2BIG;
 }
 
 static void enable_programs(struct session *s)
@@ -204,8 +205,17 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 
 int session_poll(struct session *s, int timeout_ms)
 {
-	int n = ring_buffer__poll(s->rb, timeout_ms);
+	int n;
 
+	/*
+	 * libbpf reads until the ring buffer is empty, which under a storm
+	 * faster than this loop is never: the caller's ticks (detectors,
+	 * snapshots) would stop. A budget bounds each read.
+	 */
+	s->poll_budget = SESSION_POLL_BUDGET;
+	n = ring_buffer__poll(s->rb, timeout_ms);
+	if (n == -E2BIG)
+		return SESSION_POLL_BUDGET;
 	return n == -EINTR ? 0 : n;
 }
 

@@ -33,6 +33,7 @@ struct session {
 	uint32_t ncpus;
 	uint64_t start_ns, interval_start_ns;
 	uint64_t bad_records;
+	uint32_t poll_budget;	/* records left in the current session_poll */
 	/* Optional: every well-formed record, after it is aggregated (record, detectors). */
 	void (*on_event)(void *ctx, const struct mt_event *e);
 	void *on_event_ctx;
@@ -40,7 +41,12 @@ struct session {
 
 /* Probe, load and attach. On failure err says why, in one line. */
 int session_open(struct session *s, const struct session_opts *o, char *err, size_t len);
-/* Consume ring buffer records for up to timeout_ms; -EINTR is not an error. */
+#define SESSION_POLL_BUDGET 8192	/* records per session_poll at most */
+
+/*
+ * Consume ring buffer records for up to timeout_ms, at most
+ * SESSION_POLL_BUDGET of them; -EINTR is not an error.
+ */
 int session_poll(struct session *s, int timeout_ms);
 /* Fill r with the kernel's histograms, pending work and open fault runs. */
 void session_snapshot(struct session *s, struct report *r);

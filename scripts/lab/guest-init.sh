@@ -62,7 +62,7 @@ if [ "$USE_MIGTRACE" = yes ] && [ -x /usr/bin/migtrace ]; then
 	# (fentry) while other vCPUs run it can oops under TCG, and the workload's
 	# start would be missed. migtrace says "Tracing..." when attached.
 	i=0
-	while [ $i -lt 300 ] && ! grep -q '^Tracing' /results/migtrace.err 2>/dev/null &&
+	while [ $i -lt 300 ] && ! grep -qE '^(Tracing|Recording)' /results/migtrace.err 2>/dev/null &&
 	      kill -0 "$MT_PID" 2>/dev/null; do
 		sleep 0.1; i=$((i + 1))
 	done

@@ -192,6 +192,10 @@ static void hostile_records_are_counted_not_trusted(void)
 	agg_event(&a, &bad_cpu);
 	agg_event(&a, &backwards);
 	agg_event(&a, &bad_site);
+	bad_site.trylock.site = MT_TRY_SWAP_PAGE;
+	bad_site.trylock.weight = 256;	/* a batch of failures in one record */
+	agg_event(&a, &bad_site);
+	CHECK_EQ_U64(a.trylock_fail[MT_TRY_SWAP_PAGE], 256);
 	CHECK_EQ_U64(a.unknown_events, 1);
 	CHECK_EQ_U64(a.cpu[1].works, 0);
 	CHECK_EQ_U64(a.max_cpu_seen, 0);
