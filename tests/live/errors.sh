@@ -3,6 +3,12 @@
 # SIGTERM end a run with a report; nothing stays attached afterwards.
 cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
+# migtrace's programs, by id: another migtrace (a daemon on this host) may hold its own.
+mt_prog_ids() {
+	bpftool -j prog show 2>/dev/null | jq -r '.[] | select(.name | test("^(tp_workqueue_|raw_tp_sched_sw|tp_page_fault_u)")) | .id' | sort
+}
+ids_before=$(mt_prog_ids)
+
 "$MIGTRACE" --bogus >/dev/null 2>"$WORK/e1"; st=$?
 check "unknown option exits 2 ($st)" test $st -eq 2
 check "unknown option is named" grep -q "bogus" "$WORK/e1"
@@ -32,7 +38,7 @@ for sig in INT TERM; do
 done
 # Programs are freed after an RCU grace period: allow a moment.
 for _ in $(seq 20); do
-	left=$(bpftool prog show 2>/dev/null | grep -cE 'name (tp_workqueue_|raw_tp_sched_sw|tp_page_fault_u)')
+	left=$(comm -13 <(echo "$ids_before") <(mt_prog_ids) | grep -c .)
 	[ "$left" -eq 0 ] && break
 	sleep 0.1
 done
