@@ -24,6 +24,7 @@ check "no livelock claimed: the spinner does not retry faults ($ll)" test "$ll" 
 check "report totals count the incidents" \
 	test "$(jq -s '[.[] | select(.type=="incidents") | .stuck_rt.count] | add' "$out")" -eq "$starts"
 
+kill "$hog_tid" 2>/dev/null
 start_rt_hog "$rt_cpu" 900 6
 t0=$(date +%s%N)
 run_migtrace_with_drains exit.txt 10 -d 20 --exit-on stuck_rt; st=$?

@@ -22,8 +22,14 @@ check "blocker policy is FIFO ($policy)" test "$policy" = FIFO
 straggler=$(jq -s '[.[] | select(.type=="drain_all") | .worst_straggler_cpu] | first // -1' "$out")
 check "slowest lru_add_drain_all waited on CPU $rt_cpu ($straggler)" test "$straggler" = "$rt_cpu"
 
-# Pending work: watched live in 1 s reports while drains keep being queued.
-start_rt_hog "$rt_cpu" 900 6
-run_migtrace_with_drains pend.json 12 --json 1 4
+# Pending work in a report: the run stops (--exit-on) as soon as the drain has
+# waited 100 ms behind the RT task, so its last report is taken mid-stall.
+kill "$hog_tid" 2>/dev/null
+start_rt_hog "$rt_cpu" 900 8
+run_migtrace_with_drains pend.json 12 --json -d 8 --exit-on stuck_rt
 pending=$(jq -s "[.[] | select(.type==\"pending\" and .cpu==$rt_cpu and .occupant.policy==\"FIFO\")] | length" "$WORK/pend.json")
-check "pending drain work on CPU $rt_cpu seen with the RT task on CPU ($pending reports)" test "$pending" -ge 1
+check "pending drain work on CPU $rt_cpu reported with the RT task on CPU ($pending)" test "$pending" -ge 1
+occ=$(jq -s "[.[] | select(.type==\"pending\" and .cpu==$rt_cpu) | .occupant.pid] | first // 0" "$WORK/pend.json")
+check "the task on CPU $rt_cpu is the RT spinner ($occ, want $HOG_TID)" test "$occ" = "$HOG_TID"
+age=$(jq -s "[.[] | select(.type==\"pending\" and .cpu==$rt_cpu) | .age_ns] | first // 0" "$WORK/pend.json")
+check "pending work's age reported (${age}ns >= 100ms)" test "$age" -ge 100000000
