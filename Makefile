@@ -50,7 +50,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean test check unit demo bench fuzz install uninstall lab-check
+.PHONY: all clean test check check-all unit demo bench fuzz install uninstall lab-check
 
 all: $(OUTPUT)/migtrace
 
@@ -140,7 +140,7 @@ sanitize:
 	$(Q)CFLAGS="-O1 -g" $(MAKE) --no-print-directory OUTPUT=$(OUTPUT)-san STATIC= \
 		EXTRA_CFLAGS="$(SAN_CFLAGS)" \
 		$(OUTPUT)-san/migtrace $(UNIT_TESTS:$(OUTPUT)/%=$(OUTPUT)-san/%)
-sanitize-check: sanitize all $(TEST_HELPERS)
+sanitize-check: sanitize all $(UNIT_TESTS) $(TEST_HELPERS) $(OUTPUT)/fuzz/fuzz_record
 	$(Q)scripts/sanitize-check.sh $(OUTPUT)-san
 
 # The record reader under libFuzzer (Debian's clang): make fuzz [FUZZ_SECONDS=N].
@@ -157,7 +157,19 @@ $(OUTPUT)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c $(LIB_SRCS) $(wildcard src/
 
 fuzz: $(OUTPUT)/fuzz/fuzz_record
 	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
-	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 $(OUTPUT)/fuzz/corpus tests/fuzz/corpus
+	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -artifact_prefix=$(OUTPUT)/fuzz/ \
+		$(OUTPUT)/fuzz/corpus tests/fuzz/corpus
+
+# The patched-kernel lab (scripts/lab): every variant built, booted under qemu,
+# hmm-tests and the livelock reproducer; then migtrace's detectors in the guests.
+lab-check: all
+	$(Q)scripts/lab/lab check
+	$(Q)scripts/lab/detect-check
+
+# Everything: make check plus the lab, counted in one summary (the README's
+# test command and CI's).
+check-all: all $(UNIT_TESTS) $(TEST_HELPERS) $(OUTPUT)/fuzz/fuzz_record
+	$(Q)MIGTRACE_LAB=1 tests/run.sh
 
 clean:
 	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-san

@@ -47,9 +47,15 @@ else
 fi
 
 if [ "${MIGTRACE_LAB:-0}" = 1 ]; then
-	echo "== lab (patched kernels under qemu)"
-	scripts/lab/lab check >"$log" 2>&1
-	count lab $?
+	echo "== lab (patched kernels under qemu: make lab-check)"
+	scripts/lab/lab check >"$log" 2>&1; st=$?
+	tail -n 25 "$log"
+	[ $st -eq 0 ] && echo "PASS every variant builds, boots, passes hmm-tests, livelocks or not as expected" >>"$log"
+	count lab-check $st
+	scripts/lab/detect-check >"$log" 2>&1; st=$?
+	cat "$log"
+	[ $st -eq 0 ] && echo "PASS livelocks named within 1 s in the guests, none where runs progress" >>"$log"
+	count detect-check $st
 fi
 
 echo

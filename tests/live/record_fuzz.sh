@@ -7,7 +7,8 @@ fuzzer=build/fuzz/fuzz_record
 secs=${MIGTRACE_FUZZ_SECONDS:-15}
 if [ ! -x "$fuzzer" ]; then skip "fuzz target not built (make $fuzzer)"; exit 0; fi
 mkdir -p "$WORK/corpus"
-"$fuzzer" -max_total_time="$secs" -rss_limit_mb=2048 "$WORK/corpus" tests/fuzz/corpus \
+"$fuzzer" -max_total_time="$secs" -rss_limit_mb=2048 -artifact_prefix=build/fuzz/ \
+	"$WORK/corpus" tests/fuzz/corpus \
 	>"$WORK/fuzz.log" 2>&1
 status=$?
 runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$WORK/fuzz.log")
