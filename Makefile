@@ -26,7 +26,7 @@ BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-func
                -Iinclude -Ibpf -I$(OUTPUT) -I/usr/include/$(shell uname -m)-linux-gnu -MMD -MP
 
 LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c src/detect.c src/incident.c \
-               src/detect_opts.c \
+               src/detect_opts.c src/session_opts.c \
                src/kallsyms.c src/tracefs.c src/util.c \
                src/record_write.c src/record_read.c src/record_run.c src/record_snap.c \
                src/trace_export.c src/stats.c src/metrics.c src/compare.c src/compare_print.c \

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "detect_live.h"
 #include "session.h"
+#include "session_opts.h"
 #include "signals.h"
 #include "util.h"
 
@@ -22,10 +23,7 @@ static struct options {
 	unsigned long interval_s;	/* 0: one report at the end */
 	unsigned long count;		/* 0: unlimited */
 	unsigned long duration_s;	/* 0: until interrupted */
-	struct session_opts session;
-} opts = {
-	.session = { .cpu = -1 },
-};
+} opts;
 
 static const char doc[] =
 "migtrace: see who holds device-private folio locks, who spins on faults, and\n"
@@ -46,16 +44,11 @@ static const char doc[] =
 "    migtrace -p 4242         # only process 4242's faults and migrations\n"
 "    migtrace caps            # what this kernel lets migtrace see\n";
 
-enum { OPT_NO_FENTRY = 1000, OPT_NO_KPROBE };
+
 
 static const struct argp_option options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Trace for SECONDS, then report and exit", 0 },
-	{ "pid", 'p', "PID", 0, "Only tasks of process PID (faults, migrations, locks)", 0 },
-	{ "cpu", 'C', "CPU", 0, "Only drain work targeting CPU", 0 },
 	{ "json", 'j', NULL, 0, "JSON lines instead of text (schema: migtrace(8))", 0 },
-	{ "verbose", 'v', NULL, 0, "Print libbpf's messages, including verifier logs", 0 },
-	{ "no-fentry", OPT_NO_FENTRY, NULL, 0, "Do not use fentry/fexit", 0 },
-	{ "no-kprobe", OPT_NO_KPROBE, NULL, 0, "Do not use kprobes", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
 };
@@ -71,27 +64,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid duration: %s", arg);
 		opts.duration_s = v;
 		break;
-	case 'p':
-		if (!parse_ulong(arg, INT32_MAX, &v) || !v)
-			argp_error(state, "invalid PID: %s", arg);
-		opts.session.tgid = v;
-		break;
-	case 'C':
-		if (!parse_ulong(arg, MT_MAX_CPUS - 1, &v))
-			argp_error(state, "invalid CPU: %s", arg);
-		opts.session.cpu = v;
-		break;
 	case 'j':
 		opts.json = true;
-		break;
-	case 'v':
-		opts.session.verbose = true;
-		break;
-	case OPT_NO_FENTRY:
-		opts.session.no_fentry = true;
-		break;
-	case OPT_NO_KPROBE:
-		opts.session.no_kprobe = true;
 		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
@@ -188,7 +162,7 @@ static int run(struct session *s)
 
 int cmd_live(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &detect_argp, 0, NULL, 1 }, {} };
+	static const struct argp_child children[] = { { &session_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "[INTERVAL [COUNT]]", .doc = doc,
 		.children = children,
@@ -202,7 +176,7 @@ int cmd_live(int argc, char **argv)
 		return EXIT_USAGE;
 	signals_install();
 
-	if (session_open(&s, &opts.session, err, sizeof(err))) {
+	if (session_open(&s, &session_opts, err, sizeof(err))) {
 		fprintf(stderr, "migtrace: %s\n", err);
 		session_close(&s);
 		return 1;

@@ -19,6 +19,7 @@
 #include "incident.h"
 #include "record_run.h"
 #include "session.h"
+#include "session_opts.h"
 #include "signals.h"
 #include "util.h"
 
@@ -30,10 +31,8 @@ static struct options {
 	unsigned long interval_ms;
 	unsigned long duration_s;
 	char **command;
-	struct session_opts session;
 } opts = {
 	.interval_ms = 1000,
-	.session = { .cpu = -1 },
 };
 
 static const char doc[] =
@@ -51,7 +50,7 @@ static const char doc[] =
 "    migtrace record -o fix-1.mtr --label drain-backoff -- ./migrepro -i 8\n"
 "    migtrace report fix-1.mtr\n";
 
-enum { OPT_NO_FENTRY = 1000, OPT_NO_KPROBE, OPT_ONLY_COMMAND };
+enum { OPT_ONLY_COMMAND = 1000 };
 
 static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0, "Record file to create (required)", 0 },
@@ -59,13 +58,8 @@ static const struct argp_option options[] = {
 	{ "force", 'f', NULL, 0, "Replace FILE if it exists", 0 },
 	{ "interval", 'i', "MS", 0, "Snapshot and flush interval in ms (default 1000)", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 0 },
-	{ "pid", 'p', "PID", 0, "Only tasks of process PID (faults, migrations, locks)", 0 },
 	{ "only-command", OPT_ONLY_COMMAND, NULL, 0,
 	  "Like -p, for COMMAND's process (it starts once tracing is attached)", 0 },
-	{ "cpu", 'C', "CPU", 0, "Only drain work targeting CPU", 0 },
-	{ "verbose", 'v', NULL, 0, "Print libbpf's messages, including verifier logs", 0 },
-	{ "no-fentry", OPT_NO_FENTRY, NULL, 0, "Do not use fentry/fexit", 0 },
-	{ "no-kprobe", OPT_NO_KPROBE, NULL, 0, "Do not use kprobes", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
 };
@@ -96,25 +90,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (!parse_ulong(arg, 365UL * 24 * 3600, &v) || !v)
 			argp_error(state, "invalid duration: %s", arg);
 		opts.duration_s = v;
-		break;
-	case 'p':
-		if (!parse_ulong(arg, INT32_MAX, &v) || !v)
-			argp_error(state, "invalid PID: %s", arg);
-		opts.session.tgid = v;
-		break;
-	case 'C':
-		if (!parse_ulong(arg, MT_MAX_CPUS - 1, &v))
-			argp_error(state, "invalid CPU: %s", arg);
-		opts.session.cpu = v;
-		break;
-	case 'v':
-		opts.session.verbose = true;
-		break;
-	case OPT_NO_FENTRY:
-		opts.session.no_fentry = true;
-		break;
-	case OPT_NO_KPROBE:
-		opts.session.no_kprobe = true;
 		break;
 	case OPT_ONLY_COMMAND:
 		opts.only_command = true;
@@ -334,8 +309,8 @@ static int write_header(struct session *s, struct rec_writer *w)
 	h.start_mono_ns = s->start_ns;
 	h.interval_ms = opts.interval_ms;
 	h.event_size = sizeof(struct mt_event);
-	h.filter_pid = opts.session.tgid;
-	h.filter_cpu = opts.session.cpu;
+	h.filter_pid = session_opts.tgid;
+	h.filter_cpu = session_opts.cpu;
 	h.detect = detectors.session != NULL;
 	memcpy(h.hooks, s->hooks, sizeof(h.hooks));
 	n = rec_header_format(&h, buf, sizeof(buf));
@@ -429,7 +404,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 
 int cmd_record(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &detect_argp, 0, NULL, 1 }, {} };
+	static const struct argp_child children[] = { { &session_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "[-- COMMAND [ARG...]]",
 		.doc = doc, .children = children,
@@ -453,7 +428,7 @@ int cmd_record(int argc, char **argv)
 	argv[0] = (char *)"migtrace record";	/* what argp names in its messages */
 	if (argp_parse(&argp, nopt, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
-	if (opts.only_command && (!opts.command || opts.session.tgid)) {
+	if (opts.only_command && (!opts.command || session_opts.tgid)) {
 		fprintf(stderr, "migtrace record: --only-command needs a command and no -p\n");
 		return EXIT_USAGE;
 	}
@@ -463,9 +438,9 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (opts.only_command)
-		opts.session.tgid = c.pid;
+		session_opts.tgid = c.pid;
 
-	if (session_open(&s, &opts.session, err, sizeof(err))) {
+	if (session_open(&s, &session_opts, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
 		ret = 1;
 		goto cleanup;
