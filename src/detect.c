@@ -190,13 +190,18 @@ static void close_at(struct detector *d, uint32_t i)
 
 /* ---- the detectors ------------------------------------------------------ */
 
+/* A run is still going when its last fault is under a second old (or newer than now). */
+static bool run_going(const struct agg_run *r, uint64_t now)
+{
+	return r->last_ts >= now || now - r->last_ts < NSEC_PER_SEC;
+}
+
 static const struct agg_run *run_of(const struct report *live, uint32_t pid, uint64_t now)
 {
 	for (int i = 0; i < AGG_TOP && live->open_runs[i].attempts; i++) {
 		const struct agg_run *r = &live->open_runs[i];
 
-		/* Still going: its last fault is recent. */
-		if (r->task.pid == pid && now >= r->last_ts && now - r->last_ts < NSEC_PER_SEC)
+		if (r->task.pid == pid && run_going(r, now))
 			return r;
 	}
 	return NULL;
@@ -304,8 +309,7 @@ static void check_storms(struct detector *d, const struct report *live, uint64_t
 		const struct agg_run *r = &live->open_runs[i];
 		struct incident inc;
 
-		if (r->retries < d->cfg.storm_retries || now < r->last_ts ||
-		    now - r->last_ts >= NSEC_PER_SEC)
+		if (r->retries < d->cfg.storm_retries || !run_going(r, now))
 			continue;
 		memset(&inc, 0, sizeof(inc));
 		inc.kind = INC_FAULT_STORM;

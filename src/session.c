@@ -281,8 +281,9 @@ static void read_open_runs(struct session *s, struct report *r, uint64_t now)
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
+		/* last_ts may be past now: the spinner faulted again since now was read. */
 		if (bpf_map_lookup_elem(fd, &key, &run) || run.attempts < 3 ||
-		    run.last_ts > now || now - run.last_ts >= NSEC_PER_SEC)
+		    (run.last_ts < now && now - run.last_ts >= NSEC_PER_SEC))
 			continue;
 		struct agg_run a = {
 			.task = run.task,

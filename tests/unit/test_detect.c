@@ -255,6 +255,11 @@ static void fault_storm_needs_a_live_run(void)
 		.last_ts = 5000 * MS };
 	detect_tick(&d, &r, 5200 * MS);
 	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_START), 1);
+	/* Read after now was taken: its last fault is newer than now. Still going. */
+	r.open_runs[0].last_ts = 5300 * MS;
+	detect_tick(&d, &r, 5250 * MS);
+	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_END), 0);
+	r.open_runs[0].last_ts = 5000 * MS;
 	/* The same run, stale for over a second: the storm is over. */
 	detect_tick(&d, &r, 6500 * MS);
 	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_END), 1);
