@@ -260,10 +260,9 @@ static uint64_t unix_time_s(void)
 }
 
 /*
- * The session's own reader consumes until the ring buffer is empty, which
- * under a storm may be never. This one stops after a budget of records.
- * TODO(lead): a budgeted session_poll() would make this copy of the
- * session's record handler unnecessary.
+ * The daemon's own reader of the session's ring buffer: the same handling
+ * as the session's, with a budget the daemon sets per read from its rate
+ * limit (session_poll() has a fixed one), and a count of what it read.
  */
 static int on_record(void *ctx, void *data, size_t size)
 {
