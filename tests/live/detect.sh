@@ -16,7 +16,8 @@ check "stuck_rt on CPU $rt_cpu naming pid $hog_tid ($starts incidents)" test "$s
 ends=$(jq -s '[.[] | select(.type=="incident" and .kind=="stuck_rt" and .state=="end")] | length' "$out")
 check "every stuck_rt incident ends ($ends of $starts)" test "$ends" -eq "$starts"
 dur=$(jq -s '[.[] | select(.type=="incident" and .kind=="stuck_rt" and .state=="end") | .duration_ns] | max // 0' "$out")
-check "stuck_rt lasts as long as the stall (${dur}ns, spin 900 ms)" test "$dur" -ge 100000000 -a "$dur" -le 1500000000
+# Stalls less than the end grace (300 ms) apart are one incident: bounded by the run.
+check "stuck_rt lasts as long as the stalls (${dur}ns, spins of 900 ms)" test "$dur" -ge 100000000 -a "$dur" -le 5000000000
 waiter=$(jq -rs '[.[] | select(.type=="incident" and .kind=="stuck_rt") | .waiter.comm] | first' "$out")
 check "the waiter is the task that asked for the drain ($waiter)" test "$waiter" = sh
 ll=$(jq -s '[.[] | select(.type=="incident" and .kind=="livelock")] | length' "$out")
