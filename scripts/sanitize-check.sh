@@ -23,8 +23,28 @@ for t in "$SAN"/tests/test_*; do
 		echo "FAIL $(basename "$t")"; sed 's/^/    | /' "$REPORTS/unit.log"; fail=1
 	fi
 done
+# Checks that measure timing or statistics and fail when an ASan binary
+# runs two to three times slower; they run at full speed in make check.
+# Their failures here are shown, not counted; sanitizer reports always are.
+TIMING=(
+	"no_false_alarms:"
+	"record: drain latency difference marked significant"
+	"record: significant mean marked in the table"
+)
 echo "== the suite with $SAN/migtrace"
-MIGTRACE=$SAN/migtrace tests/run.sh || fail=1
+MIGTRACE=$SAN/migtrace tests/run.sh > "$REPORTS/suite.log" 2>&1
+cat "$REPORTS/suite.log"
+while read -r line; do
+	name=${line#FAIL }
+	timing=
+	for t in "${TIMING[@]}"; do [ "${name#"$t"}" != "$name" ] && timing=1; done
+	if [ -n "$timing" ]; then
+		echo "not counted (timing under ASan): $name"
+	else
+		fail=1
+	fi
+done < <(grep '^FAIL ' "$REPORTS/suite.log")
+grep -q ' passed, ' "$REPORTS/suite.log" || { echo "FAIL the suite did not finish"; fail=1; }
 if compgen -G "$REPORTS/*san*" > /dev/null; then
 	echo "FAIL sanitizer reports:"
 	for r in "$REPORTS"/*san*; do echo "--- $r"; head -60 "$r"; done
