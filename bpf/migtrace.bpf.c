@@ -643,6 +643,21 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
 		__sync_fetch_and_add(&state_full, 1);
 }
 
+/* A task that exits ends its run: report it and free its entry for the living. */
+SEC("?raw_tp/sched_process_exit")
+int BPF_PROG(raw_tp_sched_process_exit)
+{
+	__u32 pid = current_pid();
+	struct mt_fault_run *r = bpf_map_lookup_elem(&fault_runs, &pid);
+
+	if (!r)
+		return 0;
+	if (r->attempts > 2)
+		fault_run_emit(r, false);
+	bpf_map_delete_elem(&fault_runs, &pid);
+	return 0;
+}
+
 static __always_inline int on_swap_page_enter(struct vm_fault *vmf)
 {
 	__u32 flags;

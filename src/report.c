@@ -51,17 +51,30 @@ static const char *fault_source_name(uint32_t source)
 	return source == MT_FAULT_PAGE_FAULT_USER ? "page_fault_user" : "do_swap_page";
 }
 
+/* A task name fit for a terminal: tasks choose their names, escapes included. */
+static void comm_printable(char out[MT_COMM_LEN + 1], const char *comm)
+{
+	int i;
+
+	for (i = 0; i < MT_COMM_LEN && comm[i]; i++)
+		out[i] = comm[i] >= 0x20 && comm[i] < 0x7f ? comm[i] : '?';
+	out[i] = '\0';
+}
+
 const char *task_str(char *buf, size_t len, const struct mt_task *t)
 {
+	char comm[MT_COMM_LEN + 1];
+
 	if (!t->pid && !t->comm[0]) {
 		snprintf(buf, len, "-");
 		return buf;
 	}
+	comm_printable(comm, t->comm);
 	if (sched_policy_is_rt(t->policy))
-		snprintf(buf, len, "%.16s/%u %s:%d", t->comm, t->pid,
+		snprintf(buf, len, "%s/%u %s:%d", comm, t->pid,
 			 sched_policy_name(t->policy), rt_priority_of(t->prio));
 	else
-		snprintf(buf, len, "%.16s/%u %s", t->comm, t->pid, sched_policy_name(t->policy));
+		snprintf(buf, len, "%s/%u %s", comm, t->pid, sched_policy_name(t->policy));
 	return buf;
 }
 

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
 # migtrace's programs, by id: another migtrace (a daemon on this host) may hold its own.
 mt_prog_ids() {
-	bpftool -j prog show 2>/dev/null | jq -r '.[] | select(.name | test("^(tp_workqueue_|raw_tp_sched_sw|tp_page_fault_u)")) | .id' | sort
+	bpftool -j prog show 2>/dev/null | jq -r '.[] | select(.name | test("^(tp_workqueue_|raw_tp_sched_sw|raw_tp_sched_pr|tp_page_fault_u)")) | .id' | sort
 }
 ids_before=$(mt_prog_ids)
 

@@ -217,6 +217,15 @@ static void interval_reset_keeps_batches_in_flight(void)
 	CHECK_EQ_U64(a.drain_all.latency.max_ns, 30);
 }
 
+/* Task names are chosen by tasks: no terminal escape reaches a text report. */
+static void task_names_are_printable(void)
+{
+	struct mt_task t = task(7, "x\x1b[2J\x07y", 0, 120);
+	char buf[64];
+
+	CHECK(!strcmp(task_str(buf, sizeof(buf), &t), "x?[2J?y/7 OTHER"));
+}
+
 /* The whole report, text and JSON, for a fixed input. */
 static void report_matches_golden(void)
 {
@@ -271,6 +280,7 @@ int main(void)
 	RUN(migration_hold_and_folio_holders);
 	RUN(hostile_records_are_counted_not_trusted);
 	RUN(interval_reset_keeps_batches_in_flight);
+	RUN(task_names_are_printable);
 	RUN(report_matches_golden);
 	CHECK_EXIT();
 }
