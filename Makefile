@@ -17,7 +17,7 @@ VMLINUX_H   := vmlinux/vmlinux.h
 endif
 
 CFLAGS      ?= -O2 -g
-CFLAGS      += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE
+CFLAGS      += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE
 CFLAGS      += $(EXTRA_CFLAGS)
 CPPFLAGS    += -Iinclude -Isrc -I$(OUTPUT) -MMD -MP
 STATIC      ?= -static
@@ -25,16 +25,13 @@ LDLIBS      += -l:libbpf.a -l:libelf.a -lz -lm
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
                -Iinclude -Ibpf -I$(OUTPUT) -I/usr/include/$(shell uname -m)-linux-gnu -MMD -MP
 
-LIB_SRCS    := src/hist.c src/json.c src/aggregate.c src/report.c src/hooks.c src/detect.c src/incident.c \
-               src/detect_opts.c src/session_opts.c \
-               src/kallsyms.c src/tracefs.c src/util.c \
-               src/record_write.c src/record_read.c src/record_run.c src/record_snap.c \
-               src/trace_export.c src/stats.c src/metrics.c src/compare.c src/compare_print.c \
-               src/plot.c
-TOOL_SRCS   := src/main.c src/cmd_live.c src/probe.c src/session.c src/signals.c \
-               src/cmd_record.c src/cmd_report.c src/cmd_compare.c src/detect_live.c
-LIB_SRCS    += src/prometheus.c src/output.c
-TOOL_SRCS   += src/cmd_daemon.c
+# The pure library: every folder but kernel/ (libbpf, the skeleton) and cmd/
+# (the subcommands). Unit tests and the fuzzer link it without libbpf, so a
+# libbpf call in it breaks their link: the rule is kept by the build.
+LIB_DIRS    := model core record output compare
+TOOL_DIRS   := kernel cmd
+LIB_SRCS    := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)))
+TOOL_SRCS   := $(sort $(foreach d,$(TOOL_DIRS),$(wildcard src/$(d)/*.c)))
 LIB_OBJS    := $(LIB_SRCS:src/%.c=$(OUTPUT)/%.o)
 TOOL_OBJS   := $(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -70,11 +67,12 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-# Objects that include a skeleton wait for it.
-$(OUTPUT)/session.o $(OUTPUT)/probe.o $(OUTPUT)/cmd_daemon.o: $(OUTPUT)/migtrace.skel.h
+# Objects of the kernel room include the skeleton: they wait for it.
+$(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o): $(OUTPUT)/migtrace.skel.h
 
 $(OUTPUT)/%.o: src/%.c | $(OUTPUT)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(OUTPUT)/migtrace: $(TOOL_OBJS) $(LIB_OBJS)
@@ -150,7 +148,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
                -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
                -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)
 
-$(OUTPUT)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c $(LIB_SRCS) $(wildcard src/*.h include/*.h)
+$(OUTPUT)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c $(LIB_SRCS) $(wildcard src/*/*.h include/*.h)
 	$(Q)mkdir -p $(@D)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(LIB_SRCS) -lz -lm -o $@
@@ -174,4 +172,4 @@ check-all: all $(UNIT_TESTS) $(TEST_HELPERS) $(OUTPUT)/fuzz/fuzz_record
 clean:
 	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-san
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d $(OUTPUT)/tests/*.d)

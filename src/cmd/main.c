@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migtrace: trace device-private migration, LRU drains and the tasks that
+ * starve them. Dispatches to a subcommand; without one, the live run.
+ */
+#include <argp.h>
+#include <string.h>
+#include "cmd/commands.h"
+
+const char *argp_program_version = "migtrace 0.1";
+const char *argp_program_bug_address = "the project's issue tracker";
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	/* "caps" is parsed by the live run: it shares the live run's options. */
+	{ "record", cmd_record },
+	{ "report", cmd_report },
+	{ "compare", cmd_compare },
+	{ "daemon", cmd_daemon },
+	{ NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	argp_err_exit_status = EXIT_USAGE;
+	for (size_t i = 0; argc > 1 && commands[i].name; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return cmd_live(argc, argv);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The metrics compare measures, and their samples from one record: one
+ * value per drain work item, lru_add_drain_all call, fault run, folio-lock
+ * hold or sleep, incident; one per run for throughput and incident counts.
+ */
+#ifndef MIGTRACE_METRICS_H
+#define MIGTRACE_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "record/recording.h"
+
+enum metric_id {
+	M_DRAIN_WAIT = 0,	/* lru_add_drain_per_cpu queued -> started */
+	M_DRAIN_EXEC,		/* started -> ended */
+	M_DRAIN_ALL,		/* lru_add_drain_all latency, measured or rebuilt */
+	M_FAULT_RETRIES,	/* retries per fault run */
+	M_SWAP_PAGE,		/* do_swap_page latency (kernel histogram) */
+	M_FOLIO_HOLD,		/* folio locks held: migrate setup -> finalize */
+	M_FOLIO_WAIT,		/* __folio_lock sleeps */
+	M_INCIDENTS,		/* incidents started, per run */
+	M_INCIDENT_NS,		/* incident durations */
+	M_THROUGHPUT,		/* the workload's RESULT rate, per run */
+	M_MAX,
+};
+
+struct metric_def {
+	const char *name;	/* column/key: "drain_wait_us" */
+	const char *title;
+	double scale;		/* sample units per shown unit: 1000 for ns -> us */
+	bool per_run;		/* one value per run, not per occurrence */
+	bool rate;		/* higher is better; Hmean is its mean */
+	bool from_hist;		/* samples rebuilt from a log2 histogram */
+};
+
+extern const struct metric_def metric_defs[M_MAX];
+
+struct samples {
+	double *v;
+	size_t n, cap;
+};
+
+int samples_push(struct samples *s, double v);
+void samples_free(struct samples *s);
+
+struct run_samples {
+	char path[256];
+	struct rec_run run;
+	struct samples m[M_MAX];
+};
+
+/*
+ * Load one record's samples. Damage goes to warn (the readable part still
+ * counts); fails (err: "FILE: offset N: why") only when nothing is usable.
+ */
+int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, void *warn_ctx,
+		 char *err, size_t len);
+void metrics_free(struct run_samples *rs);
+
+/* Spread a log2 histogram into at most max samples, in proportion. */
+void metrics_from_hist(const struct mt_hist *h, struct samples *s, size_t max);
+
+#endif

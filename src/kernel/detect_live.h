@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running the detectors on a live session: feed them the event stream,
+ * take a light snapshot every tick, print incidents as they happen.
+ */
+#ifndef MIGTRACE_DETECT_LIVE_H
+#define MIGTRACE_DETECT_LIVE_H
+
+#include <stdio.h>
+#include "core/detect.h"
+#include "cmd/detect_opts.h"
+#include "kernel/session.h"
+
+#define DETECT_TICK_NS (100 * NSEC_PER_MSEC)
+
+struct detect_live {
+	struct detector det;
+	struct session *session;
+	const struct detect_options *opts;
+	FILE *out;
+	bool json;
+	bool triggered;		/* an incident matched --exit-on */
+	uint64_t next_tick;
+	struct report *snap;	/* reused for every tick */
+	/* Called for every incident after it is printed (daemon outputs); may be NULL. */
+	void (*on_incident)(void *ctx, const struct incident *inc);
+	void *on_incident_ctx;
+};
+
+/* Returns -ENOMEM or 0. Does nothing but succeed when o->off. */
+int detect_live_start(struct detect_live *dl, struct session *s, const struct detect_options *o,
+		      FILE *out, bool json);
+/* Call often (every poll); ticks every DETECT_TICK_NS. */
+void detect_live_poll(struct detect_live *dl, uint64_t now);
+/* End open incidents and copy the totals into r (if not NULL). */
+void detect_live_finish(struct detect_live *dl, uint64_t now);
+void detect_live_totals(const struct detect_live *dl, struct report *r);
+void detect_live_free(struct detect_live *dl);
+
+#endif

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include "kernel/kallsyms.h"
+#include "kernel/probe.h"
+#include "kernel/tracefs.h"
+
+#define WHY(st, m, ...) snprintf((st)->why[m], sizeof((st)->why[m]), __VA_ARGS__)
+
+static int enum_value(const struct btf *btf, const char *enum_name, const char *name, int64_t *v)
+{
+	int id = btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM);
+	const struct btf_type *t;
+	const struct btf_enum *e;
+
+	if (id < 0)
+		return -ENOENT;
+	t = btf__type_by_id(btf, id);
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++, e++) {
+		if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
+			*v = e->val;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int probe_env_init(struct probe_env *env, char *err, size_t len)
+{
+	const char *names[HOOK_MAX + 1];
+	uint64_t addrs[HOOK_MAX + 1];
+	int64_t flag;
+	int n = 0;
+
+	env->vmlinux_btf = btf__load_vmlinux_btf();
+	if (!env->vmlinux_btf) {
+		snprintf(err, len, "kernel BTF not available (/sys/kernel/btf/vmlinux: %s): "
+			 "migtrace needs CONFIG_DEBUG_INFO_BTF", strerror(errno));
+		return -ENOENT;
+	}
+	if (!enum_value(env->vmlinux_btf, "fault_flag", "FAULT_FLAG_VMA_LOCK", &flag))
+		env->fault_vma_lock_flag = flag;
+
+	env->tracefs = tracefs_root(env->tracefs_why, sizeof(env->tracefs_why));
+
+	if (!access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	    (env->tracefs && tracefs_event_exists(env->tracefs, "../kprobe_events")))
+		env->kprobe_support = true;
+	else
+		snprintf(env->kprobe_why, sizeof(env->kprobe_why),
+			 "no kprobe PMU and no kprobe_events (kernel built without "
+			 "CONFIG_KPROBES/CONFIG_KPROBE_EVENTS)");
+
+	for (unsigned int i = 0; i < hook_count && i < HOOK_MAX; i++)
+		names[n++] = hook_defs[i].func ? hook_defs[i].func : "";
+	names[n++] = "lru_add_drain_per_cpu";
+	env->kallsyms_err = kallsyms_resolve("/proc/kallsyms", names, addrs, n);
+	for (unsigned int i = 0; i < hook_count && i < HOOK_MAX; i++)
+		env->func_addr[i] = hook_defs[i].func ? addrs[i] : 0;
+	env->drain_fn = addrs[n - 1];
+	return 0;
+}
+
+void probe_env_free(struct probe_env *env)
+{
+	btf__free(env->vmlinux_btf);
+	env->vmlinux_btf = NULL;
+}
+
+/* Load and attach an empty fentry program on func: the only reliable test. */
+static bool fentry_works(const struct probe_env *env, const char *func, char *why, size_t len)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id, prog_fd, link_fd;
+
+	id = btf__find_by_name_kind(env->vmlinux_btf, func, BTF_KIND_FUNC);
+	if (id < 0) {
+		snprintf(why, len, "no BTF function %s (inlined or absent)", func);
+		return false;
+	}
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = id);
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "mt_probe", "GPL", insns,
+				sizeof(insns) / sizeof(insns[0]), &opts);
+	if (prog_fd < 0) {
+		snprintf(why, len, "loading a tracing program failed: %s", strerror(errno));
+		return false;
+	}
+	link_fd = bpf_raw_tracepoint_open(NULL, prog_fd);
+	if (link_fd < 0) {
+		snprintf(why, len, "attaching a tracing program failed: %s", strerror(errno));
+		close(prog_fd);
+		return false;
+	}
+	close(link_fd);
+	close(prog_fd);
+	return true;
+}
+
+static bool tracepoints_exist(const struct probe_env *env, const struct hook_def *h,
+			      struct hook_status *st)
+{
+	if (!h->tracepoints[0]) {
+		WHY(st, MECH_TRACEPOINT, "no tracepoint covers it");
+		return false;
+	}
+	if (!env->tracefs) {
+		WHY(st, MECH_TRACEPOINT, "%s", env->tracefs_why);
+		return false;
+	}
+	for (int i = 0; i < 5 && h->tracepoints[i]; i++) {
+		if (!tracefs_event_exists(env->tracefs, h->tracepoints[i])) {
+			WHY(st, MECH_TRACEPOINT, "tracepoint %s not in this kernel",
+			    h->tracepoints[i]);
+			return false;
+		}
+	}
+	if (h->needs_drain_fn && !env->drain_fn) {
+		WHY(st, MECH_TRACEPOINT, "lru_add_drain_per_cpu not found in /proc/kallsyms%s",
+		    env->kallsyms_err == -EPERM ? " (addresses hidden: kptr_restrict)" : "");
+		return false;
+	}
+	return true;
+}
+
+static void probe_one(const struct probe_env *env, unsigned int i, struct hook_status *st)
+{
+	const struct hook_def *h = &hook_defs[i];
+
+	memset(st, 0, sizeof(*st));
+	if (h->func) {
+		if (env->no_fentry[0])
+			WHY(st, MECH_FENTRY, "%s", env->no_fentry);
+		else if (fentry_works(env, h->func, st->why[MECH_FENTRY],
+				      sizeof(st->why[MECH_FENTRY]))) {
+			st->mech = MECH_FENTRY;
+			return;
+		}
+		if (env->no_kprobe[0])
+			WHY(st, MECH_KPROBE, "%s", env->no_kprobe);
+		else if (!env->kprobe_support)
+			WHY(st, MECH_KPROBE, "%s", env->kprobe_why);
+		else if (!env->func_addr[i])
+			WHY(st, MECH_KPROBE, "%s not in /proc/kallsyms", h->func);
+		else {
+			st->mech = MECH_KPROBE;
+			return;
+		}
+	}
+	if (h->via_hook) {
+		/* Settled once the hook it derives from is attached. */
+		WHY(st, MECH_TRACEPOINT, "needs hook %s", h->via_hook);
+		return;
+	}
+	if (tracepoints_exist(env, h, st)) {
+		st->mech = MECH_TRACEPOINT;
+		st->approximate = h->tp_approximate;
+	}
+}
+
+void probe_hooks(const struct probe_env *env, struct hook_status *st)
+{
+	for (unsigned int i = 0; i < hook_count; i++)
+		probe_one(env, i, &st[i]);
+	probe_resolve_derived(st);
+}
+
+void probe_resolve_derived(struct hook_status *st)
+{
+	for (unsigned int i = 0; i < hook_count; i++) {
+		const struct hook_def *h = &hook_defs[i];
+		int via;
+
+		if (!h->via_hook || st[i].mech == MECH_FENTRY || st[i].mech == MECH_KPROBE)
+			continue;
+		via = hook_index(h->via_hook);
+		if (via >= 0 && st[via].mech != MECH_NONE) {
+			st[i].mech = MECH_TRACEPOINT;
+			st[i].approximate = true;
+			st[i].why[MECH_TRACEPOINT][0] = '\0';
+		} else {
+			st[i].mech = MECH_NONE;
+			st[i].approximate = false;
+			snprintf(st[i].why[MECH_TRACEPOINT], sizeof(st[i].why[MECH_TRACEPOINT]),
+				 "hook %s, which it would be rebuilt from, is unavailable",
+				 h->via_hook);
+		}
+	}
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tracing session on the live kernel: probe, load, attach with fallback,
+ * consume the ring buffer, snapshot the kernel's aggregates, detach.
+ */
+#ifndef MIGTRACE_SESSION_H
+#define MIGTRACE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/aggregate.h"
+#include "kernel/probe.h"
+#include "model/snapshot.h"
+
+struct migtrace_bpf;
+struct ring_buffer;
+struct bpf_link;
+
+struct session_opts {
+	int32_t tgid;		/* 0: all */
+	int32_t cpu;		/* -1: all */
+	bool no_fentry, no_kprobe;
+	bool verbose;
+};
+
+struct session {
+	struct migtrace_bpf *skel;
+	struct ring_buffer *rb;
+	struct probe_env env;
+	struct hook_status hooks[HOOK_MAX];
+	struct bpf_link *links[HOOK_MAX][5];
+	struct agg agg;
+	uint32_t ncpus;
+	uint64_t start_ns, interval_start_ns;
+	uint64_t bad_records;
+	uint32_t poll_budget;	/* records left in the current session_poll */
+	/* Optional: every well-formed record, after it is aggregated (record, detectors). */
+	void (*on_event)(void *ctx, const struct mt_event *e);
+	void *on_event_ctx;
+};
+
+/* Probe, load and attach. On failure err says why, in one line. */
+int session_open(struct session *s, const struct session_opts *o, char *err, size_t len);
+#define SESSION_POLL_BUDGET 8192	/* records per session_poll at most */
+
+/*
+ * Consume ring buffer records for up to timeout_ms, at most
+ * SESSION_POLL_BUDGET of them; -EINTR is not an error.
+ */
+int session_poll(struct session *s, int timeout_ms);
+/* Fill r with the kernel's histograms, pending work and open fault runs. */
+void session_snapshot(struct session *s, struct report *r);
+/* Only what changes fast and the detectors need: pending drains, open runs. */
+void session_snapshot_live(struct session *s, struct report *r, uint64_t now);
+/* Whether a hook ended up attached (precisely or approximately). */
+bool session_hook_seen(const struct session *s, const char *hook);
+/* Start a new interval: zero the kernel histograms and the aggregates. */
+void session_reset_interval(struct session *s);
+/* Detach and free everything; safe on a partly opened or zeroed session. */
+void session_close(struct session *s);
+
+#endif

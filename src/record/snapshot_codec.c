@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Snapshot payloads: what session_snapshot fills in struct report, written
+ * field by field (no struct padding on disk) and checked field by field.
+ *
+ *   u32 layout, ncpus, n_event_types, n_hists, n_per_cpu, hist_slots
+ *   u64 now_ns, duration_ns, dropped[n_event_types], state_full, bad_records
+ *   hist global[n_hists], hist cpu[n_per_cpu][ncpus]  (hist: slots, count, sum, max)
+ *   u32 npending, nopen; pending[npending]; open_runs[nopen]
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "record/recording.h"
+
+/* Bucket counts above this are corrupt, and keep every sum of them from overflowing. */
+#define HIST_COUNT_MAX (1ULL << 48)
+
+struct out {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void put(struct out *o, const void *v, size_t n)
+{
+	if (o->len + n > o->cap)
+		return;		/* sized up front: cannot happen */
+	memcpy(o->p + o->len, v, n);
+	o->len += n;
+}
+
+static void put32(struct out *o, uint32_t v) { put(o, &v, 4); }
+static void put64(struct out *o, uint64_t v) { put(o, &v, 8); }
+
+static void put_task(struct out *o, const struct mt_task *t)
+{
+	put32(o, t->pid);
+	put32(o, t->tgid);
+	put32(o, (uint32_t)t->prio);
+	put32(o, t->policy);
+	put(o, t->comm, MT_COMM_LEN);
+}
+
+static void put_hist(struct out *o, const struct mt_hist *h)
+{
+	put(o, h->slots, sizeof(h->slots));
+	put64(o, h->count);
+	put64(o, h->sum_ns);
+	put64(o, h->max_ns);
+}
+
+void *rec_snapshot_encode(const struct report *r, uint64_t now_ns, size_t *len)
+{
+	uint32_t ncpus = r->ncpus < MT_MAX_CPUS ? r->ncpus : MT_MAX_CPUS;
+	uint32_t nopen = 0;
+	struct out o = {};
+
+	while (nopen < AGG_TOP && r->open_runs[nopen].attempts)
+		nopen++;
+	o.cap = 24 + 8 * (4 + MT_EV_TYPE_MAX) + sizeof(struct mt_hist) * (MT_H_MAX + MT_H_PER_CPU * ncpus) +
+		8 + REPORT_MAX_PENDING * (4 + 3 * 32 + 3 * 8) + AGG_TOP * (32 + 6 * 8 + 8);
+	o.p = malloc(o.cap);
+	if (!o.p)
+		return NULL;
+	put32(&o, REC_SNAPSHOT_LAYOUT);
+	put32(&o, ncpus);
+	put32(&o, MT_EV_TYPE_MAX);
+	put32(&o, MT_H_MAX);
+	put32(&o, MT_H_PER_CPU);
+	put32(&o, MT_HIST_SLOTS);
+	put64(&o, now_ns);
+	put64(&o, r->duration_ns);
+	for (int t = 0; t < MT_EV_TYPE_MAX; t++)
+		put64(&o, r->dropped[t]);
+	put64(&o, r->state_full);
+	put64(&o, r->bad_records);
+	for (int id = 0; id < MT_H_MAX; id++)
+		put_hist(&o, &r->global[id]);
+	for (int id = 0; id < MT_H_PER_CPU; id++)
+		for (uint32_t c = 0; c < ncpus; c++)
+			put_hist(&o, &r->cpu[id][c]);
+	put32(&o, r->npending < REPORT_MAX_PENDING ? r->npending : REPORT_MAX_PENDING);
+	put32(&o, nopen);
+	for (uint32_t i = 0; i < r->npending && i < REPORT_MAX_PENDING; i++) {
+		const struct pending_drain *p = &r->pending[i];
+
+		put32(&o, p->cpu);
+		put64(&o, p->age_ns);
+		put_task(&o, &p->queuer);
+		put_task(&o, &p->occupant);
+		put64(&o, p->occupant_ns);
+		put_task(&o, &p->blocker);
+		put64(&o, p->blocker_ns);
+	}
+	for (uint32_t i = 0; i < nopen; i++) {
+		const struct agg_run *a = &r->open_runs[i];
+
+		put_task(&o, &a->task);
+		put64(&o, a->address);
+		put64(&o, a->attempts);
+		put64(&o, a->retries);
+		put64(&o, a->first_ts);
+		put64(&o, a->last_ts);
+		put32(&o, a->source);
+		put32(&o, a->open);
+	}
+	*len = o.len;
+	return o.p;
+}
+
+struct in {
+	const uint8_t *p;
+	size_t left;
+	bool short_;
+};
+
+static void get(struct in *in, void *v, size_t n)
+{
+	if (in->left < n) {
+		in->short_ = true;
+		memset(v, 0, n);
+		return;
+	}
+	memcpy(v, in->p, n);
+	in->p += n;
+	in->left -= n;
+}
+
+static uint32_t get32(struct in *in) { uint32_t v; get(in, &v, 4); return v; }
+static uint64_t get64(struct in *in) { uint64_t v; get(in, &v, 8); return v; }
+
+static void get_task(struct in *in, struct mt_task *t)
+{
+	t->pid = get32(in);
+	t->tgid = get32(in);
+	t->prio = (int32_t)get32(in);
+	t->policy = get32(in);
+	get(in, t->comm, MT_COMM_LEN);
+	t->comm[MT_COMM_LEN - 1] = 0;
+	rec_text_sanitize(t->comm);
+}
+
+static bool get_hist(struct in *in, struct mt_hist *h)
+{
+	get(in, h->slots, sizeof(h->slots));
+	h->count = get64(in);
+	h->sum_ns = get64(in);
+	h->max_ns = get64(in);
+	for (int s = 0; s < MT_HIST_SLOTS; s++)
+		if (h->slots[s] > HIST_COUNT_MAX)
+			return false;
+	return h->count <= HIST_COUNT_MAX * MT_HIST_SLOTS;
+}
+
+#define FAIL(...) do { snprintf(why, wlen, __VA_ARGS__); return false; } while (0)
+
+bool rec_snapshot_decode(const uint8_t *p, size_t len, struct report *r, uint64_t *now_ns,
+			 char *why, size_t wlen)
+{
+	struct in in = { p, len, false };
+	uint32_t layout, ncpus, ntypes, nhists, npercpu, slots, npending, nopen;
+
+	layout = get32(&in);
+	ncpus = get32(&in);
+	ntypes = get32(&in);
+	nhists = get32(&in);
+	npercpu = get32(&in);
+	slots = get32(&in);
+	if (in.short_)
+		FAIL("shorter than its own header");
+	if (layout != REC_SNAPSHOT_LAYOUT)
+		FAIL("snapshot layout %u, this build reads %u", layout, REC_SNAPSHOT_LAYOUT);
+	if (!ncpus || ncpus > MT_MAX_CPUS)
+		FAIL("absurd CPU count %u", ncpus);
+	/*
+	 * Event types and histogram ids are only ever appended: a record from
+	 * another build maps by index, and what this build does not know is
+	 * skipped.
+	 */
+	if (slots != MT_HIST_SLOTS)
+		FAIL("histograms of %u slots, this build has %u", slots, MT_HIST_SLOTS);
+	if (ntypes > 256 || nhists > 256 || npercpu > nhists)
+		FAIL("absurd layout (%u event types, %u histograms)", ntypes, nhists);
+	r->ncpus = ncpus;
+	*now_ns = get64(&in);
+	r->duration_ns = get64(&in);
+	r->dropped_total = 0;
+	for (uint32_t t = 0; t < ntypes; t++) {
+		uint64_t v = get64(&in);
+
+		if (v > HIST_COUNT_MAX)
+			FAIL("absurd drop count");
+		if (t < MT_EV_TYPE_MAX)
+			r->dropped[t] = v;
+		r->dropped_total += v;
+	}
+	r->state_full = get64(&in);
+	r->bad_records = get64(&in);
+	for (uint32_t id = 0; id < nhists; id++) {
+		struct mt_hist h;
+
+		if (!get_hist(&in, &h))
+			FAIL("absurd count in histogram %u", id);
+		if (id < MT_H_MAX)
+			r->global[id] = h;
+	}
+	for (uint32_t id = 0; id < npercpu; id++)
+		for (uint32_t c = 0; c < ncpus; c++) {
+			struct mt_hist h;
+
+			if (!get_hist(&in, &h))
+				FAIL("absurd count in CPU %u histogram %u", c, id);
+			if (id < MT_H_PER_CPU)
+				r->cpu[id][c] = h;
+		}
+	npending = get32(&in);
+	nopen = get32(&in);
+	if (npending > REPORT_MAX_PENDING || nopen > AGG_TOP)
+		FAIL("absurd count of pending drains (%u) or open runs (%u)", npending, nopen);
+	r->npending = npending;
+	for (uint32_t i = 0; i < npending; i++) {
+		struct pending_drain *d = &r->pending[i];
+
+		d->cpu = get32(&in);
+		d->age_ns = get64(&in);
+		get_task(&in, &d->queuer);
+		get_task(&in, &d->occupant);
+		d->occupant_ns = get64(&in);
+		get_task(&in, &d->blocker);
+		d->blocker_ns = get64(&in);
+		if (d->cpu >= ncpus)
+			FAIL("pending drain on CPU %u of %u", d->cpu, ncpus);
+	}
+	memset(r->open_runs, 0, sizeof(r->open_runs));
+	for (uint32_t i = 0; i < nopen; i++) {
+		struct agg_run *a = &r->open_runs[i];
+
+		get_task(&in, &a->task);
+		a->address = get64(&in);
+		a->attempts = get64(&in);
+		a->retries = get64(&in);
+		a->first_ts = get64(&in);
+		a->last_ts = get64(&in);
+		a->source = get32(&in);
+		a->open = get32(&in) != 0;
+		if (a->source > MT_FAULT_PAGE_FAULT_USER || a->last_ts < a->first_ts ||
+		    !a->attempts || a->retries > a->attempts)
+			FAIL("open fault run %u is inconsistent", i);
+	}
+	if (in.short_)
+		FAIL("truncated inside its fields");
+	if (in.left)
+		FAIL("%zu bytes after its fields", in.left);
+	return true;
+}
