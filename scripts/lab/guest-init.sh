@@ -55,19 +55,24 @@ echo "MLAB: booted $(uname -r) variant=$VARIANT workload=$WORKLOAD cpus=$(nproc)
 ) &
 
 MT_PID=""
-if [ "$USE_MIGTRACE" = yes ] && [ -x /usr/bin/migtrace ]; then
-	sh -c "$MIGTRACE_CMD" > /results/migtrace.jsonl 2> /results/migtrace.err &
+MT_OUT=migtrace
+# start_migtrace [NAME]: migtrace into /results/NAME.jsonl (stderr NAME.err)
+start_migtrace() {
+	MT_OUT=${1:-migtrace}
+	MT_PID=""
+	[ "$USE_MIGTRACE" = yes ] && [ -x /usr/bin/migtrace ] || return 0
+	sh -c "$MIGTRACE_CMD" > /results/$MT_OUT.jsonl 2> /results/$MT_OUT.err &
 	MT_PID=$!
 	# Start the workload only once every hook is attached: patching a function
 	# (fentry) while other vCPUs run it can oops under TCG, and the workload's
 	# start would be missed. migtrace says "Tracing..." when attached.
 	i=0
-	while [ $i -lt 300 ] && ! grep -qE '^(Tracing|Recording)' /results/migtrace.err 2>/dev/null &&
+	while [ $i -lt 300 ] && ! grep -qE '^(Tracing|Recording)' /results/$MT_OUT.err 2>/dev/null &&
 	      kill -0 "$MT_PID" 2>/dev/null; do
 		sleep 0.1; i=$((i + 1))
 	done
-	echo "MLAB: migtrace started: $MIGTRACE_CMD (pid $MT_PID, attached after ${i}00 ms)"
-fi
+	echo "MLAB: migtrace started: $MIGTRACE_CMD (pid $MT_PID, ${MT_RUN:+run $MT_RUN, }attached after ${i}00 ms)"
+}
 
 stop_migtrace() {
 	[ -n "$MT_PID" ] || return 0
@@ -83,9 +88,16 @@ stop_migtrace() {
 	kill -9 "$MT_PID" 2>/dev/null && killed=yes
 	wait "$MT_PID" 2>/dev/null
 	mrc=$?
-	echo "MLAB-MIGTRACE alive_at_end=$alive exit=$mrc sigkill=$killed lines=$(wc -l < /results/migtrace.jsonl) stderr_lines=$(wc -l < /results/migtrace.err)"
-	tail -n 5 /results/migtrace.err | sed 's/^/MLAB: migtrace stderr: /'
+	echo "MLAB-MIGTRACE ${MT_RUN:+run=$MT_RUN }alive_at_end=$alive exit=$mrc sigkill=$killed lines=$(wc -l < /results/$MT_OUT.jsonl) stderr_lines=$(wc -l < /results/$MT_OUT.err)"
+	tail -n 5 /results/$MT_OUT.err | sed 's/^/MLAB: migtrace stderr: /'
+	MT_PID=""
 }
+
+# repro: one migtrace per run (migtrace-N.jsonl) unless MIGTRACE_PER_RUN=no
+MT_RUN=""
+if [ "$WORKLOAD" != repro ] || [ "${MIGTRACE_PER_RUN:-yes}" != yes ]; then
+	start_migtrace migtrace
+fi
 
 rc=0
 case "$WORKLOAD" in
@@ -117,19 +129,31 @@ hmm-tests)
 	done
 	;;
 repro)
+	# SCENARIO: one scenario, or a comma-separated list taken in turn by
+	# the runs (run r: element (r-1) mod n), e.g. rt-nothrottle,rt-nolocks
+	nsc=$(echo "$SCENARIO" | tr ',' '\n' | grep -c .)
 	r=1
 	while [ $r -le "$RUNS" ]; do
-		echo "MLAB: repro run $r/$RUNS scenario=$SCENARIO"
-		migrepro -s "$SCENARIO" -V "$VARIANT" -n "$ITERATIONS" -D "$DEADLINE_MS" -q $REPRO_ARGS \
+		sc=$(echo "$SCENARIO" | tr ',' '\n' | grep . | sed -n "$(( (r - 1) % nsc + 1 ))p")
+		echo "MLAB: repro run $r/$RUNS scenario=$sc"
+		if [ -z "$MT_PID" ] && [ "${MIGTRACE_PER_RUN:-yes}" = yes ]; then
+			MT_RUN=$r
+			start_migtrace "migtrace-$r"
+		fi
+		migrepro -s "$sc" -V "$VARIANT" -r "$r" -n "$ITERATIONS" -D "$DEADLINE_MS" -q $REPRO_ARGS \
 			> /tmp/repro.out 2> /tmp/repro.err
 		st=$?
+		[ -n "$MT_RUN" ] && stop_migtrace
+		MT_RUN=""
+		echo "MLAB-REPRO run=$r scenario=$sc exit=$st"
 		cat /tmp/repro.out
 		cat /tmp/repro.out >> /results/repro.log
 		sed 's/^/  migrepro: /' /tmp/repro.err
 		cat /tmp/repro.err >> /results/repro.err
-		[ $st = 0 ] || rc=$st
+		[ $st = 0 ] || [ $rc = 3 ] || rc=$st
 		if [ $st = 3 ] || [ $st = 1 ]; then
 			echo "MLAB: migrepro exit $st, stopping runs"
+			rc=$st
 			break
 		fi
 		r=$((r + 1))

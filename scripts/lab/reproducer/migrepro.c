@@ -18,11 +18,22 @@
  *     do_swap_page() fails its trylock and the fault is retried at once.
  * With RT throttling off nothing else ever runs on CPU k: livelock.
  *
- * Output: one line
+ * Output: two lines
  *   RESULT scenario=... variant=... progress=yes|no iterations=a/b ...
+ *   TRUTH run=N outcome=livelock|progress holder_tid=... spinner_tids=a,b
+ *         spinner_cpus=k,c address=0x... t_release_ns=... (what this run
+ *         knows about itself: the parties a detector should name; clocks are
+ *         CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns())
  * Exit status: 0 progress in every iteration, 2 livelock (an iteration missed
  * its deadline; the child was killed to recover), 3 livelock and no recovery,
  * 1 setup error.
+ *
+ * Scenario rt-nolocks (a negative control): no migration and no folio lock.
+ * An RT thread on CPU k puts a fresh page into k's lru_add batch, then either
+ * busy-loops or refaults one ordinary anonymous page (MADV_DONTNEED + write)
+ * for --hold-ms, while a thread on CPU h calls lru_add_drain_all() (through
+ * /proc/sys/vm/compact_memory). The drain waits for CPU k: a stuck RT task
+ * that holds nothing, outcome=stuck_rt_no_locks.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -69,9 +80,14 @@ struct hmm_dmirror_cmd {
  * rt-throttle:   SCHED_FIFO spinner, sched_rt_runtime_us=950000 (default);
  * nonrt:         SCHED_OTHER spinner.
  */
-enum scenario { SC_RT_NOTHROTTLE, SC_RT_FAIRSERVER, SC_RT_THROTTLE, SC_NONRT, SC_NR };
+enum scenario { SC_RT_NOTHROTTLE, SC_RT_FAIRSERVER, SC_RT_THROTTLE, SC_NONRT,
+		SC_RT_NOLOCKS, SC_NR };
 static const char *const sc_names[] = { "rt-nothrottle", "rt-fairserver",
-					"rt-throttle", "nonrt" };
+					"rt-throttle", "nonrt", "rt-nolocks" };
+
+/* rt-nolocks: what the RT thread does on CPU k */
+enum rt_loop { LOOP_AUTO, LOOP_BUSY, LOOP_REFAULT };
+static const char *const loop_names[] = { "auto", "busy", "refault" };
 
 static struct {
 	enum scenario sc;
@@ -85,11 +101,16 @@ static struct {
 	int trigger_pagemap;
 	int rt_prio;
 	int quiet;
+	int run;		/* run number, printed in TRUTH */
+	int hold_ms;		/* rt-nolocks: how long the RT thread loops */
+	int stall_ms;		/* rt-nolocks: a drain this slow is the stall */
+	enum rt_loop loop;
 } opt = {
 	.sc = SC_RT_NOTHROTTLE, .variant = "unknown",
 	.device = "/dev/hmm_dmirror0", .iterations = 8, .deadline_ms = 5000,
 	.cpu_k = -1, .cpu_h = 0, .cpu_main = 1, .spinners = 2,
 	.spin_delay_us = 20000, .rt_prio = 10, .trigger_pagemap = 1,
+	.run = 1, .hold_ms = 1500, .stall_ms = 500, .loop = LOOP_AUTO,
 };
 
 /* Shared between P and C (MAP_SHARED). */
@@ -104,6 +125,11 @@ struct ctl {
 	_Atomic uint32_t held;		/* last iteration the holder finished */
 	_Atomic int64_t held_cpages;
 	_Atomic int held_err;
+	/* ground truth */
+	_Atomic int holder_tid;
+	_Atomic int toucher_tid;
+	_Atomic int spin_tid[MAX_SPINNERS];
+	_Atomic int spin_cpu[MAX_SPINNERS];	/* CPU of the last read of D_i */
 };
 
 static struct ctl *ctl;
@@ -111,6 +137,11 @@ static int pagemap_fd = -1;	/* P: own pagemap; C: the parent's */
 static char *region;
 static long pagesz;
 static int dmirror_fd;
+
+static int gettid_(void)
+{
+	return (int)syscall(SYS_gettid);
+}
 
 static uint64_t now_ns(void)
 {
@@ -153,6 +184,7 @@ static void *spinner(void *p)
 	struct spin_arg *a = p;
 	uint32_t it = 0;
 
+	atomic_store(&ctl->spin_tid[a->idx], gettid_());
 	if (a->idx == 0) {
 		pin(opt.cpu_k);
 		if (opt.sc != SC_NONRT) {
@@ -203,6 +235,7 @@ static void *spinner(void *p)
 			    e != atomic_load(&ctl->pm0))
 				break;
 		}
+		atomic_store(&ctl->spin_cpu[a->idx], sched_getcpu());
 		(void)d[0];	/* device-private: do_swap_page() */
 		atomic_store(&ctl->done[a->idx], it);
 	}
@@ -245,6 +278,7 @@ static void *toucher(void *p)
 	uint32_t it = 0;
 
 	(void)p;
+	atomic_store(&ctl->toucher_tid, gettid_());
 	pin(opt.cpu_k);
 	for (;;) {
 		uint32_t g = atomic_load(&ctl->touch);
@@ -269,6 +303,7 @@ static void *holder(void *p)
 	uint32_t it = 0;
 
 	(void)p;
+	atomic_store(&ctl->holder_tid, gettid_());
 	pin(opt.cpu_h);
 	for (;;) {
 		uint32_t g = atomic_load(&ctl->hold);
@@ -443,12 +478,147 @@ static void restore_knobs(void)
 	knob_cpus = 0;
 }
 
+/* ------------------------------------------------------------ rt-nolocks */
+
+static struct {
+	_Atomic int rt_tid;
+	_Atomic int rt_cpu;
+	_Atomic int phase;	/* 0 starting, 1 looping, 2 done, -1 error */
+	char *fresh;		/* goes into CPU k's lru_add batch */
+	char *page;		/* refaulted (LOOP_REFAULT) */
+	enum rt_loop loop;
+	long refaults;
+} nl;
+
+static void *rt_looper(void *p)
+{
+	struct sched_param sp = { .sched_priority = opt.rt_prio };
+	uint64_t end;
+
+	(void)p;
+	atomic_store(&nl.rt_tid, gettid_());
+	if (pin(opt.cpu_k) || sched_setscheduler(0, SCHED_FIFO, &sp)) {
+		perror("rt-nolocks: pin/SCHED_FIFO");
+		atomic_store(&nl.phase, -1);
+		return NULL;
+	}
+	memset(nl.fresh, 0x5a, pagesz);	/* fresh folio: k's lru_add batch */
+	atomic_store(&nl.rt_cpu, sched_getcpu());
+	end = now_ns() + (uint64_t)opt.hold_ms * 1000000ull;
+	atomic_store(&nl.phase, 1);
+	while (now_ns() < end) {
+		if (nl.loop == LOOP_REFAULT) {
+			madvise(nl.page, pagesz, MADV_DONTNEED);
+			((volatile char *)nl.page)[0] = 1;
+			nl.refaults++;
+		}
+	}
+	atomic_store(&nl.phase, 2);
+	return NULL;
+}
+
+/* lru_add_drain_all() from user space, no migration, no folio lock held */
+static int drain_all(void)
+{
+	return write_str("/proc/sys/vm/compact_memory", "1");
+}
+
+static int run_nolocks(void)
+{
+	uint64_t t_start, t_end, t0, d, max_d = 0, t_rel = 0, calib;
+	int drainer, attempts = 0, stalled = 0;
+	pthread_t th;
+
+	region = mmap(NULL, 2 * pagesz, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (region == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	madvise(region, 2 * pagesz, MADV_NOHUGEPAGE);
+	nl.fresh = region;
+	nl.page = region + pagesz;
+	nl.loop = opt.loop != LOOP_AUTO ? opt.loop :
+		  (opt.run % 2 ? LOOP_REFAULT : LOOP_BUSY);
+	pin(opt.cpu_h);
+	drainer = gettid_();
+	/* what a drain (plus compaction) costs with nothing in the way */
+	t0 = now_ns();
+	if (drain_all()) {
+		perror("/proc/sys/vm/compact_memory");
+		return 1;
+	}
+	calib = now_ns() - t0;
+
+	t_start = now_ns();
+	if (pthread_create(&th, NULL, rt_looper, NULL)) {
+		perror("pthread_create");
+		return 1;
+	}
+	while (atomic_load(&nl.phase) == 0)
+		usleep(1000);
+	/* drain until one call waits for CPU k (the refault loop drains its
+	 * own batch now and then, so a call may find nothing to queue there) */
+	while (atomic_load(&nl.phase) == 1) {
+		t0 = now_ns();
+		drain_all();
+		d = now_ns() - t0;
+		attempts++;
+		if (d > max_d) {
+			max_d = d;
+			t_rel = t0;
+		}
+		if (d >= (uint64_t)opt.stall_ms * 1000000ull) {
+			stalled = 1;
+			break;
+		}
+	}
+	pthread_join(th, NULL);
+	t_end = now_ns();
+	restore_knobs();
+	if (atomic_load(&nl.phase) < 0)
+		return 1;
+	{
+		double el = (t_end - t_start) / 1e9;
+
+		printf("RESULT scenario=%s variant=%s progress=yes iterations=1/1 "
+		       "migrations=0 pages=0 faults=%ld elapsed_ms=%.0f "
+		       "migrations_per_s=0.0 faults_per_s=%.0f max_stall_ms=%.1f "
+		       "deadline_ms=%d recovered=n/a holder_err=0\n",
+		       sc_names[opt.sc], opt.variant, nl.refaults, el * 1e3,
+		       el > 0 ? nl.refaults / el : 0.0, max_d / 1e6, opt.hold_ms);
+		printf("TRUTH run=%d scenario=%s variant=%s outcome=%s loop=%s "
+		       "holder_tid=%d holder_tgid=%d spinner_tgid=%d spinner_tids=%d "
+		       "spinner_cpus=%d cpu_k=%d cpu_h=%d address=",
+		       opt.run, sc_names[opt.sc], opt.variant,
+		       stalled ? "stuck_rt_no_locks" : "no_stall", loop_names[nl.loop],
+		       drainer, (int)getpid(), (int)getpid(), atomic_load(&nl.rt_tid),
+		       atomic_load(&nl.rt_cpu), opt.cpu_k, opt.cpu_h);
+		if (nl.loop == LOOP_REFAULT)
+			printf("0x%lx", (unsigned long)(uintptr_t)nl.page);
+		else
+			printf("-");
+		printf(" iteration=0 t_start_ns=%llu t_release_ns=%llu t_end_ns=%llu "
+		       "drain_ms=%.1f calib_ms=%.1f attempts=%d hold_ms=%d\n",
+		       (unsigned long long)t_start, (unsigned long long)t_rel,
+		       (unsigned long long)t_end, max_d / 1e6, calib / 1e6, attempts,
+		       opt.hold_ms);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
 "usage: %s [options]\n"
 "  -s, --scenario S      rt-nothrottle (default) | rt-fairserver | rt-throttle | nonrt\n"
+"                        | rt-nolocks (no migration: an RT loop on CPU k stalls a drain)\n"
 "  -V, --variant NAME    label printed in RESULT\n"
+"  -r, --run N           run number printed in TRUTH (default 1)\n"
+"      --hold-ms MS      rt-nolocks: RT loop length (default 1500)\n"
+"      --stall-ms MS     rt-nolocks: a drain this slow counts as stalled (default 500)\n"
+"      --rt-loop L       rt-nolocks: busy | refault | auto (odd runs refault, default)\n"
 "  -n, --iterations N    page pairs / holder migrations (default 8)\n"
 "  -D, --deadline-ms MS  per-iteration progress deadline (default 5000)\n"
 "  -k, --cpu-k K         CPU of the toucher and the (RT) spinner (default: last)\n"
@@ -471,17 +641,19 @@ int main(int argc, char **argv)
 		{ "cpu-k", 1, 0, 'k' }, { "cpu-h", 1, 0, 'H' },
 		{ "spinners", 1, 0, 'p' }, { "spin-delay-us", 1, 0, 'd' },
 		{ "device", 1, 0, 'f' }, { "quiet", 0, 0, 'q' },
-		{ "no-pagemap", 0, 0, 'P' },
+		{ "no-pagemap", 0, 0, 'P' }, { "run", 1, 0, 'r' },
+		{ "hold-ms", 1, 0, 'M' }, { "stall-ms", 1, 0, 'S' },
+		{ "rt-loop", 1, 0, 'L' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	char *buf;
 	pthread_t th_touch, th_hold;
-	uint64_t t_start, max_stall = 0, t_end;
+	uint64_t t_start, max_stall = 0, t_end, t_rel = 0;
 	long flt0, flt1 = -1;
 	int c, i, ncpu, done_it = 0, livelock = 0, recovered = 1, rc;
 	pid_t child;
 
-	while ((c = getopt_long(argc, argv, "s:V:n:D:k:H:p:d:f:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:V:n:D:k:H:p:d:f:r:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			for (i = 0; i < SC_NR; i++)
@@ -503,6 +675,19 @@ int main(int argc, char **argv)
 		case 'f': opt.device = optarg; break;
 		case 'q': opt.quiet = 1; break;
 		case 'P': opt.trigger_pagemap = 0; break;
+		case 'r': opt.run = atoi(optarg); break;
+		case 'M': opt.hold_ms = atoi(optarg); break;
+		case 'S': opt.stall_ms = atoi(optarg); break;
+		case 'L':
+			for (i = 0; i < 3; i++)
+				if (!strcmp(optarg, loop_names[i]))
+					break;
+			if (i == 3) {
+				fprintf(stderr, "unknown --rt-loop %s\n", optarg);
+				return 1;
+			}
+			opt.loop = i;
+			break;
 		default: usage(argv[0]); return c == 'h' ? 0 : 1;
 		}
 	}
@@ -526,7 +711,8 @@ int main(int argc, char **argv)
 	read_str(RT_RUNTIME, saved_rt, sizeof(saved_rt));
 	knob_cpus = ncpu;
 	atexit(restore_knobs);
-	if (opt.sc == SC_RT_NOTHROTTLE || opt.sc == SC_RT_FAIRSERVER) {
+	if (opt.sc == SC_RT_NOTHROTTLE || opt.sc == SC_RT_FAIRSERVER ||
+	    opt.sc == SC_RT_NOLOCKS) {
 		if (write_str(RT_RUNTIME, "-1"))
 			perror("write " RT_RUNTIME);
 	} else if (opt.sc == SC_RT_THROTTLE) {
@@ -534,8 +720,10 @@ int main(int argc, char **argv)
 			perror("write " RT_RUNTIME);
 	}
 
-	if (opt.sc == SC_RT_NOTHROTTLE && fair_server(1, ncpu))
+	if ((opt.sc == SC_RT_NOTHROTTLE || opt.sc == SC_RT_NOLOCKS) && fair_server(1, ncpu))
 		fprintf(stderr, "warning: fair server still active (mount debugfs, CONFIG_SCHED_DEBUG)\n");
+	if (opt.sc == SC_RT_NOLOCKS)
+		return run_nolocks();
 
 	dmirror_fd = open(opt.device, O_RDWR);
 	if (dmirror_fd < 0) {
@@ -613,6 +801,7 @@ int main(int argc, char **argv)
 			atomic_store(&ctl->pm0, e);
 		}
 		t0 = now_ns();
+		t_rel = t0;
 		deadline = t0 + (uint64_t)opt.deadline_ms * 1000000ull;
 		atomic_store(&ctl->hold, it);
 		futex_wake(&ctl->hold);
@@ -688,6 +877,33 @@ int main(int argc, char **argv)
 		       max_stall / 1e6, opt.deadline_ms,
 		       livelock ? (recovered ? "yes" : "no") : "n/a",
 		       atomic_load(&ctl->held_err));
+		/*
+		 * Ground truth. A livelock's parties: the holder (it queued the
+		 * drain work and holds D_i's lock), the spinners (spinner 0 on
+		 * cpu_k keeps the drain work from running) and D_i of the
+		 * iteration that stalled. t_release_ns: when that iteration's
+		 * holder and spinners were released.
+		 */
+		printf("TRUTH run=%d scenario=%s variant=%s outcome=%s loop=- "
+		       "holder_tid=%d holder_tgid=%d spinner_tgid=%d spinner_tids=",
+		       opt.run, sc_names[opt.sc], opt.variant,
+		       livelock ? "livelock" : "progress", atomic_load(&ctl->holder_tid),
+		       (int)getpid(), (int)child);
+		for (i = 0; i < opt.spinners; i++)
+			printf("%s%d", i ? "," : "", atomic_load(&ctl->spin_tid[i]));
+		printf(" spinner_cpus=");
+		for (i = 0; i < opt.spinners; i++)
+			printf("%s%d", i ? "," : "",
+			       i == 0 ? opt.cpu_k : atomic_load(&ctl->spin_cpu[i]));
+		printf(" cpu_k=%d cpu_h=%d address=", opt.cpu_k, opt.cpu_h);
+		if (livelock)
+			printf("0x%lx", (unsigned long)(uintptr_t)D(done_it));
+		else
+			printf("-");
+		printf(" iteration=%d t_start_ns=%llu t_release_ns=%llu t_end_ns=%llu "
+		       "toucher_tid=%d\n", done_it, (unsigned long long)t_start,
+		       (unsigned long long)(livelock ? t_rel : 0),
+		       (unsigned long long)t_end, atomic_load(&ctl->toucher_tid));
 		fflush(stdout);
 	}
 	rc = !livelock ? 0 : recovered ? 2 : 3;
