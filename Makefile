@@ -17,7 +17,7 @@ VMLINUX_H   := vmlinux/vmlinux.h
 endif
 
 CFLAGS      ?= -O2 -g
-CFLAGS      += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE
+CFLAGS      += -Wall -Wextra -Werror=implicit-function-declaration -std=gnu11 -D_GNU_SOURCE
 CFLAGS      += $(EXTRA_CFLAGS)
 CPPFLAGS    += -Iinclude -Isrc -I$(OUTPUT) -MMD -MP
 STATIC      ?= -static

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "output/report.h"
 #include "cmd/commands.h"
 #include "kernel/detect_live.h"
 #include "output/json.h"
@@ -33,6 +34,7 @@
 #include "output/files.h"
 #include "output/prometheus.h"
 #include "kernel/session.h"
+#include "output/caps.h"
 #include "cmd/signals.h"
 #include "core/util.h"
 
@@ -474,7 +476,7 @@ static void interval_line(struct daemon *d, bool final)
 /* Snapshot, fold into the totals, write both outputs, start the next interval. */
 static void emit(struct daemon *d, bool final, uint64_t now)
 {
-	static struct report r;	/* large: per-CPU histograms */
+	static struct snapshot r;	/* large: per-CPU histograms */
 	char err[PATH_MAX + 128];
 
 	memset(&r, 0, sizeof(r));

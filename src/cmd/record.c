@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "output/incident_print.h"
 #include "cmd/commands.h"
 #include "kernel/detect_live.h"
 #include "model/incident.h"
@@ -272,7 +273,7 @@ static void on_incident(void *ctx, const struct incident *inc)
 
 static int write_snapshot(struct session *s, struct rec_writer *w)
 {
-	static struct report r;	/* large: per-CPU histograms */
+	static struct snapshot r;	/* large: per-CPU histograms */
 	size_t len;
 	void *p;
 	int ret;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "output/report.h"
 #include "cmd/commands.h"
 #include "model/incident.h"
 #include "output/json.h"
@@ -214,7 +215,7 @@ static void json_record(const struct rec_run *run, const struct replay *rp)
 }
 
 /* Without a snapshot (killed in its first second), the events alone. */
-static void report_without_snapshot(struct report *r, const struct rec_run *run,
+static void report_without_snapshot(struct snapshot *r, const struct rec_run *run,
 				    const struct agg *a)
 {
 	r->ncpus = run->hdr.ncpus;
@@ -237,7 +238,7 @@ int cmd_report(int argc, char **argv)
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "FILE", .doc = doc,
 	};
-	static struct report r;
+	static struct snapshot r;
 	static struct replay rp;
 	static struct trace_export trace;
 	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &rp };
@@ -256,8 +257,7 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "migtrace report: %s\n", err);
 		return 1;
 	}
-	agg_init(&rp.agg, run.hdr.hooks[hook_index("lru_add_drain_all")].mech != MECH_TRACEPOINT &&
-			  run.hdr.hooks[hook_index("lru_add_drain_all")].mech != MECH_NONE);
+	agg_init(&rp.agg, hook_drain_all_precise(run.hdr.hooks));
 	if (opts.trace_out) {
 		if (open_trace(&tf, &trace, &run.hdr))
 			return 1;

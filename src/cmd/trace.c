@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "output/report.h"
 #include "cmd/commands.h"
 #include "kernel/detect_live.h"
 #include "kernel/session.h"
+#include "output/caps.h"
 #include "cmd/tracing_opts.h"
 #include "cmd/signals.h"
 #include "core/util.h"
@@ -100,7 +102,7 @@ static struct detect_live detectors;
 
 static void print_report(struct session *s)
 {
-	static struct report r;	/* large: per-CPU histograms */
+	static struct snapshot r;	/* large: per-CPU histograms */
 
 	memset(&r, 0, sizeof(r));
 	session_snapshot(s, &r);

@@ -36,7 +36,7 @@ static void hooks_signature(const struct rec_header *h, char *out, size_t len)
 	size_t off = 0;
 
 	out[0] = 0;
-	for (unsigned int i = 0; i < hook_count && i < HOOK_MAX && off < len; i++)
+	for (unsigned int i = 0; i < HOOK_MAX && off < len; i++)
 		off += snprintf(out + off, len - off, "%s%s=%s", i ? "," : "", hook_defs[i].name,
 				mechanism_name(h->hooks[i].mech));
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,9 +86,7 @@ static void on_event(void *ctx, const struct mt_event *e)
 	uint64_t calls, sum;
 
 	if (!c->started) {	/* the header chunk comes first: hooks are known */
-		int i = hook_index("lru_add_drain_all");
-
-		agg_init(&c->agg, h->hooks[i].mech != MECH_TRACEPOINT && h->hooks[i].mech != MECH_NONE);
+		agg_init(&c->agg, hook_drain_all_precise(h->hooks));
 		c->started = true;
 	}
 	calls = c->agg.drain_all.calls;
@@ -130,7 +129,7 @@ static void on_incident(void *ctx, const struct rec_incident *i)
 int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, void *warn_ctx,
 		 char *err, size_t len)
 {
-	static struct report snap;	/* large */
+	static struct snapshot snap;	/* large */
 	static struct collect c;
 	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &c };
 	int ret;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <string.h>
 #include "core/detect.h"
 #include "core/util.h"
@@ -196,7 +197,7 @@ static bool run_going(const struct agg_run *r, uint64_t now)
 	return r->last_ts >= now || now - r->last_ts < NSEC_PER_SEC;
 }
 
-static const struct agg_run *run_of(const struct report *live, uint32_t pid, uint64_t now)
+static const struct agg_run *run_of(const struct snapshot *live, uint32_t pid, uint64_t now)
 {
 	for (int i = 0; i < AGG_TOP && live->open_runs[i].attempts; i++) {
 		const struct agg_run *r = &live->open_runs[i];
@@ -235,7 +236,7 @@ static void fill_drain_parties(struct incident *inc, const struct pending_drain 
  * show is "unknown"; evidence seen to be absent rules the livelock out,
  * and at least one piece of the lock chain must be seen.
  */
-static void check_livelock(struct detector *d, const struct report *live,
+static void check_livelock(struct detector *d, const struct snapshot *live,
 			   const struct pending_drain *p, uint64_t now)
 {
 	const struct detect_config *c = &d->cfg;
@@ -281,7 +282,7 @@ static void check_livelock(struct detector *d, const struct report *live,
 	observe(d, &inc, now);
 }
 
-static void check_pending(struct detector *d, const struct report *live,
+static void check_pending(struct detector *d, const struct snapshot *live,
 			  const struct pending_drain *p, uint64_t now)
 {
 	const struct detect_config *c = &d->cfg;
@@ -303,7 +304,7 @@ static void check_pending(struct detector *d, const struct report *live,
 	check_livelock(d, live, p, now);
 }
 
-static void check_storms(struct detector *d, const struct report *live, uint64_t now)
+static void check_storms(struct detector *d, const struct snapshot *live, uint64_t now)
 {
 	for (int i = 0; i < AGG_TOP && live->open_runs[i].attempts; i++) {
 		const struct agg_run *r = &live->open_runs[i];
@@ -324,7 +325,7 @@ static void check_storms(struct detector *d, const struct report *live, uint64_t
 	}
 }
 
-void detect_tick(struct detector *d, const struct report *live, uint64_t now)
+void detect_tick(struct detector *d, const struct snapshot *live, uint64_t now)
 {
 	for (uint32_t i = 0; i < d->nopen; i++)
 		d->seen[i] = false;

@@ -57,7 +57,7 @@ struct detector {
 void detect_init(struct detector *d, const struct detect_config *c, incident_cb cb, void *ctx);
 void detect_event(struct detector *d, const struct mt_event *e);
 /* Evaluate against a light snapshot (pending drains, open runs) taken at now. */
-void detect_tick(struct detector *d, const struct report *live, uint64_t now);
+void detect_tick(struct detector *d, const struct snapshot *live, uint64_t now);
 /* End every open incident (the run is over). */
 void detect_finish(struct detector *d, uint64_t now);
 

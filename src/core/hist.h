@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Log2 histograms of nanoseconds: merging, percentiles, text and JSON. */
+/* Log2 histograms of nanoseconds: slots, merging, percentiles. */
 #ifndef MIGTRACE_HIST_H
 #define MIGTRACE_HIST_H
 
-#include <stdio.h>
+#include <stdint.h>
 #include "migtrace.h"
-#include "output/json.h"
 
 /* Lower bound of slot s in ns (slot 0 starts at 0). */
 uint64_t hist_slot_low(unsigned int s);
+/* Upper bound of slot s in ns, exclusive. */
+uint64_t hist_slot_high(unsigned int s);
 
 /* Slot of a value, exactly as the BPF side computes it. */
 unsigned int hist_slot_of(uint64_t ns);
@@ -21,11 +22,5 @@ void hist_merge(struct mt_hist *dst, const struct mt_hist *src);
  * the log2 bucket that holds it, never above the recorded maximum.
  */
 uint64_t hist_percentile(const struct mt_hist *h, double p);
-
-/* print_log2_hist-style bars, with count/mean/p50/p99/max underneath. */
-void hist_print(FILE *out, const struct mt_hist *h, const char *title);
-
-/* Summary and nonempty buckets as fields of the current JSON object. */
-void hist_json_fields(struct json *j, const struct mt_hist *h);
 
 #endif

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "output/incident_print.h"
+#include "output/json.h"
 #include "kernel/detect_live.h"
 #include "core/util.h"
 
@@ -78,9 +80,8 @@ int detect_live_start(struct detect_live *dl, struct session *s, const struct de
 	dl->session = s;
 	dl->out = out;
 	dl->json = json;
-	cfg.migrate_visible = session_hook_seen(s, "migrate_vma_setup") ||
-			      session_hook_seen(s, "migrate_device_range");
-	cfg.faults_visible = session_hook_seen(s, "do_swap_page");
+	cfg.migrate_visible = hook_migrate_seen(s->hooks);
+	cfg.faults_visible = hook_seen(s->hooks, HOOK_DO_SWAP_PAGE);
 	detect_init(&dl->det, &cfg, on_incident, dl);
 	s->on_event = on_event;
 	s->on_event_ctx = &dl->det;
@@ -102,7 +103,7 @@ void detect_live_finish(struct detect_live *dl, uint64_t now)
 		detect_finish(&dl->det, now);
 }
 
-void detect_live_totals(const struct detect_live *dl, struct report *r)
+void detect_live_totals(const struct detect_live *dl, struct snapshot *r)
 {
 	if (!dl->session)
 		return;

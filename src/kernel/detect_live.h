@@ -21,7 +21,7 @@ struct detect_live {
 	bool json;
 	bool triggered;		/* an incident matched --exit-on */
 	uint64_t next_tick;
-	struct report *snap;	/* reused for every tick */
+	struct snapshot *snap;	/* reused for every tick */
 	/* Called for every incident after it is printed (daemon outputs); may be NULL. */
 	void (*on_incident)(void *ctx, const struct incident *inc);
 	void *on_incident_ctx;
@@ -34,7 +34,7 @@ int detect_live_start(struct detect_live *dl, struct session *s, const struct de
 void detect_live_poll(struct detect_live *dl, uint64_t now);
 /* End open incidents and copy the totals into r (if not NULL). */
 void detect_live_finish(struct detect_live *dl, uint64_t now);
-void detect_live_totals(const struct detect_live *dl, struct report *r);
+void detect_live_totals(const struct detect_live *dl, struct snapshot *r);
 void detect_live_free(struct detect_live *dl);
 
 #endif

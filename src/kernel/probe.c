@@ -57,11 +57,11 @@ int probe_env_init(struct probe_env *env, char *err, size_t len)
 			 "no kprobe PMU and no kprobe_events (kernel built without "
 			 "CONFIG_KPROBES/CONFIG_KPROBE_EVENTS)");
 
-	for (unsigned int i = 0; i < hook_count && i < HOOK_MAX; i++)
+	for (unsigned int i = 0; i < HOOK_MAX; i++)
 		names[n++] = hook_defs[i].func ? hook_defs[i].func : "";
 	names[n++] = "lru_add_drain_per_cpu";
 	env->kallsyms_err = kallsyms_resolve("/proc/kallsyms", names, addrs, n);
-	for (unsigned int i = 0; i < hook_count && i < HOOK_MAX; i++)
+	for (unsigned int i = 0; i < HOOK_MAX; i++)
 		env->func_addr[i] = hook_defs[i].func ? addrs[i] : 0;
 	env->drain_fn = addrs[n - 1];
 	return 0;
@@ -156,9 +156,9 @@ static void probe_one(const struct probe_env *env, unsigned int i, struct hook_s
 			return;
 		}
 	}
-	if (h->via_hook) {
+	if (h->derived) {
 		/* Settled once the hook it derives from is attached. */
-		WHY(st, MECH_TRACEPOINT, "needs hook %s", h->via_hook);
+		WHY(st, MECH_TRACEPOINT, "needs hook %s", hook_defs[h->derived_from].name);
 		return;
 	}
 	if (tracepoints_exist(env, h, st)) {
@@ -169,21 +169,18 @@ static void probe_one(const struct probe_env *env, unsigned int i, struct hook_s
 
 void probe_hooks(const struct probe_env *env, struct hook_status *st)
 {
-	for (unsigned int i = 0; i < hook_count; i++)
+	for (unsigned int i = 0; i < HOOK_MAX; i++)
 		probe_one(env, i, &st[i]);
 	probe_resolve_derived(st);
 }
 
 void probe_resolve_derived(struct hook_status *st)
 {
-	for (unsigned int i = 0; i < hook_count; i++) {
+	for (unsigned int i = 0; i < HOOK_MAX; i++) {
 		const struct hook_def *h = &hook_defs[i];
-		int via;
-
-		if (!h->via_hook || st[i].mech == MECH_FENTRY || st[i].mech == MECH_KPROBE)
+		if (!h->derived || st[i].mech == MECH_FENTRY || st[i].mech == MECH_KPROBE)
 			continue;
-		via = hook_index(h->via_hook);
-		if (via >= 0 && st[via].mech != MECH_NONE) {
+		if (st[h->derived_from].mech != MECH_NONE) {
 			st[i].mech = MECH_TRACEPOINT;
 			st[i].approximate = true;
 			st[i].why[MECH_TRACEPOINT][0] = '\0';
@@ -192,7 +189,7 @@ void probe_resolve_derived(struct hook_status *st)
 			st[i].approximate = false;
 			snprintf(st[i].why[MECH_TRACEPOINT], sizeof(st[i].why[MECH_TRACEPOINT]),
 				 "hook %s, which it would be rebuilt from, is unavailable",
-				 h->via_hook);
+				 hook_defs[h->derived_from].name);
 		}
 	}
 }

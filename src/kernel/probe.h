@@ -10,8 +10,6 @@
 #include <stdint.h>
 #include "model/hooks.h"
 
-#define HOOK_MAX 16
-
 struct btf;
 
 struct probe_env {

@@ -49,7 +49,7 @@ static void enable_programs(struct session *s)
 
 	bpf_object__for_each_program(p, s->skel->obj)
 		bpf_program__set_autoload(p, false);
-	for (unsigned int i = 0; i < hook_count; i++) {
+	for (unsigned int i = 0; i < HOOK_MAX; i++) {
 		const char *progs[6];
 		char storage[4][64];
 
@@ -100,7 +100,7 @@ static int load_with_fallback(struct session *s, const struct session_opts *o, c
 		char *rule_out = order[k] == MECH_FENTRY ? s->env.no_fentry : s->env.no_kprobe;
 		bool used = false;
 
-		for (unsigned int i = 0; i < hook_count; i++)
+		for (unsigned int i = 0; i < HOOK_MAX; i++)
 			used |= s->hooks[i].mech == order[k];
 		if (!used)
 			continue;
@@ -122,7 +122,7 @@ static void detach_hook(struct session *s, unsigned int i)
 
 static void attach(struct session *s)
 {
-	for (unsigned int i = 0; i < hook_count; i++) {
+	for (unsigned int i = 0; i < HOOK_MAX; i++) {
 		const char *progs[6];
 		char storage[4][64];
 		enum mechanism m = s->hooks[i].mech;
@@ -191,8 +191,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		return ret;
 	}
 	attach(s);
-	agg_init(&s->agg, s->hooks[hook_index("lru_add_drain_all")].mech != MECH_TRACEPOINT &&
-			  s->hooks[hook_index("lru_add_drain_all")].mech != MECH_NONE);
+	agg_init(&s->agg, hook_drain_all_precise(s->hooks));
 
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
 	if (!s->rb) {
@@ -219,7 +218,7 @@ int session_poll(struct session *s, int timeout_ms)
 	return n == -EINTR ? 0 : n;
 }
 
-static void read_hists(struct session *s, struct report *r)
+static void read_hists(struct session *s, struct snapshot *r)
 {
 	int nr = libbpf_num_possible_cpus();
 	struct mt_hist vals[nr > 0 ? nr : 1];
@@ -242,12 +241,12 @@ static void read_hists(struct session *s, struct report *r)
 		}
 }
 
-static void read_pending(struct session *s, struct report *r, uint64_t now)
+static void read_pending(struct session *s, struct snapshot *r, uint64_t now)
 {
 	int fd = bpf_map__fd(s->skel->maps.cpu_drain);
 
 	r->npending = 0;
-	for (uint32_t c = 0; c < s->ncpus && r->npending < REPORT_MAX_PENDING; c++) {
+	for (uint32_t c = 0; c < s->ncpus && r->npending < SNAPSHOT_MAX_PENDING; c++) {
 		struct mt_cpu_drain d;
 		struct pending_drain *p;
 
@@ -271,7 +270,7 @@ static void read_pending(struct session *s, struct report *r, uint64_t now)
  * or moved on leaves its last run in the map; such stale runs must not
  * crowd live spinners out of the AGG_TOP kept.
  */
-static void read_open_runs(struct session *s, struct report *r, uint64_t now)
+static void read_open_runs(struct session *s, struct snapshot *r, uint64_t now)
 {
 	int fd = bpf_map__fd(s->skel->maps.fault_runs);
 	uint32_t key, next, *prev = NULL;
@@ -300,13 +299,13 @@ static void read_open_runs(struct session *s, struct report *r, uint64_t now)
 	}
 }
 
-void session_snapshot_live(struct session *s, struct report *r, uint64_t now)
+void session_snapshot_live(struct session *s, struct snapshot *r, uint64_t now)
 {
 	read_pending(s, r, now);
 	read_open_runs(s, r, now);
 }
 
-void session_snapshot(struct session *s, struct report *r)
+void session_snapshot(struct session *s, struct snapshot *r)
 {
 	uint64_t now = mono_ns();
 
@@ -323,13 +322,6 @@ void session_snapshot(struct session *s, struct report *r)
 	}
 	r->state_full = s->skel->bss->state_full;
 	r->bad_records = s->bad_records;
-}
-
-bool session_hook_seen(const struct session *s, const char *hook)
-{
-	int i = hook_index(hook);
-
-	return i >= 0 && s->hooks[i].mech != MECH_NONE;
 }
 
 void session_reset_interval(struct session *s)
@@ -357,7 +349,7 @@ void session_close(struct session *s)
 {
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
-	for (unsigned int i = 0; i < hook_count; i++)
+	for (unsigned int i = 0; i < HOOK_MAX; i++)
 		detach_hook(s, i);
 	migtrace_bpf__destroy(s->skel);
 	s->skel = NULL;

@@ -49,11 +49,9 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
  */
 int session_poll(struct session *s, int timeout_ms);
 /* Fill r with the kernel's histograms, pending work and open fault runs. */
-void session_snapshot(struct session *s, struct report *r);
+void session_snapshot(struct session *s, struct snapshot *r);
 /* Only what changes fast and the detectors need: pending drains, open runs. */
-void session_snapshot_live(struct session *s, struct report *r, uint64_t now);
-/* Whether a hook ended up attached (precisely or approximately). */
-bool session_hook_seen(const struct session *s, const char *hook);
+void session_snapshot_live(struct session *s, struct snapshot *r, uint64_t now);
 /* Start a new interval: zero the kernel histograms and the aggregates. */
 void session_reset_interval(struct session *s);
 /* Detach and free everything; safe on a partly opened or zeroed session. */

@@ -7,7 +7,7 @@
 #define MIGTRACE_HOOKS_H
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
 enum mechanism {
 	MECH_NONE = 0,
@@ -15,6 +15,25 @@ enum mechanism {
 	MECH_KPROBE,		/* kprobe/kretprobe */
 	MECH_TRACEPOINT,	/* the hook's own tracepoint, or one approximating it */
 	MECH_MAX,
+};
+
+/* Every hook migtrace knows; hook_defs[] is indexed by these. */
+enum hook_id {
+	HOOK_MIGRATE_VMA_SETUP = 0,
+	HOOK_MIGRATE_VMA_PAGES,
+	HOOK_MIGRATE_VMA_FINALIZE,
+	HOOK_MIGRATE_DEVICE_RANGE,
+	HOOK_MIGRATE_DEVICE_PFNS,
+	HOOK_MIGRATE_DEVICE_FINALIZE,
+	HOOK_LRU_ADD_DRAIN_ALL,
+	HOOK_DO_SWAP_PAGE,
+	HOOK_FOLIO_LOCK,		/* __folio_lock */
+	HOOK_FOLIO_UNLOCK,
+	HOOK_DRAIN_WORK,		/* lru_add_drain_per_cpu work items */
+	HOOK_SCHED_SWITCH,
+	HOOK_SWAP_PAGE_TRYLOCK,		/* migtrace_lab tracepoint */
+	HOOK_COLLECT_TRYLOCK,		/* migtrace_lab tracepoint */
+	HOOK_MAX,
 };
 
 /* A BPF program of the skeleton by name; NULL ends a list. */
@@ -27,7 +46,8 @@ struct hook_def {
 	const char *tp_progs[5];
 	bool tp_approximate;	/* tracepoints only approximate func */
 	const char *approx_note;
-	const char *via_hook;	/* approximation derived from another hook's data */
+	bool derived;		/* approximated from another hook's data: */
+	enum hook_id derived_from;
 	bool optional;		/* missing on kernels that predate or lack it by design */
 	bool needs_drain_fn;	/* needs &lru_add_drain_per_cpu from kallsyms */
 };
@@ -38,23 +58,32 @@ struct hook_status {
 	char why[MECH_MAX][160];	/* why each mechanism was not used */
 };
 
-extern const struct hook_def hook_defs[];
-extern const unsigned int hook_count;
+extern const struct hook_def hook_defs[HOOK_MAX];
 
 const char *mechanism_name(enum mechanism m);
-int hook_index(const char *name);
+/* A hook by its name (records name hooks); -1 if this build does not know it. */
+int hook_by_name(const char *name);
+
+/* Attached, precisely or approximately; false when st is NULL (not known). */
+bool hook_seen(const struct hook_status *st, enum hook_id id);
+/*
+ * lru_add_drain_all itself is traced (fentry or kprobe): its calls come as
+ * events; otherwise they are rebuilt from their work items.
+ */
+bool hook_drain_all_precise(const struct hook_status *st);
+/* Folio lock holders are known: a migrate setup hook is attached. */
+bool hook_migrate_seen(const struct hook_status *st);
 
 /* Program names for a hook under a mechanism (up to 5, NULL-terminated). */
 void hook_programs(const struct hook_def *h, enum mechanism m, const char *progs[6],
 		   char storage[4][64]);
-
-/* Text: one line per hook. JSON: one "caps" object per hook. */
-void hooks_print_caps(FILE *out, const struct hook_status *st, bool json);
 
 /* Counts of hooks per mechanism, for the report header. */
 void hooks_count(const struct hook_status *st, unsigned int counts[MECH_MAX]);
 
 /* "lru_add_drain_all, do_swap_page": blind hooks, comma-separated. */
 void hooks_blind_list(const struct hook_status *st, char *buf, size_t len);
+/* "fentry: ...; kprobe: ...": why better mechanisms were not used. */
+void hook_why_not(const struct hook_status *s, char *buf, size_t len);
 
 #endif

@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "model/incident.h"
-#include "output/json.h"
-#include "model/snapshot.h"
-#include "core/util.h"
 
 static const char *const kind_names[INC_KIND_MAX] = {
 	[INC_LIVELOCK] = "livelock", [INC_STUCK_RT] = "stuck_rt",
 	[INC_FAULT_STORM] = "fault_storm", [INC_DRAIN_STALL] = "drain_stall",
 };
 
-static const char *const state_names[] = {
+const char *const incident_state_names[] = {
 	[INC_START] = "start", [INC_UPDATE] = "update", [INC_END] = "end",
 };
 
-static const char *const evidence_names[] = {
+const char *const evidence_names[] = {
 	[EV_UNKNOWN] = "unknown", [EV_YES] = "yes", [EV_NO] = "no",
 };
 
@@ -29,72 +26,4 @@ int incident_kind_parse(const char *name)
 		if (!strcmp(name, kind_names[k]))
 			return k;
 	return -1;
-}
-
-void incident_print_text(FILE *out, const struct incident *inc)
-{
-	char b[4][16], t[64];
-
-	fprintf(out, "INCIDENT %s #%llu %s", state_names[inc->state],
-		(unsigned long long)inc->id, kind_names[inc->kind]);
-	if (inc->cpu < MT_MAX_CPUS)
-		fprintf(out, " cpu=%u", inc->cpu);
-	fprintf(out, " duration=%s", fmt_ns(b[0], 16, inc->last_ts - inc->start_ts));
-	if (inc->has_waiter) {
-		fprintf(out, " waiter=%s pending=%s", task_str(t, sizeof(t), &inc->waiter),
-			fmt_ns(b[1], 16, inc->pending_ns));
-		if (inc->waiter_holds_locks == EV_YES)
-			fprintf(out, " holds=%llu-pages/%s", (unsigned long long)inc->held_pages,
-				fmt_ns(b[2], 16, inc->held_ns));
-	}
-	if (inc->has_spinner) {
-		fprintf(out, " spinner=%s", task_str(t, sizeof(t), &inc->spinner));
-		if (inc->spinner_on_cpu_ns)
-			fprintf(out, " on-cpu=%s", fmt_ns(b[3], 16, inc->spinner_on_cpu_ns));
-		if (inc->retries)
-			fprintf(out, " retries=%llu addr=0x%llx", (unsigned long long)inc->retries,
-				(unsigned long long)inc->address);
-	}
-	if (inc->missing[0])
-		fprintf(out, " blind=%s", inc->missing);
-	fputc('\n', out);
-	fflush(out);
-}
-
-void incident_print_json(FILE *out, const struct incident *inc)
-{
-	struct json j;
-
-	json_begin(&j, out, "incident");
-	json_u64(&j, "id", inc->id);
-	json_str(&j, "kind", kind_names[inc->kind]);
-	json_str(&j, "state", state_names[inc->state]);
-	json_u64(&j, "start_ts", inc->start_ts);
-	json_u64(&j, "duration_ns", inc->last_ts - inc->start_ts);
-	if (inc->cpu < MT_MAX_CPUS)
-		json_u64(&j, "cpu", inc->cpu);
-	if (inc->has_waiter) {
-		json_task(&j, "waiter", &inc->waiter);
-		json_u64(&j, "pending_ns", inc->pending_ns);
-		json_str(&j, "waiter_holds_locks", evidence_names[inc->waiter_holds_locks]);
-		if (inc->waiter_holds_locks == EV_YES) {
-			json_u64(&j, "held_ns", inc->held_ns);
-			json_u64(&j, "held_pages", inc->held_pages);
-			json_hex(&j, "held_start", inc->held_start);
-			json_hex(&j, "held_end", inc->held_end);
-		}
-	}
-	if (inc->has_spinner) {
-		json_task(&j, "spinner", &inc->spinner);
-		json_u64(&j, "spinner_on_cpu_ns", inc->spinner_on_cpu_ns);
-		json_str(&j, "spinner_retrying", evidence_names[inc->spinner_retrying]);
-		json_u64(&j, "retries", inc->retries);
-		if (inc->address)
-			json_hex(&j, "address", inc->address);
-		json_str(&j, "address_covered", evidence_names[inc->address_covered]);
-	}
-	if (inc->missing[0])
-		json_str(&j, "missing_evidence", inc->missing);
-	json_end(&j);
-	fflush(out);
 }

@@ -5,7 +5,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include "migtrace.h"
 
 enum incident_kind {
@@ -48,7 +47,7 @@ const char *incident_kind_name(enum incident_kind k);
 /* "livelock" -> INC_LIVELOCK; -1 if unknown. */
 int incident_kind_parse(const char *name);
 
-void incident_print_text(FILE *out, const struct incident *inc);
-void incident_print_json(FILE *out, const struct incident *inc);
+extern const char *const incident_state_names[];	/* "start", "update", "end" */
+extern const char *const evidence_names[];		/* "unknown", "yes", "no" */
 
 #endif

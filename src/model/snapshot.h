@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Rendering one report (an interval or a whole run) as text or JSON lines. */
-#ifndef MIGTRACE_REPORT_H
-#define MIGTRACE_REPORT_H
+/*
+ * The data model: what is known at one moment of a run (an interval or the
+ * whole of it), whether read from the live kernel, decoded from a record or
+ * built by a test. Reports, Prometheus, records and the detectors all read
+ * this one struct.
+ */
+#ifndef MIGTRACE_SNAPSHOT_H
+#define MIGTRACE_SNAPSHOT_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include "core/aggregate.h"
 #include "model/hooks.h"
 #include "model/incident.h"
-#include "output/json.h"
 #include "migtrace.h"
 
-#define REPORT_MAX_PENDING 64
+#define SNAPSHOT_MAX_PENDING 64
 
 /* Drain work queued on a CPU and not started when the report was taken. */
 struct pending_drain {
@@ -24,14 +27,14 @@ struct pending_drain {
 	uint64_t blocker_ns;
 };
 
-struct report {
+struct snapshot {
 	const struct agg *agg;
 	const struct hook_status *hooks;
 	uint32_t ncpus;
 	uint64_t duration_ns;
 	struct mt_hist global[MT_H_MAX];
 	struct mt_hist cpu[MT_H_PER_CPU][MT_MAX_CPUS];
-	struct pending_drain pending[REPORT_MAX_PENDING];
+	struct pending_drain pending[SNAPSHOT_MAX_PENDING];
 	uint32_t npending;
 	struct agg_run open_runs[AGG_TOP];	/* runs not yet ended, most attempts first */
 	uint64_t dropped[MT_EV_TYPE_MAX];
@@ -42,15 +45,10 @@ struct report {
 	struct incident_totals incidents[INC_KIND_MAX];
 };
 
-/* "comm/pid FIFO:50": a task in one word-ish, "-" for none. */
-const char *task_str(char *buf, size_t len, const struct mt_task *t);
-/* The task as a JSON object under key. */
-void json_task(struct json *j, const char *key, const struct mt_task *t);
-
-const char *hist_name(enum mt_hist_id id);
-const char *event_type_name(uint32_t type);
-
-void report_text(FILE *out, const struct report *r);
-void report_json(FILE *out, const struct report *r);
+/*
+ * A kernel histogram of the snapshot; lru_add_drain_all's is the one rebuilt
+ * from its work items where the function itself is not hooked.
+ */
+const struct mt_hist *snapshot_hist(const struct snapshot *s, enum mt_hist_id id);
 
 #endif

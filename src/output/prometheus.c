@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
+#include "model/snapshot.h"
+#include "output/hist_print.h"
+#include "output/names.h"
 #include "core/hist.h"
 #include "output/prometheus.h"
 #include "core/util.h"
 
-/* lru_add_drain_all's kernel histogram when it is hooked, else the rebuilt one (as report.c). */
-static const struct mt_hist *interval_hist(const struct report *r, int id)
-{
-	if (id == MT_H_DRAIN_ALL && !r->global[id].count && r->agg)
-		return &r->agg->drain_all.latency;
-	return &r->global[id];
-}
-
-void prom_accumulate(struct prom_totals *t, const struct report *r)
+void prom_accumulate(struct prom_totals *t, const struct snapshot *r)
 {
 	const struct agg *a = r->agg;
 
@@ -27,7 +22,7 @@ void prom_accumulate(struct prom_totals *t, const struct report *r)
 			t->straggled[c] += a->cpu[c].straggled;
 	}
 	for (int id = MT_H_PER_CPU; id < MT_H_MAX; id++)
-		hist_merge(&t->global[id], interval_hist(r, id));
+		hist_merge(&t->global[id], snapshot_hist(r, id));
 	/* The kernel's loss counters are totals since the start already. */
 	memcpy(t->dropped, r->dropped, sizeof(t->dropped));
 	t->state_full = r->state_full;
@@ -50,8 +45,7 @@ void prom_accumulate(struct prom_totals *t, const struct report *r)
 		memcpy(t->incidents, r->incidents, sizeof(t->incidents));
 	}
 	if (r->hooks) {
-		memcpy(t->hooks, r->hooks, sizeof(t->hooks[0]) * (hook_count < HOOK_MAX ?
-								hook_count : HOOK_MAX));
+		memcpy(t->hooks, r->hooks, sizeof(t->hooks[0]) * HOOK_MAX);
 		t->have_hooks = true;
 	}
 	if (!a)
@@ -257,7 +251,7 @@ static void write_gauges(FILE *out, const struct prom_totals *t)
 		return;
 	family(out, "migtrace_hook_info", "gauge",
 	       "1 for each hook, with the mechanism that traces it (none: blind)");
-	for (unsigned int i = 0; i < hook_count && i < HOOK_MAX; i++) {
+	for (unsigned int i = 0; i < HOOK_MAX; i++) {
 		fprintf(out, "migtrace_hook_info{hook=");
 		prom_label_value(out, hook_defs[i].name);
 		fprintf(out, ",mechanism=\"%s\",approximate=\"%s\"} 1\n",

@@ -68,7 +68,7 @@ struct prom_totals {
 };
 
 /* Add one interval's report (taken before session_reset_interval()). */
-void prom_accumulate(struct prom_totals *t, const struct report *r);
+void prom_accumulate(struct prom_totals *t, const struct snapshot *r);
 
 /* The whole exposition; d may be NULL (no daemon metrics). */
 void prom_write(FILE *out, const struct prom_totals *t, const struct prom_daemon *d);

@@ -53,7 +53,7 @@ int rec_header_format(const struct rec_header *h, char *buf, size_t len)
 	kv(buf, len, &off, "detect", "%d", h->detect);
 	if (h->command[0])
 		kv(buf, len, &off, "command", "%s", h->command);
-	for (unsigned int i = 0; i < hook_count && i < HOOK_MAX; i++) {
+	for (unsigned int i = 0; i < HOOK_MAX; i++) {
 		char key[80];
 
 		snprintf(key, sizeof(key), "hook.%s", hook_defs[i].name);
@@ -230,10 +230,10 @@ static bool header_kv(void *obj, const char *key, const char *val)
 	if (!strcmp(key, "detect"))
 		return parse_u64(val, 1, &v) && (h->detect = v, true);
 	if (!strncmp(key, "hook.", 5)) {
-		int i = hook_index(key + 5);
+		int i = hook_by_name(key + 5);
 		char mech[32];
 
-		if (i < 0 || i >= HOOK_MAX)
+		if (i < 0)
 			return true;	/* a hook this build does not know */
 		snprintf(mech, sizeof(mech), "%s", val);
 		h->hooks[i].approximate = strstr(mech, " approx") != NULL;
@@ -499,7 +499,7 @@ static void load_events(struct rec_reader *rd, struct rec_run *run, const struct
 	}
 }
 
-static void load_chunk(struct rec_reader *rd, struct rec_run *run, struct report *snap,
+static void load_chunk(struct rec_reader *rd, struct rec_run *run, struct snapshot *snap,
 		       const struct rec_visitor *v, const struct rec_chunk *c)
 {
 	const char *text = (const char *)c->payload;
@@ -528,7 +528,7 @@ static void load_chunk(struct rec_reader *rd, struct rec_run *run, struct report
 		load_events(rd, run, c, v);
 		break;
 	case REC_SNAPSHOT: {
-		static struct report tmp;	/* large; decoded fully before it replaces snap */
+		static struct snapshot tmp;	/* large; decoded fully before it replaces snap */
 		uint64_t now;
 
 		memset(&tmp, 0, sizeof(tmp));
@@ -573,7 +573,7 @@ static void load_chunk(struct rec_reader *rd, struct rec_run *run, struct report
 	}
 }
 
-int rec_load(struct rec_reader *rd, struct rec_run *run, struct report *snap,
+int rec_load(struct rec_reader *rd, struct rec_run *run, struct snapshot *snap,
 	     const struct rec_visitor *v, char *err, size_t len)
 {
 	struct rec_chunk c;
@@ -601,7 +601,7 @@ int rec_load(struct rec_reader *rd, struct rec_run *run, struct report *snap,
 	return 0;
 }
 
-int rec_load_path(const char *path, struct rec_run *run, struct report *snap,
+int rec_load_path(const char *path, struct rec_run *run, struct snapshot *snap,
 		  const struct rec_visitor *v, rec_warn_fn warn, void *warn_ctx,
 		  char *err, size_t len)
 {

@@ -73,7 +73,7 @@ struct rec_visitor {
 	void (*event)(void *ctx, const struct mt_event *e);
 	void (*incident)(void *ctx, const struct rec_incident *i);
 	/* Each snapshot as decoded, with its monotonic time (replaying detectors). */
-	void (*snapshot)(void *ctx, const struct report *snap, uint64_t now_ns);
+	void (*snapshot)(void *ctx, const struct snapshot *snap, uint64_t now_ns);
 	void *ctx;
 };
 
@@ -89,9 +89,9 @@ void rec_header_fill_host(struct rec_header *h);
 bool rec_result_throughput(const char *line, double *per_s);
 
 /* Snapshot payloads: r as session_snapshot fills it, at monotonic time now_ns. */
-void *rec_snapshot_encode(const struct report *r, uint64_t now_ns, size_t *len);
+void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len);
 /* Into r (hists, pending, open runs, losses, ncpus, duration); false + why on junk. */
-bool rec_snapshot_decode(const uint8_t *p, size_t len, struct report *r, uint64_t *now_ns,
+bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint64_t *now_ns,
 			 char *why, size_t wlen);
 
 /* Bytes that do not form valid UTF-8 become '?': JSON output must stay valid. */
@@ -105,11 +105,11 @@ bool rec_event_sanitize(struct mt_event *e);
  * one stays; snap may be NULL), events and incidents to v. Damage is
  * reported through the reader's warn; fails only without a usable header.
  */
-int rec_load(struct rec_reader *rd, struct rec_run *run, struct report *snap,
+int rec_load(struct rec_reader *rd, struct rec_run *run, struct snapshot *snap,
 	     const struct rec_visitor *v, char *err, size_t len);
 
 /* rec_map + rec_reader_init + rec_load for a path. */
-int rec_load_path(const char *path, struct rec_run *run, struct report *snap,
+int rec_load_path(const char *path, struct rec_run *run, struct snapshot *snap,
 		  const struct rec_visitor *v, rec_warn_fn warn, void *warn_ctx,
 		  char *err, size_t len);
 

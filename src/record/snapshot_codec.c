@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Snapshot payloads: what session_snapshot fills in struct report, written
+ * Snapshot payloads: what session_snapshot fills in struct snapshot, written
  * field by field (no struct padding on disk) and checked field by field.
  *
  *   u32 layout, ncpus, n_event_types, n_hists, n_per_cpu, hist_slots
@@ -8,6 +8,7 @@
  *   hist global[n_hists], hist cpu[n_per_cpu][ncpus]  (hist: slots, count, sum, max)
  *   u32 npending, nopen; pending[npending]; open_runs[nopen]
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "record/recording.h"
@@ -48,7 +49,7 @@ static void put_hist(struct out *o, const struct mt_hist *h)
 	put64(o, h->max_ns);
 }
 
-void *rec_snapshot_encode(const struct report *r, uint64_t now_ns, size_t *len)
+void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len)
 {
 	uint32_t ncpus = r->ncpus < MT_MAX_CPUS ? r->ncpus : MT_MAX_CPUS;
 	uint32_t nopen = 0;
@@ -57,7 +58,7 @@ void *rec_snapshot_encode(const struct report *r, uint64_t now_ns, size_t *len)
 	while (nopen < AGG_TOP && r->open_runs[nopen].attempts)
 		nopen++;
 	o.cap = 24 + 8 * (4 + MT_EV_TYPE_MAX) + sizeof(struct mt_hist) * (MT_H_MAX + MT_H_PER_CPU * ncpus) +
-		8 + REPORT_MAX_PENDING * (4 + 3 * 32 + 3 * 8) + AGG_TOP * (32 + 6 * 8 + 8);
+		8 + SNAPSHOT_MAX_PENDING * (4 + 3 * 32 + 3 * 8) + AGG_TOP * (32 + 6 * 8 + 8);
 	o.p = malloc(o.cap);
 	if (!o.p)
 		return NULL;
@@ -78,9 +79,9 @@ void *rec_snapshot_encode(const struct report *r, uint64_t now_ns, size_t *len)
 	for (int id = 0; id < MT_H_PER_CPU; id++)
 		for (uint32_t c = 0; c < ncpus; c++)
 			put_hist(&o, &r->cpu[id][c]);
-	put32(&o, r->npending < REPORT_MAX_PENDING ? r->npending : REPORT_MAX_PENDING);
+	put32(&o, r->npending < SNAPSHOT_MAX_PENDING ? r->npending : SNAPSHOT_MAX_PENDING);
 	put32(&o, nopen);
-	for (uint32_t i = 0; i < r->npending && i < REPORT_MAX_PENDING; i++) {
+	for (uint32_t i = 0; i < r->npending && i < SNAPSHOT_MAX_PENDING; i++) {
 		const struct pending_drain *p = &r->pending[i];
 
 		put32(&o, p->cpu);
@@ -153,7 +154,7 @@ static bool get_hist(struct in *in, struct mt_hist *h)
 
 #define FAIL(...) do { snprintf(why, wlen, __VA_ARGS__); return false; } while (0)
 
-bool rec_snapshot_decode(const uint8_t *p, size_t len, struct report *r, uint64_t *now_ns,
+bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint64_t *now_ns,
 			 char *why, size_t wlen)
 {
 	struct in in = { p, len, false };
@@ -214,7 +215,7 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct report *r, uint64_
 		}
 	npending = get32(&in);
 	nopen = get32(&in);
-	if (npending > REPORT_MAX_PENDING || nopen > AGG_TOP)
+	if (npending > SNAPSHOT_MAX_PENDING || nopen > AGG_TOP)
 		FAIL("absurd count of pending drains (%u) or open runs (%u)", npending, nopen);
 	r->npending = npending;
 	for (uint32_t i = 0; i < npending; i++) {

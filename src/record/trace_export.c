@@ -89,8 +89,7 @@ void trace_export_begin(struct trace_export *t, FILE *out, const struct rec_head
 	memset(t, 0, sizeof(*t));
 	t->out = out;
 	t->t0 = h->start_mono_ns;
-	agg_init(&t->agg, h->hooks[hook_index("lru_add_drain_all")].mech != MECH_TRACEPOINT &&
-			  h->hooks[hook_index("lru_add_drain_all")].mech != MECH_NONE);
+	agg_init(&t->agg, hook_drain_all_precise(h->hooks));
 	fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"label\":", out);
 	json_write_string(out, h->label);
 	fputs(",\"kernel\":", out);

@@ -8,10 +8,11 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "aggregate.h"
-#include "record_run.h"
-#include "report.h"
-#include "trace_export.h"
+#include "output/report.h"
+#include "core/aggregate.h"
+#include "record/recording.h"
+#include "model/snapshot.h"
+#include "record/trace_export.h"
 
 struct ctx {
 	struct agg agg;
@@ -53,7 +54,7 @@ static void quiet(void *ctx, const char *msg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct report snap;
+	static struct snapshot snap;
 	static struct ctx c;
 	static FILE *null;
 	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &c };

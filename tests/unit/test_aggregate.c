@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The event stream -> aggregates fold, fed with synthetic streams. */
+#include "output/task.h"
+#include "output/report.h"
 #include "check.h"
-#include "aggregate.h"
-#include "hist.h"
-#include "report.h"
+#include "core/aggregate.h"
+#include "core/hist.h"
+#include "model/snapshot.h"
 
 #define MS 1000000ULL
 
@@ -230,7 +232,7 @@ static void task_names_are_printable(void)
 static void report_matches_golden(void)
 {
 	static struct agg a;
-	static struct report r;
+	static struct snapshot r;
 	static struct hook_status hooks[16];
 	const char *got = "build/tests/report.out";
 	FILE *f = fopen(got, "w");
@@ -245,12 +247,12 @@ static void report_matches_golden(void)
 		  .task = { 9, 9, 0, 1, "spin" },
 		  .fault_run = { .address = 0x7f0000002000, .first_ts = 10 * MS,
 				 .attempts = 40, .source = MT_FAULT_PAGE_FAULT_USER } });
-	for (unsigned int i = 0; i < hook_count; i++)
+	for (unsigned int i = 0; i < HOOK_MAX; i++)
 		hooks[i].mech = MECH_TRACEPOINT;
-	hooks[hook_index("lru_add_drain_all")].approximate = true;
-	hooks[hook_index("do_swap_page")].approximate = true;
-	hooks[hook_index("migrate_vma_setup")].mech = MECH_NONE;
-	snprintf(hooks[hook_index("migrate_vma_setup")].why[MECH_FENTRY], 160, "EPERM");
+	hooks[HOOK_LRU_ADD_DRAIN_ALL].approximate = true;
+	hooks[HOOK_DO_SWAP_PAGE].approximate = true;
+	hooks[HOOK_MIGRATE_VMA_SETUP].mech = MECH_NONE;
+	snprintf(hooks[HOOK_MIGRATE_VMA_SETUP].why[MECH_FENTRY], 160, "EPERM");
 	r.agg = &a;
 	r.hooks = hooks;
 	r.ncpus = 2;

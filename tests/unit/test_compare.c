@@ -7,7 +7,7 @@
 #include <math.h>
 #include <unistd.h>
 #include "check.h"
-#include "compare.h"
+#include "compare/compare.h"
 
 #define RUNS 3
 
@@ -22,7 +22,7 @@ static void header(struct rec_header *h, const char *kernel, const char *label)
 	snprintf(h->virt, sizeof(h->virt), "kvm");
 	snprintf(h->cpu_model, sizeof(h->cpu_model), "Test CPU");
 	h->ncpus = 4;
-	h->hooks[hook_index("lru_add_drain_per_cpu")].mech = MECH_TRACEPOINT;
+	h->hooks[HOOK_DRAIN_WORK].mech = MECH_TRACEPOINT;
 }
 
 /*
@@ -69,7 +69,7 @@ static void conditions_must_match(void)
 	CHECK(strstr(c.differences, "CPU count: base-1.mtr has 4, fix-3.mtr has 8") != NULL);
 	CHECK(strstr(c.differences, "virtualization: base-1.mtr has kvm, fix-2.mtr has none") != NULL);
 	fill(1, "fix", "6.2.0-lab-fix", 50, 100);
-	runs[1][0].run.hdr.hooks[hook_index("lru_add_drain_per_cpu")].mech = MECH_NONE;
+	runs[1][0].run.hdr.hooks[HOOK_DRAIN_WORK].mech = MECH_NONE;
 	compare_conditions(v, 2, &c);
 	CHECK(strstr(c.differences, "kernel version: base-1.mtr has 6.1.0-lab-base") != NULL);
 	CHECK(strstr(c.differences, "hook mechanisms: base-1.mtr") != NULL);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The detectors, fed synthetic event streams and snapshots. */
 #include "check.h"
-#include "detect.h"
+#include "core/detect.h"
 
 #define MS 1000000ULL
 
@@ -66,7 +66,7 @@ static void migrate_setup(struct detector *d, uint64_t ts)
 }
 
 /* Drain work queued by HOLDER at onset on CPU 1, an RT spinner on it since before. */
-static void snapshot(struct report *r, uint64_t onset, uint64_t now, uint64_t spin_retries,
+static void snapshot(struct snapshot *r, uint64_t onset, uint64_t now, uint64_t spin_retries,
 		     uint32_t policy)
 {
 	memset(r, 0, sizeof(*r));
@@ -88,7 +88,7 @@ static void snapshot(struct report *r, uint64_t onset, uint64_t now, uint64_t sp
 static void livelock_named_within_a_second(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 	uint64_t onset = 10000 * MS, now;
 	const struct incident *inc;
 
@@ -140,7 +140,7 @@ static void livelock_named_within_a_second(void)
 static void holder_waiting_inside_setup(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 	struct mt_event enter = { .type = MT_EV_MIGRATE_ENTER, .ts = MS,
 				  .task = task(HOLDER, HOLDER, 0, 120, "gpu_migrate") };
 	struct mt_event failed = { .type = MT_EV_MIGRATE_SETUP, .ts = 500 * MS,
@@ -172,7 +172,7 @@ static void holder_waiting_inside_setup(void)
 static void no_livelock_once_locks_are_released(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 	struct mt_event fin = { .type = MT_EV_MIGRATE_FINALIZE, .ts = 1,
 				.task = task(HOLDER, HOLDER, 0, 120, "gpu_migrate") };
 
@@ -188,7 +188,7 @@ static void no_livelock_once_locks_are_released(void)
 static void blind_hooks_are_named(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 	const struct incident *inc;
 
 	/* Migrate hooks blind: the spinner's retries alone make a livelock, marked so. */
@@ -212,7 +212,7 @@ static void blind_hooks_are_named(void)
 static void rt_spinner_without_faults_is_stuck_rt_only(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 
 	start(&d, false, true);	/* as on the development hosts */
 	snapshot(&r, 0, 300 * MS, 0, 1);
@@ -225,7 +225,7 @@ static void rt_spinner_without_faults_is_stuck_rt_only(void)
 static void healthy_machine_raises_nothing(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 
 	start(&d, true, true);
 	migrate_setup(&d, 5 * MS);
@@ -246,7 +246,7 @@ static void healthy_machine_raises_nothing(void)
 static void fault_storm_needs_a_live_run(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 
 	start(&d, false, true);
 	memset(&r, 0, sizeof(r));
@@ -269,7 +269,7 @@ static void fault_storm_needs_a_live_run(void)
 static void full_tables_count_what_they_drop(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 
 	start(&d, false, true);
 	for (int i = 0; i < DETECT_MAX_OPEN + 5; i++) {
@@ -296,7 +296,7 @@ static void full_tables_count_what_they_drop(void)
 static void finish_ends_everything(void)
 {
 	static struct detector d;
-	static struct report r;
+	static struct snapshot r;
 
 	start(&d, false, true);
 	snapshot(&r, 0, 300 * MS, 0, 1);

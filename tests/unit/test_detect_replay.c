@@ -5,8 +5,8 @@
  * fresh detector, which must find what the live run found.
  */
 #include "check.h"
-#include "detect.h"
-#include "record_run.h"
+#include "core/detect.h"
+#include "record/recording.h"
 
 #define MAX_EVENTS	100000
 #define MAX_SNAPS	4096
@@ -34,7 +34,7 @@ static void on_event(void *ctx, const struct mt_event *e)
 		rec.events[rec.nevents++] = *e;
 }
 
-static void on_snapshot(void *ctx, const struct report *r, uint64_t now)
+static void on_snapshot(void *ctx, const struct snapshot *r, uint64_t now)
 {
 	struct light_snap *s;
 
@@ -79,7 +79,7 @@ static int starts(enum incident_kind k)
 /* Load path and replay it; false if it cannot be read. */
 static bool replay(const char *path)
 {
-	static struct report snap, tick;
+	static struct snapshot snap, tick;
 	static struct detector d;
 	struct rec_visitor v = { .event = on_event, .incident = on_incident,
 				 .snapshot = on_snapshot };
@@ -100,8 +100,8 @@ static bool replay(const char *path)
 		return false;
 	}
 	detect_config_defaults(&cfg);
-	cfg.migrate_visible = run.hdr.hooks[hook_index("migrate_vma_setup")].mech != MECH_NONE;
-	cfg.faults_visible = run.hdr.hooks[hook_index("do_swap_page")].mech != MECH_NONE;
+	cfg.migrate_visible = hook_migrate_seen(run.hdr.hooks);
+	cfg.faults_visible = hook_seen(run.hdr.hooks, HOOK_DO_SWAP_PAGE);
 	nfound = 0;
 	detect_init(&d, &cfg, collect, NULL);
 	/* Events are flushed in batches: feed those up to each snapshot's time first. */

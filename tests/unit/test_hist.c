@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Bucketing, percentiles and rendering of log2 histograms. */
+#include "output/report.h"
+#include "output/hist_print.h"
 #include "check.h"
-#include "hist.h"
+#include "core/hist.h"
 
 static void slot_boundaries(void)
 {

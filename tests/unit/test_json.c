@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The JSON writer: nesting, commas and escaping. */
 #include "check.h"
-#include "json.h"
+#include "output/json.h"
 
 static char *render(void (*fn)(struct json *j, FILE *f))
 {

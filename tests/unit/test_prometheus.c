@@ -8,25 +8,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "check.h"
-#include "aggregate.h"
-#include "hist.h"
-#include "output.h"
-#include "prometheus.h"
-#include "report.h"
+#include "core/aggregate.h"
+#include "core/hist.h"
+#include "output/files.h"
+#include "output/prometheus.h"
+#include "model/snapshot.h"
 
 #define MS 1000000ULL
 
 static struct hook_status hooks[HOOK_MAX];
 
 /* Interval n of a synthetic run: drain work on two CPUs, a fault run, drops. */
-static void fill_interval(struct report *r, struct agg *a, int n)
+static void fill_interval(struct snapshot *r, struct agg *a, int n)
 {
 	memset(r, 0, sizeof(*r));
 	agg_init(a, false);
-	for (unsigned int i = 0; i < hook_count; i++)
+	for (unsigned int i = 0; i < HOOK_MAX; i++)
 		hooks[i].mech = MECH_TRACEPOINT;
-	hooks[hook_index("lru_add_drain_all")].approximate = true;
-	hooks[hook_index("migrate_vma_setup")].mech = MECH_NONE;
+	hooks[HOOK_LRU_ADD_DRAIN_ALL].approximate = true;
+	hooks[HOOK_MIGRATE_VMA_SETUP].mech = MECH_NONE;
 	agg_event(a, &(struct mt_event){ .type = MT_EV_DRAIN_QUEUE, .ts = 10,
 		  .drain_queue = { .target_cpu = 1 } });
 	agg_event(a, &(struct mt_event){ .type = MT_EV_DRAIN_WORK, .ts = 300 * MS, .cpu = 1,
@@ -57,7 +57,7 @@ static struct prom_totals totals;
 
 static void two_intervals(void)
 {
-	static struct report r;
+	static struct snapshot r;
 	static struct agg a;
 
 	memset(&totals, 0, sizeof(totals));

@@ -6,10 +6,11 @@
  */
 #include <sys/stat.h>
 #include <unistd.h>
+#include "output/report.h"
 #include "check.h"
-#include "hist.h"
-#include "record_run.h"
-#include "report.h"
+#include "core/hist.h"
+#include "record/recording.h"
+#include "model/snapshot.h"
 
 #define MS 1000000ULL
 
@@ -55,14 +56,14 @@ static void header(struct rec_header *h)
 	h->interval_ms = 1000;
 	h->event_size = sizeof(struct mt_event);
 	h->filter_cpu = -1;
-	h->hooks[hook_index("lru_add_drain_per_cpu")].mech = MECH_TRACEPOINT;
-	h->hooks[hook_index("lru_add_drain_all")].mech = MECH_TRACEPOINT;
-	h->hooks[hook_index("lru_add_drain_all")].approximate = true;
-	h->hooks[hook_index("do_swap_page")].mech = MECH_TRACEPOINT;
-	h->hooks[hook_index("do_swap_page")].approximate = true;
+	h->hooks[HOOK_DRAIN_WORK].mech = MECH_TRACEPOINT;
+	h->hooks[HOOK_LRU_ADD_DRAIN_ALL].mech = MECH_TRACEPOINT;
+	h->hooks[HOOK_LRU_ADD_DRAIN_ALL].approximate = true;
+	h->hooks[HOOK_DO_SWAP_PAGE].mech = MECH_TRACEPOINT;
+	h->hooks[HOOK_DO_SWAP_PAGE].approximate = true;
 }
 
-static struct report snap_in;
+static struct snapshot snap_in;
 
 /* A small record: header, 2 events chunks, snapshot, incident, end. Returns its path. */
 static const char *write_small(char *path, size_t len)
@@ -173,7 +174,7 @@ static uint8_t *slurp(const char *path, size_t *size)
 
 /* Load a buffer as "mem"; returns rec_load's result. */
 static int load_buf(const uint8_t *data, size_t size, struct rec_run *run, struct counts *c,
-		    struct report *snap)
+		    struct snapshot *snap)
 {
 	struct rec_reader rd;
 	struct rec_visitor v = { .event = count_event, .incident = count_incident, .ctx = c };
@@ -215,7 +216,7 @@ static int chunk_ends(const uint8_t *d, size_t size, size_t *ends, int max)
 
 static void round_trip(void)
 {
-	static struct report snap;
+	static struct snapshot snap;
 	struct rec_run run;
 	struct counts c;
 	char path[64];
@@ -238,8 +239,8 @@ static void round_trip(void)
 	CHECK(!strcmp(run.hdr.label, "base"));
 	CHECK(!strcmp(run.hdr.kernel, "6.1.0-test"));
 	CHECK_EQ_U64(run.hdr.ncpus, 2);
-	CHECK_EQ_U64(run.hdr.hooks[hook_index("lru_add_drain_all")].mech, MECH_TRACEPOINT);
-	CHECK(run.hdr.hooks[hook_index("lru_add_drain_all")].approximate);
+	CHECK_EQ_U64(run.hdr.hooks[HOOK_LRU_ADD_DRAIN_ALL].mech, MECH_TRACEPOINT);
+	CHECK(run.hdr.hooks[HOOK_LRU_ADD_DRAIN_ALL].approximate);
 	CHECK(run.end.has_throughput && run.end.throughput == 5.5);
 	CHECK(!strcmp(run.end.reason, "command"));
 	CHECK_EQ_U64(snap.cpu[MT_H_DRAIN_WAIT][1].count, 2);
@@ -434,7 +435,7 @@ static void absurd_lengths_and_values(void)
 
 static void report_of_a_record_matches_golden(void)
 {
-	static struct report snap;
+	static struct snapshot snap;
 	struct rec_run run;
 	struct counts c;
 	char path[64], got[] = "/tmp/migtrace-test-recrep.XXXXXX";
@@ -462,7 +463,7 @@ static void report_of_a_record_matches_golden(void)
 /* A snapshot from a build with one more event type, events from one with a smaller union. */
 static void other_builds_are_read(void)
 {
-	static struct report in, out;
+	static struct snapshot in, out;
 	size_t len, off = 24 + 16 + 8 * MT_EV_TYPE_MAX;
 	uint8_t *p, *q;
 	uint64_t now, extra = 5;

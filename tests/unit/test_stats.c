@@ -8,7 +8,7 @@
  */
 #include <math.h>
 #include "check.h"
-#include "stats.h"
+#include "compare/stats.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define CHECK_NEAR(x, want, tol)                                                  \

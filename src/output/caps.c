@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/* "migtrace caps": what each hook ended up with, as text or JSON lines. */
+#include "model/hooks.h"
+#include "output/caps.h"
+#include "output/json.h"
+
+void hooks_print_caps(FILE *out, const struct hook_status *st, bool json)
+{
+	char why[1024];
+
+	if (!json)
+		fprintf(out, "%-24s %-11s %s\n", "HOOK", "MECHANISM", "NOTES");
+	for (unsigned int i = 0; i < HOOK_MAX; i++) {
+		const struct hook_def *h = &hook_defs[i];
+		const struct hook_status *s = &st[i];
+
+		if (json) {
+			struct json j;
+
+			json_begin(&j, out, "caps");
+			json_str(&j, "hook", h->name);
+			json_str(&j, "mechanism", mechanism_name(s->mech));
+			json_bool(&j, "approximate", s->approximate);
+			if (s->approximate)
+				json_str(&j, "approximation", h->approx_note);
+			json_key_obj(&j, "not_used");
+			for (int m = MECH_FENTRY; m < MECH_MAX; m++)
+				if (s->why[m][0])
+					json_str(&j, mechanism_name(m), s->why[m]);
+			json_close(&j);
+			json_end(&j);
+			continue;
+		}
+		hook_why_not(s, why, sizeof(why));
+		fprintf(out, "%-24s %-11s %s%s%s%s\n", h->name,
+			s->approximate ? "tracepoint~" : mechanism_name(s->mech),
+			s->approximate ? "approximated: " : "",
+			s->approximate ? h->approx_note : "",
+			s->approximate && why[0] ? ". Not used: " : (why[0] ? "not used: " : ""),
+			why);
+	}
+}
+

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MIGTRACE_CAPS_H
+#define MIGTRACE_CAPS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "model/hooks.h"
+
+/* Text: one line per hook. JSON: one "caps" object per hook. */
+void hooks_print_caps(FILE *out, const struct hook_status *st, bool json);
+
+#endif

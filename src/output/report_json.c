@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One report (an interval or a whole run) as JSON lines. */
+#include <string.h>
+#include "output/hist_print.h"
+#include "core/hist.h"
+#include "core/util.h"
+#include "model/snapshot.h"
+#include "output/json.h"
+#include "output/names.h"
+#include "output/report.h"
+#include "output/task.h"
+
+static void json_run(FILE *out, const struct agg_run *x)
+{
+	struct json j;
+
+	json_begin(&j, out, "fault_run");
+	json_task(&j, "task", &x->task);
+	json_hex(&j, "address", x->address);
+	json_u64(&j, "attempts", x->attempts);
+	json_u64(&j, "retries", x->retries);
+	json_u64(&j, "duration_ns", x->last_ts - x->first_ts);
+	json_str(&j, "source", fault_source_name(x->source));
+	json_bool(&j, "open", x->open);
+	json_end(&j);
+}
+
+void report_json(FILE *out, const struct snapshot *r)
+{
+	const struct agg *a = r->agg;
+	struct json j;
+	unsigned int counts[MECH_MAX];
+
+	hooks_count(r->hooks, counts);
+	json_begin(&j, out, "summary");
+	json_u64(&j, "duration_ns", r->duration_ns);
+	json_u64(&j, "cpus", r->ncpus);
+	json_key_obj(&j, "hooks");
+	for (int m = 0; m < MECH_MAX; m++)
+		json_u64(&j, mechanism_name(m), counts[m]);
+	json_close(&j);
+	json_key_obj(&j, "events");
+	for (int t = 1; t < MT_EV_TYPE_MAX; t++)
+		json_u64(&j, event_type_name(t), a->events[t]);
+	json_close(&j);
+	json_end(&j);
+
+	for (uint32_t c = 0; c < r->ncpus; c++) {
+		const struct mt_hist *w = &r->cpu[MT_H_DRAIN_WAIT][c];
+		const struct agg_cpu *ac = &a->cpu[c];
+
+		if (!w->count && !ac->works)
+			continue;
+		json_begin(&j, out, "drain_cpu");
+		json_u64(&j, "cpu", c);
+		json_u64(&j, "works", w->count);
+		json_u64(&j, "wait_p50_ns", hist_percentile(w, 50));
+		json_u64(&j, "wait_p99_ns", hist_percentile(w, 99));
+		json_u64(&j, "wait_max_ns", w->max_ns);
+		json_u64(&j, "exec_max_ns", r->cpu[MT_H_DRAIN_EXEC][c].max_ns);
+		json_u64(&j, "straggled", ac->straggled);
+		if (ac->blocker.pid) {
+			json_task(&j, "blocker", &ac->blocker);
+			json_u64(&j, "blocker_ns", ac->blocker_ns);
+		}
+		json_end(&j);
+	}
+	for (uint32_t i = 0; i < r->npending; i++) {
+		const struct pending_drain *p = &r->pending[i];
+
+		json_begin(&j, out, "pending");
+		json_u64(&j, "cpu", p->cpu);
+		json_u64(&j, "age_ns", p->age_ns);
+		json_task(&j, "queuer", &p->queuer);
+		json_task(&j, "occupant", &p->occupant);
+		json_u64(&j, "occupant_ns", p->occupant_ns);
+		if (p->blocker.pid) {
+			json_task(&j, "blocker", &p->blocker);
+			json_u64(&j, "blocker_ns", p->blocker_ns);
+		}
+		json_end(&j);
+	}
+
+	if (hook_seen(r->hooks, HOOK_LRU_ADD_DRAIN_ALL)) {
+		const struct agg_drain_all *d = &a->drain_all;
+
+		json_begin(&j, out, "drain_all");
+		json_bool(&j, "approximate", !d->hooked);
+		json_u64(&j, "calls", d->calls);
+		json_u64(&j, "with_locks", d->with_locks);
+		json_u64(&j, "p50_ns", hist_percentile(&d->latency, 50));
+		json_u64(&j, "max_ns", d->latency.max_ns);
+		if (d->calls) {
+			json_task(&j, "worst_caller", &d->worst_caller);
+			if (d->worst_straggler_cpu < MT_MAX_CPUS)
+				json_u64(&j, "worst_straggler_cpu", d->worst_straggler_cpu);
+		}
+		json_end(&j);
+	}
+
+	json_begin(&j, out, "faults");
+	json_u64(&j, "runs", a->faults.runs);
+	json_u64(&j, "attempts", a->faults.attempts);
+	json_u64(&j, "retries", a->faults.retries);
+	json_u64(&j, "max_attempts", a->faults.max_attempts);
+	json_end(&j);
+	for (int i = 0; i < AGG_TOP && a->faults.top[i].attempts; i++)
+		json_run(out, &a->faults.top[i]);
+	for (int i = 0; i < AGG_TOP && r->open_runs[i].attempts; i++)
+		json_run(out, &r->open_runs[i]);
+
+	if (hook_migrate_seen(r->hooks)) {
+		const struct agg_migrate *m = &a->migrate;
+
+		json_begin(&j, out, "migrate");
+		json_u64(&j, "setups", m->setups);
+		json_u64(&j, "setup_errors", m->setup_errors);
+		json_u64(&j, "npages", m->npages);
+		json_u64(&j, "cpages", m->cpages);
+		json_u64(&j, "finalizes", m->finalizes);
+		json_u64(&j, "hold_max_ns", m->hold_max_ns);
+		if (m->finalizes)
+			json_task(&j, "hold_max_task", &m->hold_max_task);
+		json_u64(&j, "folio_waits", a->folio.waits);
+		json_u64(&j, "folio_wait_max_ns", a->folio.wait_max_ns);
+		json_u64(&j, "contended_unlocks", a->folio.contended_unlocks);
+		json_u64(&j, "swap_trylock_ok", a->trylock_ok[MT_TRY_SWAP_PAGE]);
+		json_u64(&j, "swap_trylock_fail", a->trylock_fail[MT_TRY_SWAP_PAGE]);
+		json_u64(&j, "collect_trylock_ok", a->trylock_ok[MT_TRY_COLLECT]);
+		json_u64(&j, "collect_trylock_fail", a->trylock_fail[MT_TRY_COLLECT]);
+		json_end(&j);
+	}
+
+	for (int id = 0; id < MT_H_MAX; id++) {
+		if (id < MT_H_PER_CPU) {
+			for (uint32_t c = 0; c < r->ncpus; c++) {
+				if (!r->cpu[id][c].count)
+					continue;
+				json_begin(&j, out, "hist");
+				json_str(&j, "name", hist_name(id));
+				json_u64(&j, "cpu", c);
+				hist_json_fields(&j, &r->cpu[id][c]);
+				json_end(&j);
+			}
+			continue;
+		}
+		if (!snapshot_hist(r, id)->count)
+			continue;
+		json_begin(&j, out, "hist");
+		json_str(&j, "name", hist_name(id));
+		hist_json_fields(&j, snapshot_hist(r, id));
+		json_end(&j);
+	}
+
+	if (r->detecting) {
+		json_begin(&j, out, "incidents");
+		for (int k = 0; k < INC_KIND_MAX; k++) {
+			json_key_obj(&j, incident_kind_name(k));
+			json_u64(&j, "count", r->incidents[k].count);
+			json_u64(&j, "open", r->incidents[k].open);
+			json_u64(&j, "total_ns", r->incidents[k].total_ns);
+			json_u64(&j, "max_ns", r->incidents[k].max_ns);
+			json_close(&j);
+		}
+		json_end(&j);
+	}
+
+	json_begin(&j, out, "drops");
+	json_u64(&j, "total", r->dropped_total);
+	json_key_obj(&j, "by_type");
+	for (int t = 1; t < MT_EV_TYPE_MAX; t++)
+		json_u64(&j, event_type_name(t), r->dropped[t]);
+	json_close(&j);
+	json_u64(&j, "state_full", r->state_full);
+	json_u64(&j, "bad_records", r->bad_records);
+	json_end(&j);
+	fflush(out);
+}
