@@ -135,12 +135,15 @@ repro)
 	r=1
 	while [ $r -le "$RUNS" ]; do
 		sc=$(echo "$SCENARIO" | tr ',' '\n' | grep . | sed -n "$(( (r - 1) % nsc + 1 ))p")
-		echo "MLAB: repro run $r/$RUNS scenario=$sc"
+		# an element may name rt-nolocks' loop: rt-nolocks:busy, rt-nolocks:refault
+		scargs=""
+		case $sc in *:*) scargs="--rt-loop ${sc#*:}"; sc=${sc%%:*} ;; esac
+		echo "MLAB: repro run $r/$RUNS scenario=$sc $scargs"
 		if [ -z "$MT_PID" ] && [ "${MIGTRACE_PER_RUN:-yes}" = yes ]; then
 			MT_RUN=$r
 			start_migtrace "migtrace-$r"
 		fi
-		migrepro -s "$sc" -V "$VARIANT" -r "$r" -n "$ITERATIONS" -D "$DEADLINE_MS" -q $REPRO_ARGS \
+		migrepro -s "$sc" $scargs -V "$VARIANT" -r "$r" -n "$ITERATIONS" -D "$DEADLINE_MS" -q $REPRO_ARGS \
 			> /tmp/repro.out 2> /tmp/repro.err
 		st=$?
 		[ -n "$MT_RUN" ] && stop_migtrace
