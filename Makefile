@@ -47,7 +47,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean test check check-all unit demo bench fuzz install uninstall lab-check
+.PHONY: all clean test check check-all unit demo bench fuzz install uninstall lab-check lab-series-check
 
 all: $(OUTPUT)/migtrace
 
@@ -163,6 +163,12 @@ fuzz: $(OUTPUT)/fuzz/fuzz_record
 lab-check: all
 	$(Q)scripts/lab/lab check
 	$(Q)scripts/lab/detect-check
+
+# The kernel half shipped: the migrate_device tracepoint series exported,
+# applied to pristine linux-source-6.12 and its objects compiled with Debian's
+# distribution config (scripts/lab/README.md, "Production kernels").
+lab-series-check:
+	$(Q)scripts/lab/series-check
 
 # Everything: make check plus the lab, counted in one summary (the README's
 # test command and CI's).
