@@ -6,9 +6,10 @@
 #ifndef MIGTRACE_COMMANDS_H
 #define MIGTRACE_COMMANDS_H
 
-#define EXIT_USAGE 2
+#include "cmd/exit_status.h"
 
-int cmd_live(int argc, char **argv);	/* also "caps" */
+int cmd_trace(int argc, char **argv);	/* no subcommand: trace and report */
+int cmd_caps(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

@@ -128,6 +128,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 static void warn(void *ctx, const char *msg)
 {
+	(void)ctx;
 	if (!opts.quiet)
 		fprintf(stderr, "migtrace compare: warning: %s\n", msg);
 }

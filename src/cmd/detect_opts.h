@@ -5,17 +5,7 @@
 
 #include <argp.h>
 #include <stdbool.h>
-#include "core/detect.h"
-
-#define EXIT_INCIDENT 3		/* --exit-on matched */
-#define EXIT_ON_ANY INC_KIND_MAX
-
-struct detect_options {
-	struct detect_config cfg;
-	bool off;		/* --no-detect */
-	int exit_on;		/* -1: never; a kind; EXIT_ON_ANY */
-	bool stacks;		/* capture the parties' kernel stacks */
-};
+#include "kernel/detect_live.h"
 
 extern struct detect_options detect_opts;
 extern const struct argp detect_argp;

@@ -14,7 +14,7 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	/* "caps" is parsed by the live run: it shares the live run's options. */
+	{ "caps", cmd_caps },
 	{ "record", cmd_record },
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
@@ -28,5 +28,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; argc > 1 && commands[i].name; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	return cmd_live(argc, argv);
+	return cmd_trace(argc, argv);
 }

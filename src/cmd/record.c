@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "cmd/detect_opts.h"
 #include "output/incident_print.h"
 #include "cmd/commands.h"
 #include "kernel/detect_live.h"
@@ -30,7 +31,6 @@ static struct options {
 	bool force;
 	bool only_command;		/* filter faults/migrations/locks to COMMAND's process */
 	unsigned long interval_ms;
-	unsigned long duration_s;
 	char **command;
 } opts = {
 	.interval_ms = 1000,
@@ -58,7 +58,6 @@ static const struct argp_option options[] = {
 	{ "label", 'l', "NAME", 0, "Variant label (default: the kernel release)", 0 },
 	{ "force", 'f', NULL, 0, "Replace FILE if it exists", 0 },
 	{ "interval", 'i', "MS", 0, "Snapshot and flush interval in ms (default 1000)", 0 },
-	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 0 },
 	{ "only-command", OPT_ONLY_COMMAND, NULL, 0,
 	  "Like -p, for COMMAND's process (it starts once tracing is attached)", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
@@ -86,11 +85,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (!parse_ulong(arg, 3600 * 1000, &v) || v < 10)
 			argp_error(state, "invalid interval: %s (10 ms .. 1 h)", arg);
 		opts.interval_ms = v;
-		break;
-	case 'd':
-		if (!parse_ulong(arg, 365UL * 24 * 3600, &v) || !v)
-			argp_error(state, "invalid duration: %s", arg);
-		opts.duration_s = v;
 		break;
 	case OPT_ONLY_COMMAND:
 		opts.only_command = true;
@@ -234,12 +228,9 @@ static void stop_child(struct child *c)
 
 static struct detect_live detectors;
 
-/* Every event goes to the file and, when they run, to the detectors. */
-static void on_event(void *ctx, const struct mt_event *e)
+static void record_sink(void *ctx, const struct mt_event *e)
 {
-	if (detectors.session)
-		detect_event(&detectors.det, e);
-	rec_add_event(ctx, e);
+	rec_add_event(ctx, e);	/* a failed write is kept in the writer's err */
 }
 
 /* Starts and ends (not updates) of incidents, as INCIDENT chunks. */
@@ -310,8 +301,8 @@ static int write_header(struct session *s, struct rec_writer *w)
 	h.start_mono_ns = s->start_ns;
 	h.interval_ms = opts.interval_ms;
 	h.event_size = sizeof(struct mt_event);
-	h.filter_pid = session_opts.tgid;
-	h.filter_cpu = session_opts.cpu;
+	h.filter_pid = tracing_opts.session.tgid;
+	h.filter_cpu = tracing_opts.session.cpu;
 	h.detect = detectors.session != NULL;
 	memcpy(h.hooks, s->hooks, sizeof(h.hooks));
 	n = rec_header_format(&h, buf, sizeof(buf));
@@ -350,7 +341,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 	while (!signals_exiting()) {
 		uint64_t now;
 
-		ret = session_poll(s, 100);
+		ret = session_poll(s, 100, SESSION_POLL_BUDGET);
 		if (ret < 0) {
 			fprintf(stderr, "migtrace record: reading the ring buffer failed: %s\n",
 				strerror(-ret));
@@ -379,7 +370,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 			if (next < now)
 				next = now + step;
 		}
-		if (opts.duration_s && now - start >= opts.duration_s * NSEC_PER_SEC) {
+		if (tracing_opts.duration_s && now - start >= tracing_opts.duration_s * NSEC_PER_SEC) {
 			snprintf(end.reason, sizeof(end.reason), "duration");
 			break;
 		}
@@ -391,7 +382,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 	if (c->line_len)	/* a last line without its newline */
 		line_done(c, &end);
 	/* What is still in the ring buffer goes in before the last snapshot. */
-	session_poll(s, 0);
+	session_poll(s, 0, SESSION_POLL_BUDGET);
 	detect_live_finish(&detectors, mono_ns());
 	write_snapshot(s, w);
 	write_end(w, &end, c, start);
@@ -405,7 +396,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 
 int cmd_record(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &session_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
+	static const struct argp_child children[] = { { &tracing_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "[-- COMMAND [ARG...]]",
 		.doc = doc, .children = children,
@@ -429,7 +420,7 @@ int cmd_record(int argc, char **argv)
 	argv[0] = (char *)"migtrace record";	/* what argp names in its messages */
 	if (argp_parse(&argp, nopt, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
-	if (opts.only_command && (!opts.command || session_opts.tgid)) {
+	if (opts.only_command && (!opts.command || tracing_opts.session.tgid)) {
 		fprintf(stderr, "migtrace record: --only-command needs a command and no -p\n");
 		return EXIT_USAGE;
 	}
@@ -439,9 +430,9 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (opts.only_command)
-		session_opts.tgid = c.pid;
+		tracing_opts.session.tgid = c.pid;
 
-	if (session_open(&s, &session_opts, err, sizeof(err))) {
+	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
 		ret = 1;
 		goto cleanup;
@@ -458,8 +449,11 @@ int cmd_record(int argc, char **argv)
 	}
 	detectors.on_incident = on_incident;
 	detectors.on_incident_ctx = &w;
-	s.on_event = on_event;	/* after the detectors: this one feeds them */
-	s.on_event_ctx = &w;
+	if (session_add_sink(&s, record_sink, &w)) {
+		fprintf(stderr, "migtrace record: no room for the record's event sink\n");
+		ret = 1;
+		goto cleanup;
+	}
 	if (write_header(&s, &w)) {
 		fprintf(stderr, "migtrace record: writing %s failed: %s\n", opts.output,
 			strerror(-w.err));
@@ -467,7 +461,7 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 	}
 	fprintf(stderr, "Recording to %s... %s\n", opts.output,
-		opts.command || opts.duration_s ? "" : "Hit Ctrl-C to end.");
+		opts.command || tracing_opts.duration_s ? "" : "Hit Ctrl-C to end.");
 	ret = run(&s, &w, &c);
 cleanup:
 	if (rec_close(&w) && !ret) {

@@ -18,7 +18,6 @@
 #include "record/trace_export.h"
 #include "core/util.h"
 
-#define EXIT_DAMAGED 3
 
 static struct options {
 	const char *file;
@@ -84,6 +83,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 static void warn(void *ctx, const char *msg)
 {
+	(void)ctx;
 	if (!opts.quiet)
 		fprintf(stderr, "migtrace report: %s\n", msg);
 }
@@ -283,7 +283,7 @@ int cmd_report(int argc, char **argv)
 		report_text(stdout, &r);
 		text_incidents(&rp);
 	}
-	ret = run.damaged ? EXIT_DAMAGED : 0;
+	ret = run.damaged ? EXIT_DAMAGED : EXIT_OK;
 cleanup:
 	if (tf) {
 		bool ok = trace_export_end(&trace);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The live run (migtrace [OPTIONS] [INTERVAL [COUNT]]) and "migtrace caps":
- * trace the running kernel and print reports.
+ * migtrace [OPTIONS] [INTERVAL [COUNT]]: trace the running kernel, print
+ * reports and incidents.
  */
 #include <argp.h>
 #include <errno.h>
@@ -10,21 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cmd/detect_opts.h"
 #include "output/report.h"
 #include "cmd/commands.h"
 #include "kernel/detect_live.h"
 #include "kernel/session.h"
-#include "output/caps.h"
 #include "cmd/tracing_opts.h"
 #include "cmd/signals.h"
 #include "core/util.h"
 
 static struct options {
-	bool caps;
 	bool json;
 	unsigned long interval_s;	/* 0: one report at the end */
 	unsigned long count;		/* 0: unlimited */
-	unsigned long duration_s;	/* 0: until interrupted */
 } opts;
 
 static const char doc[] =
@@ -32,12 +30,10 @@ static const char doc[] =
 "which CPU never runs its lru_add_drain_all work.\n"
 "\n"
 "USAGE: migtrace [OPTIONS] [INTERVAL [COUNT]]\n"
-"       migtrace caps [--json]\n"
+"       migtrace caps|record|report|compare|daemon --help\n"
 "\n"
 "Without INTERVAL, one report is printed when the run ends (-d, COUNT, or\n"
 "Ctrl-C). With INTERVAL, a report every INTERVAL seconds, COUNT times.\n"
-"'caps' loads and attaches every hook, prints what each one ended up with\n"
-"(fentry, kprobe, tracepoint, or none and why), and exits.\n"
 "\n"
 "EXAMPLES:\n"
 "    migtrace -d 10           # trace for 10 s, then report\n"
@@ -49,7 +45,6 @@ static const char doc[] =
 
 
 static const struct argp_option options[] = {
-	{ "duration", 'd', "SECONDS", 0, "Trace for SECONDS, then report and exit", 0 },
 	{ "json", 'j', NULL, 0, "JSON lines instead of text (schema: migtrace(8))", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -61,11 +56,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	unsigned long v;
 
 	switch (key) {
-	case 'd':
-		if (!parse_ulong(arg, 365UL * 24 * 3600, &v) || !v)
-			argp_error(state, "invalid duration: %s", arg);
-		opts.duration_s = v;
-		break;
 	case 'j':
 		opts.json = true;
 		break;
@@ -73,12 +63,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
 	case ARGP_KEY_ARG:
-		if (positional == 0 && !strcmp(arg, "caps") && !opts.caps) {
-			opts.caps = true;
-			break;
-		}
-		if (opts.caps)
-			argp_error(state, "caps takes no arguments");
 		if (positional == 0) {
 			if (!parse_ulong(arg, 24 * 3600, &v) || !v)
 				argp_error(state, "invalid interval: %s", arg);
@@ -129,12 +113,12 @@ static int run(struct session *s)
 	int err;
 
 	/* On stderr in every mode: scripts wait for it before starting a workload. */
-	fprintf(stderr, "Tracing... %s\n", opts.duration_s || opts.interval_s ?
+	fprintf(stderr, "Tracing... %s\n", tracing_opts.duration_s || opts.interval_s ?
 		"" : "Hit Ctrl-C to end.");
 	while (!signals_exiting() && !detectors.triggered) {
 		uint64_t now;
 
-		err = session_poll(s, 100);
+		err = session_poll(s, 100, SESSION_POLL_BUDGET);
 		if (err < 0) {
 			fprintf(stderr, "migtrace: reading the ring buffer failed: %s\n",
 				strerror(-err));
@@ -151,20 +135,20 @@ static int run(struct session *s)
 				break;
 			}
 		}
-		if (opts.duration_s && now - start >= opts.duration_s * NSEC_PER_SEC)
+		if (tracing_opts.duration_s && now - start >= tracing_opts.duration_s * NSEC_PER_SEC)
 			break;
 	}
 	/* Take what is still in the ring buffer before the last report. */
-	session_poll(s, 0);
+	session_poll(s, 0, SESSION_POLL_BUDGET);
 	detect_live_finish(&detectors, mono_ns());
 	if (!counted_out)
 		print_report(s);
 	return detectors.triggered ? EXIT_INCIDENT : 0;
 }
 
-int cmd_live(int argc, char **argv)
+int cmd_trace(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &session_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
+	static const struct argp_child children[] = { { &tracing_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "[INTERVAL [COUNT]]", .doc = doc,
 		.children = children,
@@ -178,15 +162,12 @@ int cmd_live(int argc, char **argv)
 		return EXIT_USAGE;
 	signals_install();
 
-	if (session_open(&s, &session_opts, err, sizeof(err))) {
+	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
 		fprintf(stderr, "migtrace: %s\n", err);
 		session_close(&s);
 		return 1;
 	}
-	if (opts.caps) {
-		hooks_print_caps(stdout, s.hooks, opts.json);
-		ret = 0;
-	} else if (detect_live_start(&detectors, &s, &detect_opts, stdout, opts.json)) {
+	if (detect_live_start(&detectors, &s, &detect_opts, stdout, opts.json)) {
 		fprintf(stderr, "migtrace: out of memory\n");
 		ret = 1;
 	} else {

@@ -3,12 +3,13 @@
 #include "cmd/tracing_opts.h"
 #include "core/util.h"
 
-struct session_opts session_opts = { .cpu = -1 };
+struct tracing_options tracing_opts = { .session = { .cpu = -1 } };
 
 enum { OPT_NO_FENTRY = 3000, OPT_NO_KPROBE };
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Tracing:", 2 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 2 },
 	{ "pid", 'p', "PID", 0, "Only tasks of process PID (faults, migrations, locks)", 2 },
 	{ "cpu", 'C', "CPU", 0, "Only drain work targeting CPU", 2 },
 	{ "no-fentry", OPT_NO_FENTRY, NULL, 0, "Do not use fentry/fexit", 2 },
@@ -22,24 +23,29 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	unsigned long v;
 
 	switch (key) {
+	case 'd':
+		if (!parse_ulong(arg, 365UL * 24 * 3600, &v) || !v)
+			argp_error(state, "invalid duration: %s", arg);
+		tracing_opts.duration_s = v;
+		break;
 	case 'p':
 		if (!parse_ulong(arg, INT32_MAX, &v) || !v)
 			argp_error(state, "invalid PID: %s", arg);
-		session_opts.tgid = v;
+		tracing_opts.session.tgid = v;
 		break;
 	case 'C':
 		if (!parse_ulong(arg, MT_MAX_CPUS - 1, &v))
 			argp_error(state, "invalid CPU: %s", arg);
-		session_opts.cpu = v;
+		tracing_opts.session.cpu = v;
 		break;
 	case 'v':
-		session_opts.verbose = true;
+		tracing_opts.session.verbose = true;
 		break;
 	case OPT_NO_FENTRY:
-		session_opts.no_fentry = true;
+		tracing_opts.session.no_fentry = true;
 		break;
 	case OPT_NO_KPROBE:
-		session_opts.no_kprobe = true;
+		tracing_opts.session.no_kprobe = true;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -47,4 +53,4 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-const struct argp session_argp = { .options = options, .parser = parse };
+const struct argp tracing_argp = { .options = options, .parser = parse };

@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Tracing options shared by every command that opens a session (argp child). */
-#ifndef MIGTRACE_SESSION_OPTS_H
-#define MIGTRACE_SESSION_OPTS_H
+/*
+ * Tracing options shared by every command that traces the live kernel
+ * (the trace, caps, record and daemon), parsed once as an argp child:
+ * -p, -C, -d, -v, --no-fentry, --no-kprobe.
+ */
+#ifndef MIGTRACE_TRACING_OPTS_H
+#define MIGTRACE_TRACING_OPTS_H
 
 #include <argp.h>
 #include "kernel/session.h"
 
-/* -p, -C, -v, --no-fentry, --no-kprobe, as parsed. */
-extern struct session_opts session_opts;
-extern const struct argp session_argp;
+struct tracing_options {
+	struct session_opts session;
+	unsigned long duration_s;	/* -d: 0 until stopped */
+};
+
+extern struct tracing_options tracing_opts;
+extern const struct argp tracing_argp;
 
 #endif

@@ -83,8 +83,12 @@ int detect_live_start(struct detect_live *dl, struct session *s, const struct de
 	cfg.migrate_visible = hook_migrate_seen(s->hooks);
 	cfg.faults_visible = hook_seen(s->hooks, HOOK_DO_SWAP_PAGE);
 	detect_init(&dl->det, &cfg, on_incident, dl);
-	s->on_event = on_event;
-	s->on_event_ctx = &dl->det;
+	if (session_add_sink(s, on_event, &dl->det)) {
+		free(dl->snap);
+		dl->snap = NULL;
+		dl->session = NULL;
+		return -ENOSPC;
+	}
 	return 0;
 }
 
@@ -116,6 +120,6 @@ void detect_live_free(struct detect_live *dl)
 	free(dl->snap);
 	dl->snap = NULL;
 	if (dl->session)
-		dl->session->on_event = NULL;
+		session_remove_sink(dl->session, on_event, &dl->det);
 	dl->session = NULL;
 }

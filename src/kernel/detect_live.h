@@ -8,10 +8,19 @@
 
 #include <stdio.h>
 #include "core/detect.h"
-#include "cmd/detect_opts.h"
+#include "core/util.h"
 #include "kernel/session.h"
 
 #define DETECT_TICK_NS (100 * NSEC_PER_MSEC)
+#define EXIT_ON_ANY INC_KIND_MAX
+
+/* What the command line asked of the detectors (cmd/detect_opts.c parses it). */
+struct detect_options {
+	struct detect_config cfg;
+	bool off;		/* --no-detect */
+	int exit_on;		/* -1: never; a kind; EXIT_ON_ANY */
+	bool stacks;		/* capture the parties' kernel stacks */
+};
 
 struct detect_live {
 	struct detector det;

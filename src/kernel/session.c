@@ -1,44 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <linux/capability.h>
-#include <sys/syscall.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "core/hist.h"
+#include "kernel/privileges.h"
 #include "migtrace.skel.h"
 #include "kernel/session.h"
 #include "core/util.h"
-
-/* CAP_BPF+CAP_PERFMON (5.8+) or CAP_SYS_ADMIN, in the effective set. */
-static bool have_bpf_privileges(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = {};
-	uint64_t eff;
-
-	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	eff = data[0].effective | (uint64_t)data[1].effective << 32;
-#define HAS(cap) (eff & (1ULL << (cap)))
-	return HAS(CAP_SYS_ADMIN) || (HAS(38 /* CAP_PERFMON */) && HAS(39 /* CAP_BPF */));
-#undef HAS
-}
 
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct session *s = ctx;
 	struct mt_event e;
 
+	s->records++;
 	if (size < sizeof(e)) {
 		s->bad_records++;
-		return 0;
+	} else {
+		memcpy(&e, data, sizeof(e));	/* ring buffer records are only 8-byte aligned */
+		agg_event(&s->agg, &e);
+		for (uint32_t i = 0; i < s->nsinks; i++)
+			s->sinks[i].fn(s->sinks[i].ctx, &e);
 	}
-	memcpy(&e, data, sizeof(e));	/* ring buffer records are only 8-byte aligned */
-	agg_event(&s->agg, &e);
-	if (s->on_event)
-		s->on_event(s->on_event_ctx, &e);
 	/* Stop this read once the budget is spent (see session_poll). */
 	return --s->poll_budget ? 0 : -E2BIG;
 }
@@ -148,11 +134,13 @@ static void attach(struct session *s)
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 {
+	(void)level, (void)fmt, (void)args;
 	return 0;
 }
 
 static int libbpf_verbose(enum libbpf_print_level level, const char *fmt, va_list args)
 {
+	(void)level;
 	return vfprintf(stderr, fmt, args);
 }
 
@@ -160,13 +148,17 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 {
 	int ret, n;
 
+	bool warn_kallsyms;
+	void *page;
+
 	memset(s, 0, sizeof(*s));
 	libbpf_set_print(o->verbose ? libbpf_verbose : libbpf_quiet);
-	if (!have_bpf_privileges()) {
-		snprintf(err, len, "insufficient privileges: run as root, or with CAP_BPF "
-			 "and CAP_PERFMON (CAP_SYS_ADMIN before Linux 5.8)");
-		return -EPERM;
-	}
+	ret = privileges_check(err, len, &warn_kallsyms);
+	if (ret)
+		return ret;
+	if (warn_kallsyms)
+		fprintf(stderr, "migtrace: warning: without CAP_SYSLOG /proc/kallsyms may hide "
+			"addresses: drain work may go untraced\n");
 	ret = probe_env_init(&s->env, err, len);
 	if (ret)
 		return ret;
@@ -198,12 +190,36 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		snprintf(err, len, "creating the ring buffer reader failed: %s", strerror(errno));
 		return -errno;
 	}
+	/* The producer position page, read-only: the offered load (session_produced). */
+	page = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED,
+		    bpf_map__fd(s->skel->maps.events), sysconf(_SC_PAGESIZE));
+	if (page != MAP_FAILED)
+		s->producer_pos = page;
 	s->start_ns = s->interval_start_ns = mono_ns();
 	return 0;
 }
 
-int session_poll(struct session *s, int timeout_ms)
+int session_add_sink(struct session *s, event_sink_fn fn, void *ctx)
 {
+	if (s->nsinks == SESSION_MAX_SINKS)
+		return -ENOSPC;
+	s->sinks[s->nsinks++] = (struct event_sink){ fn, ctx };
+	return 0;
+}
+
+void session_remove_sink(struct session *s, event_sink_fn fn, void *ctx)
+{
+	for (uint32_t i = 0; i < s->nsinks; i++) {
+		if (s->sinks[i].fn != fn || s->sinks[i].ctx != ctx)
+			continue;
+		memmove(&s->sinks[i], &s->sinks[i + 1], (--s->nsinks - i) * sizeof(s->sinks[0]));
+		return;
+	}
+}
+
+int session_poll(struct session *s, int timeout_ms, uint64_t budget)
+{
+	uint64_t before = s->records;
 	int n;
 
 	/*
@@ -211,11 +227,29 @@ int session_poll(struct session *s, int timeout_ms)
 	 * faster than this loop is never: the caller's ticks (detectors,
 	 * snapshots) would stop. A budget bounds each read.
 	 */
-	s->poll_budget = SESSION_POLL_BUDGET;
-	n = ring_buffer__poll(s->rb, timeout_ms);
-	if (n == -E2BIG)
-		return SESSION_POLL_BUDGET;
-	return n == -EINTR ? 0 : n;
+	s->poll_budget = budget ? budget : 1;
+	n = timeout_ms ? ring_buffer__poll(s->rb, timeout_ms) : ring_buffer__consume(s->rb);
+	if (n < 0 && n != -E2BIG && n != -EINTR)
+		return n;
+	return s->records - before;
+}
+
+uint64_t session_produced(const struct session *s)
+{
+	/* Each record: an 8-byte header, then the event, rounded up to 8 bytes. */
+	const uint64_t rec = (8 + sizeof(struct mt_event) + 7) & ~7ULL;
+
+	return s->producer_pos ? __atomic_load_n(s->producer_pos, __ATOMIC_ACQUIRE) / rec :
+				 s->records;
+}
+
+uint64_t session_dropped(const struct session *s)
+{
+	uint64_t n = 0;
+
+	for (int t = 0; t < MT_EV_TYPE_MAX; t++)
+		n += s->skel->bss->dropped[t];
+	return n;
 }
 
 static void read_hists(struct session *s, struct snapshot *r)
@@ -347,6 +381,9 @@ void session_reset_interval(struct session *s)
 
 void session_close(struct session *s)
 {
+	if (s->producer_pos)
+		munmap((void *)s->producer_pos, sysconf(_SC_PAGESIZE));
+	s->producer_pos = NULL;
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
 	for (unsigned int i = 0; i < HOOK_MAX; i++)

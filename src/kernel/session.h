@@ -23,6 +23,15 @@ struct session_opts {
 	bool verbose;
 };
 
+/* Where each record goes after it is aggregated (detectors, record). */
+typedef void (*event_sink_fn)(void *ctx, const struct mt_event *e);
+#define SESSION_MAX_SINKS 4
+
+struct event_sink {
+	event_sink_fn fn;
+	void *ctx;
+};
+
 struct session {
 	struct migtrace_bpf *skel;
 	struct ring_buffer *rb;
@@ -33,21 +42,32 @@ struct session {
 	uint32_t ncpus;
 	uint64_t start_ns, interval_start_ns;
 	uint64_t bad_records;
-	uint32_t poll_budget;	/* records left in the current session_poll */
-	/* Optional: every well-formed record, after it is aggregated (record, detectors). */
-	void (*on_event)(void *ctx, const struct mt_event *e);
-	void *on_event_ctx;
+	uint64_t records;		/* consumed since the start, malformed included */
+	uint64_t poll_budget;		/* records left in the current read */
+	const volatile uint64_t *producer_pos;	/* the ring buffer's, read-only; NULL: unknown */
+	struct event_sink sinks[SESSION_MAX_SINKS];
+	uint32_t nsinks;
 };
 
 /* Probe, load and attach. On failure err says why, in one line. */
 int session_open(struct session *s, const struct session_opts *o, char *err, size_t len);
+
+/* Send every well-formed record to fn too; -ENOSPC when SESSION_MAX_SINKS are taken. */
+int session_add_sink(struct session *s, event_sink_fn fn, void *ctx);
+void session_remove_sink(struct session *s, event_sink_fn fn, void *ctx);
+
 #define SESSION_POLL_BUDGET 8192	/* records per session_poll at most */
 
 /*
- * Consume ring buffer records for up to timeout_ms, at most
- * SESSION_POLL_BUDGET of them; -EINTR is not an error.
+ * Wait up to timeout_ms for records and consume at most budget of them
+ * (a storm must not stop the caller's ticks). Returns the number consumed
+ * or a negative errno; -EINTR is not an error.
  */
-int session_poll(struct session *s, int timeout_ms);
+int session_poll(struct session *s, int timeout_ms, uint64_t budget);
+/* Records the kernel has put in the ring buffer since the start. */
+uint64_t session_produced(const struct session *s);
+/* Records the kernel dropped for want of room (all types). */
+uint64_t session_dropped(const struct session *s);
 /* Fill r with the kernel's histograms, pending work and open fault runs. */
 void session_snapshot(struct session *s, struct snapshot *r);
 /* Only what changes fast and the detectors need: pending drains, open runs. */

@@ -1,41 +1,63 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <string.h>
 #include "model/hooks.h"
-#include <stdio.h>
-#include "core/util.h"
 
 const struct hook_def hook_defs[HOOK_MAX] = {
-	[HOOK_MIGRATE_VMA_SETUP] = { .name = "migrate_vma_setup", .func = "migrate_vma_setup", .entry = true, .exit = true },
-	[HOOK_MIGRATE_VMA_PAGES] = { .name = "migrate_vma_pages", .func = "migrate_vma_pages", .entry = true },
-	[HOOK_MIGRATE_VMA_FINALIZE] = { .name = "migrate_vma_finalize", .func = "migrate_vma_finalize", .exit = true },
-	[HOOK_MIGRATE_DEVICE_RANGE] = { .name = "migrate_device_range", .func = "migrate_device_range", .entry = true,
-	  .exit = true },
-	[HOOK_MIGRATE_DEVICE_PFNS] = { .name = "migrate_device_pfns", .func = "migrate_device_pfns", .entry = true,
-	  .exit = true, .optional = true },
-	[HOOK_MIGRATE_DEVICE_FINALIZE] = { .name = "migrate_device_finalize", .func = "migrate_device_finalize", .exit = true },
-	[HOOK_LRU_ADD_DRAIN_ALL] = { .name = "lru_add_drain_all", .func = "lru_add_drain_all", .entry = true, .exit = true,
-	  .tp_approximate = true, .derived = true, .derived_from = HOOK_DRAIN_WORK,
-	  .approx_note = "rebuilt from the lru_add_drain_per_cpu work items its caller "
-			 "queued; calls that queue no work are not seen" },
-	[HOOK_DO_SWAP_PAGE] = { .name = "do_swap_page", .func = "do_swap_page", .entry = true, .exit = true,
-	  .tracepoints = { "exceptions/page_fault_user" }, .tp_progs = { "tp_page_fault_user" },
-	  .tp_approximate = true,
-	  .approx_note = "every user page fault (exceptions:page_fault_user), not only "
-			 "swap and device-private ones; no in-kernel retries, no latency" },
-	[HOOK_FOLIO_LOCK] = { .name = "__folio_lock", .func = "__folio_lock", .entry = true, .exit = true },
-	[HOOK_FOLIO_UNLOCK] = { .name = "folio_unlock", .func = "folio_unlock", .entry = true },
-	[HOOK_DRAIN_WORK] = { .name = "lru_add_drain_per_cpu",
-	  .tracepoints = { "workqueue/workqueue_queue_work", "workqueue/workqueue_activate_work",
-			   "workqueue/workqueue_execute_start", "workqueue/workqueue_execute_end" },
-	  .tp_progs = { "tp_workqueue_queue_work", "tp_workqueue_activate_work",
-			"tp_workqueue_execute_start", "tp_workqueue_execute_end" },
-	  .needs_drain_fn = true },
-	[HOOK_SCHED_SWITCH] = { .name = "sched_switch", .tracepoints = { "sched/sched_switch", "sched/sched_process_exit" },
-	  .tp_progs = { "raw_tp_sched_switch", "raw_tp_sched_process_exit" } },
-	[HOOK_SWAP_PAGE_TRYLOCK] = { .name = "swap_page_trylock", .tracepoints = { "migtrace_lab/swap_page_trylock" },
-	  .tp_progs = { "raw_tp_swap_page_trylock" }, .optional = true },
-	[HOOK_COLLECT_TRYLOCK] = { .name = "collect_trylock", .tracepoints = { "migtrace_lab/collect_trylock" },
-	  .tp_progs = { "raw_tp_collect_trylock" }, .optional = true },
+	[HOOK_MIGRATE_VMA_SETUP] = {
+		.name = "migrate_vma_setup", .func = "migrate_vma_setup",
+		.entry = true, .exit = true },
+	[HOOK_MIGRATE_VMA_PAGES] = {
+		.name = "migrate_vma_pages", .func = "migrate_vma_pages", .entry = true },
+	[HOOK_MIGRATE_VMA_FINALIZE] = {
+		.name = "migrate_vma_finalize", .func = "migrate_vma_finalize", .exit = true },
+	[HOOK_MIGRATE_DEVICE_RANGE] = {
+		.name = "migrate_device_range", .func = "migrate_device_range",
+		.entry = true, .exit = true },
+	[HOOK_MIGRATE_DEVICE_PFNS] = {
+		.name = "migrate_device_pfns", .func = "migrate_device_pfns",
+		.entry = true, .exit = true, .optional = true },
+	[HOOK_MIGRATE_DEVICE_FINALIZE] = {
+		.name = "migrate_device_finalize", .func = "migrate_device_finalize",
+		.exit = true },
+	[HOOK_LRU_ADD_DRAIN_ALL] = {
+		.name = "lru_add_drain_all", .func = "lru_add_drain_all",
+		.entry = true, .exit = true,
+		.tp_approximate = true, .derived = true, .derived_from = HOOK_DRAIN_WORK,
+		.approx_note = "rebuilt from the lru_add_drain_per_cpu work items its caller "
+			       "queued; calls that queue no work are not seen" },
+	[HOOK_DO_SWAP_PAGE] = {
+		.name = "do_swap_page", .func = "do_swap_page", .entry = true, .exit = true,
+		.tracepoints = { "exceptions/page_fault_user" },
+		.tp_progs = { "tp_page_fault_user" },
+		.tp_approximate = true,
+		.approx_note = "every user page fault (exceptions:page_fault_user), not only "
+			       "swap and device-private ones; no in-kernel retries, no latency" },
+	[HOOK_FOLIO_LOCK] = {
+		.name = "__folio_lock", .func = "__folio_lock", .entry = true, .exit = true },
+	[HOOK_FOLIO_UNLOCK] = {
+		.name = "folio_unlock", .func = "folio_unlock", .entry = true },
+	[HOOK_DRAIN_WORK] = {
+		.name = "lru_add_drain_per_cpu",
+		.tracepoints = { "workqueue/workqueue_queue_work",
+				 "workqueue/workqueue_activate_work",
+				 "workqueue/workqueue_execute_start",
+				 "workqueue/workqueue_execute_end" },
+		.tp_progs = { "tp_workqueue_queue_work", "tp_workqueue_activate_work",
+			      "tp_workqueue_execute_start", "tp_workqueue_execute_end" },
+		.needs_drain_fn = true },
+	[HOOK_SCHED_SWITCH] = {
+		.name = "sched_switch",
+		.tracepoints = { "sched/sched_switch", "sched/sched_process_exit" },
+		.tp_progs = { "raw_tp_sched_switch", "raw_tp_sched_process_exit" } },
+	[HOOK_SWAP_PAGE_TRYLOCK] = {
+		.name = "swap_page_trylock",
+		.tracepoints = { "migtrace_lab/swap_page_trylock" },
+		.tp_progs = { "raw_tp_swap_page_trylock" }, .optional = true },
+	[HOOK_COLLECT_TRYLOCK] = {
+		.name = "collect_trylock",
+		.tracepoints = { "migtrace_lab/collect_trylock" },
+		.tp_progs = { "raw_tp_collect_trylock" }, .optional = true },
 };
 
 const char *mechanism_name(enum mechanism m)

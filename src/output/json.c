@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
+#include <time.h>
 #include "output/json.h"
 
 void json_write_string(FILE *out, const char *s)
@@ -118,4 +119,17 @@ void json_hex(struct json *j, const char *k, uint64_t val)
 {
 	key(j, k);
 	fprintf(j->out, "\"0x%llx\"", (unsigned long long)val);
+}
+
+void json_time_now(struct json *j)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[40];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_str(j, "time", buf);
+	json_u64(j, "unix_ns", (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
 }

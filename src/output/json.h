@@ -36,4 +36,7 @@ void json_hex(struct json *j, const char *key, uint64_t val);	/* "0x..." string 
 /* Write s as a JSON string literal, escaping what must be escaped. */
 void json_write_string(FILE *out, const char *s);
 
+/* "time" (UTC, ISO 8601) and "unix_ns" fields: now, by the real-time clock. */
+void json_time_now(struct json *j);
+
 #endif

@@ -108,8 +108,7 @@ static void text_drain_all(FILE *out, const struct snapshot *r)
 			(unsigned long long)d->batches_evicted);
 }
 
-static void text_runs(FILE *out, const struct agg_run *runs, const char *title,
-		      const struct snapshot *r)
+static void text_runs(FILE *out, const struct agg_run *runs, const char *title)
 {
 	char t[64], b[16];
 
@@ -142,8 +141,8 @@ static void text_faults(FILE *out, const struct snapshot *r)
 	fprintf(out, "    ended runs %llu, attempts %llu, retries %llu, longest %llu\n",
 		(unsigned long long)f->runs, (unsigned long long)f->attempts,
 		(unsigned long long)f->retries, (unsigned long long)f->max_attempts);
-	text_runs(out, f->top, "    longest ended runs:", r);
-	text_runs(out, r->open_runs, "    runs still going:", r);
+	text_runs(out, f->top, "    longest ended runs:");
+	text_runs(out, r->open_runs, "    runs still going:");
 }
 
 static void text_migrate(FILE *out, const struct snapshot *r)

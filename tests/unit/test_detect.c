@@ -10,6 +10,7 @@ static int nseen;
 
 static void collect(void *ctx, const struct incident *inc)
 {
+	(void)ctx;
 	if (nseen < 64)
 		seen[nseen++] = *inc;
 }

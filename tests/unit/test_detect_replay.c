@@ -30,12 +30,14 @@ static struct recording {
 
 static void on_event(void *ctx, const struct mt_event *e)
 {
+	(void)ctx;
 	if (rec.nevents < MAX_EVENTS)
 		rec.events[rec.nevents++] = *e;
 }
 
 static void on_snapshot(void *ctx, const struct snapshot *r, uint64_t now)
 {
+	(void)ctx;
 	struct light_snap *s;
 
 	if (rec.nsnaps >= MAX_SNAPS)
@@ -49,6 +51,7 @@ static void on_snapshot(void *ctx, const struct snapshot *r, uint64_t now)
 
 static void on_incident(void *ctx, const struct rec_incident *i)
 {
+	(void)ctx;
 	int k = incident_kind_parse(i->kind);
 
 	if (k < 0 || i->end)
@@ -63,6 +66,7 @@ static int nfound;
 
 static void collect(void *ctx, const struct incident *inc)
 {
+	(void)ctx;
 	if (inc->state == INC_START && nfound < 256)
 		found[nfound++] = *inc;
 }

@@ -293,6 +293,7 @@ static int write_hello(FILE *f, void *ctx)
 
 static int write_fails(FILE *f, void *ctx)
 {
+	(void)ctx;
 	fputs("partial", f);
 	return -ENOSPC;
 }

@@ -144,6 +144,7 @@ static void count_event(void *ctx, const struct mt_event *e)
 
 static void count_incident(void *ctx, const struct rec_incident *i)
 {
+	(void)i;
 	((struct counts *)ctx)->incidents++;
 }
 
@@ -152,6 +153,7 @@ static unsigned int warnings;
 
 static void on_warn(void *ctx, const char *msg)
 {
+	(void)ctx;
 	warnings++;
 	if (getenv("TEST_VERBOSE"))
 		fprintf(stderr, "warning: %s\n", msg);
