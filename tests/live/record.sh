@@ -88,8 +88,8 @@ cp "$WORK/base-1.mtr" "$WORK/flip.mtr"
 printf '\xff\xff\xff\xff' | dd of="$WORK/flip.mtr" bs=1 seek=$((size / 3)) conv=notrunc 2>/dev/null
 "$MIGTRACE" report "$WORK/flip.mtr" >"$WORK/flip.txt" 2>"$WORK/flip.err"
 status=$?
-check "corrupted chunk: status 3 and the rest reported ($status)" \
-	test "$status" -eq 3 -a -s "$WORK/flip.txt"
+check "corrupted chunk: status 4 and the rest reported ($status)" \
+	test "$status" -eq 4 -a -s "$WORK/flip.txt"
 check "corrupted chunk: file and offset named" grep -q "flip.mtr: offset [0-9]*:" "$WORK/flip.err"
 printf 'NOTAREC!\1\0\0\0\20\0\0\0' >"$WORK/junk.mtr"
 "$MIGTRACE" report "$WORK/junk.mtr" >/dev/null 2>"$WORK/junk.err"
