@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "record/snapshot_codec.h"
 #include "cmd/detect_opts.h"
 #include "output/incident_print.h"
 #include "cmd/commands.h"

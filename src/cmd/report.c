@@ -128,7 +128,7 @@ static void on_incident(void *ctx, const struct rec_incident *i)
 		trace_export_incident(r->trace, i);
 }
 
-static void text_record(const struct rec_run *run)
+static void text_record(const struct recording *run)
 {
 	const struct rec_header *h = &run->hdr;
 	time_t start = h->start_realtime_ns / NSEC_PER_SEC;
@@ -167,7 +167,7 @@ static void text_incidents(const struct replay *rp)
 		printf("    %s\n", rp->incidents[i].detail);
 }
 
-static void json_record(const struct rec_run *run, const struct replay *rp)
+static void json_record(const struct recording *run, const struct replay *rp)
 {
 	const struct rec_header *h = &run->hdr;
 	struct json j;
@@ -215,7 +215,7 @@ static void json_record(const struct rec_run *run, const struct replay *rp)
 }
 
 /* Without a snapshot (killed in its first second), the events alone. */
-static void report_without_snapshot(struct snapshot *r, const struct rec_run *run,
+static void report_without_snapshot(struct snapshot *r, const struct recording *run,
 				    const struct agg *a)
 {
 	r->ncpus = run->hdr.ncpus;
@@ -242,7 +242,7 @@ int cmd_report(int argc, char **argv)
 	static struct replay rp;
 	static struct trace_export trace;
 	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &rp };
-	struct rec_run run;
+	struct recording run;
 	FILE *tf = NULL;
 	char err[512];
 	int ret;

@@ -46,7 +46,7 @@ void samples_free(struct samples *s);
 
 struct run_samples {
 	char path[256];
-	struct rec_run run;
+	struct recording run;
 	struct samples m[M_MAX];
 };
 

@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "record/recording.h"
+#include "record/snapshot_codec.h"
+#include "record/sanitize.h"
 
 /* Bucket counts above this are corrupt, and keep every sum of them from overflowing. */
 #define HIST_COUNT_MAX (1ULL << 48)

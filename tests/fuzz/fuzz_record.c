@@ -17,7 +17,7 @@
 struct ctx {
 	struct agg agg;
 	bool started;
-	const struct rec_run *run;	/* its header is read before any event */
+	const struct recording *run;	/* its header is read before any event */
 	struct trace_export trace;
 	FILE *null;
 };
@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *null;
 	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &c };
 	struct rec_reader rd;
-	struct rec_run run;
+	struct recording run;
 	char err[512];
 
 	if (!null)

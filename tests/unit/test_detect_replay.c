@@ -18,7 +18,7 @@ struct light_snap {
 	struct agg_run open_runs[AGG_TOP];
 };
 
-static struct recording {
+static struct replay_data {
 	struct mt_event *events;
 	uint32_t nevents;
 	struct light_snap *snaps;
@@ -88,7 +88,7 @@ static bool replay(const char *path)
 	struct rec_visitor v = { .event = on_event, .incident = on_incident,
 				 .snapshot = on_snapshot };
 	struct detect_config cfg;
-	struct rec_run run;
+	struct recording run;
 	char err[256];
 	uint32_t ev = 0;
 

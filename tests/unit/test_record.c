@@ -6,6 +6,8 @@
  */
 #include <sys/stat.h>
 #include <unistd.h>
+#include "record/sanitize.h"
+#include "record/snapshot_codec.h"
 #include "output/report.h"
 #include "check.h"
 #include "core/hist.h"
@@ -175,7 +177,7 @@ static uint8_t *slurp(const char *path, size_t *size)
 }
 
 /* Load a buffer as "mem"; returns rec_load's result. */
-static int load_buf(const uint8_t *data, size_t size, struct rec_run *run, struct counts *c,
+static int load_buf(const uint8_t *data, size_t size, struct recording *run, struct counts *c,
 		    struct snapshot *snap)
 {
 	struct rec_reader rd;
@@ -219,7 +221,7 @@ static int chunk_ends(const uint8_t *d, size_t size, size_t *ends, int max)
 static void round_trip(void)
 {
 	static struct snapshot snap;
-	struct rec_run run;
+	struct recording run;
 	struct counts c;
 	char path[64];
 	struct stat st;
@@ -260,7 +262,7 @@ static void round_trip(void)
 /* Cut the file at every byte: never a crash, and exactly the complete chunks. */
 static void truncation_at_every_offset(void)
 {
-	struct rec_run run;
+	struct recording run;
 	struct counts c;
 	char path[64];
 	size_t size, ends[16];
@@ -308,7 +310,7 @@ static void truncation_at_every_offset(void)
 
 static void corrupted_chunks_are_skipped(void)
 {
-	struct rec_run run;
+	struct recording run;
 	struct counts c;
 	char path[64];
 	size_t size, ends[16];
@@ -339,7 +341,7 @@ static void corrupted_chunks_are_skipped(void)
 
 static void wrong_magic_and_version(void)
 {
-	struct rec_run run;
+	struct recording run;
 	struct counts c;
 	char path[64];
 	size_t size;
@@ -375,7 +377,7 @@ static void absurd_lengths_and_values(void)
 {
 	static uint8_t buf[65536];
 	struct rec_header h;
-	struct rec_run run;
+	struct recording run;
 	struct counts c;
 	struct mt_event evs[4] = {};
 	uint8_t events[8 + sizeof(evs)];
@@ -438,7 +440,7 @@ static void absurd_lengths_and_values(void)
 static void report_of_a_record_matches_golden(void)
 {
 	static struct snapshot snap;
-	struct rec_run run;
+	struct recording run;
 	struct counts c;
 	char path[64], got[] = "/tmp/migtrace-test-recrep.XXXXXX";
 	size_t size;

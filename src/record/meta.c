@@ -6,11 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
-#include "record/recording.h"
+#include "migtrace.h"
+#include "record/meta.h"
+#include "record/record.h"
+#include "record/sanitize.h"
 
 /* ---- key=value text ------------------------------------------------------ */
 
@@ -93,25 +92,6 @@ int rec_incident_format(const struct rec_incident *i, char *buf, size_t len)
 	kv(buf, len, &off, "pid", "%u", i->pid);
 	kv(buf, len, &off, "detail", "%s", i->detail);
 	return off < len ? (int)off : -ENOSPC;
-}
-
-void rec_text_sanitize(char *s)
-{
-	unsigned char *p = (unsigned char *)s;
-
-	while (*p) {
-		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
-			(*p & 0xf8) == 0xf0 ? 3 : -1;
-		bool ok = n >= 0 && !(n == 1 && *p < 0xc2) && !(n == 3 && *p > 0xf4);
-
-		for (int k = 1; ok && k <= n; k++)
-			ok = (p[k] & 0xc0) == 0x80;
-		if (!ok) {
-			*p++ = '?';
-			continue;
-		}
-		p += n + 1;
-	}
 }
 
 typedef bool (*kv_fn)(void *obj, const char *key, const char *val);
@@ -322,305 +302,18 @@ bool rec_result_throughput(const char *line, double *per_s)
 	return false;
 }
 
-/* ---- this machine -------------------------------------------------------- */
-
-static void first_line_value(const char *path, const char *key, char *out, size_t len)
+bool rec_header_parse(const char *text, size_t len, struct rec_header *h, char *why, size_t wlen)
 {
-	FILE *f = fopen(path, "r");
-	char line[512];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (strncmp(line, key, strlen(key)) || !colon)
-			continue;
-		colon++;
-		colon += strspn(colon, " \t");
-		colon[strcspn(colon, "\n")] = 0;
-		snprintf(out, len, "%s", colon);
-		break;
-	}
-	fclose(f);
+	return kv_parse(text, len, header_kv, h, why, wlen);
 }
 
-static void read_small(const char *path, char *out, size_t len)
+bool rec_end_parse(const char *text, size_t len, struct rec_end *e, char *why, size_t wlen)
 {
-	FILE *f = fopen(path, "r");
-
-	out[0] = 0;
-	if (!f)
-		return;
-	if (!fgets(out, len, f))
-		out[0] = 0;
-	out[strcspn(out, "\n")] = 0;
-	fclose(f);
+	return kv_parse(text, len, end_kv, e, why, wlen);
 }
 
-/* "none" on bare metal; the hypervisor otherwise, as far as it says. */
-static void detect_virt(char *out, size_t len)
+bool rec_incident_parse(const char *text, size_t len, struct rec_incident *i, char *why,
+			size_t wlen)
 {
-	char flags[8192] = "", vendor[128];
-
-	first_line_value("/proc/cpuinfo", "flags", flags, sizeof(flags));
-	snprintf(out, len, "none");
-	if (!strstr(flags, " hypervisor"))
-		return;
-	read_small("/sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor));
-	if (strstr(vendor, "QEMU")) {
-		snprintf(out, len, "qemu");
-		return;
-	}
-	snprintf(out, len, "vm");
-#if defined(__x86_64__) || defined(__i386__)
-	{
-		unsigned int a, b, c, d;
-		char sig[13];
-
-		__cpuid(0x40000000, a, b, c, d);
-		memcpy(sig, &b, 4);
-		memcpy(sig + 4, &c, 4);
-		memcpy(sig + 8, &d, 4);
-		sig[12] = 0;
-		if (!strcmp(sig, "KVMKVMKVM"))
-			snprintf(out, len, "kvm");
-		else if (!strncmp(sig, "TCGTCGTCG", 9))
-			snprintf(out, len, "qemu-tcg");
-		else if (!strcmp(sig, "Microsoft Hv"))
-			snprintf(out, len, "hyperv");
-		else if (!strcmp(sig, "VMwareVMware"))
-			snprintf(out, len, "vmware");
-	}
-#endif
-}
-
-void rec_header_fill_host(struct rec_header *h)
-{
-	struct utsname u;
-
-	if (!uname(&u)) {
-		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
-		snprintf(h->hostname, sizeof(h->hostname), "%.63s", u.nodename);
-	}
-	first_line_value("/proc/cpuinfo", "model name", h->cpu_model, sizeof(h->cpu_model));
-	if (!h->cpu_model[0])
-		snprintf(h->cpu_model, sizeof(h->cpu_model), "unknown");
-	detect_virt(h->virt, sizeof(h->virt));
-}
-
-/* ---- events ------------------------------------------------------------- */
-
-static void task_sanitize(struct mt_task *t)
-{
-	t->comm[MT_COMM_LEN - 1] = 0;
-	rec_text_sanitize(t->comm);
-}
-
-bool rec_event_sanitize(struct mt_event *e)
-{
-	if (!e->type || e->type >= MT_EV_TYPE_MAX || e->cpu >= MT_MAX_CPUS)
-		return false;
-	task_sanitize(&e->task);
-	switch (e->type) {
-	case MT_EV_MIGRATE_SETUP:
-	case MT_EV_MIGRATE_PAGES:
-	case MT_EV_MIGRATE_FINALIZE:
-		return e->migrate.kind <= MT_MIG_DEVICE_PFNS && e->migrate.enter_ts <= e->ts;
-	case MT_EV_DRAIN_ALL:
-		return e->drain_all.enter_ts <= e->ts;
-	case MT_EV_DRAIN_QUEUE:
-		return e->drain_queue.target_cpu < MT_MAX_CPUS;
-	case MT_EV_DRAIN_WORK:
-		task_sanitize(&e->drain_work.queuer);
-		task_sanitize(&e->drain_work.blocker);
-		return e->drain_work.target_cpu < MT_MAX_CPUS &&
-		       e->drain_work.queue_ts <= e->drain_work.start_ts &&
-		       e->drain_work.start_ts <= e->ts;
-	case MT_EV_FAULT_RUN:
-		return e->fault_run.first_ts <= e->ts && e->fault_run.source <= MT_FAULT_PAGE_FAULT_USER &&
-		       e->fault_run.vma_lock_attempts <= e->fault_run.attempts;
-	case MT_EV_FOLIO_WAIT:
-	case MT_EV_FOLIO_UNLOCK:
-		return e->folio.enter_ts <= e->ts;
-	case MT_EV_TRYLOCK:
-		return e->trylock.site <= MT_TRY_COLLECT;
-	}
-	return true;
-}
-
-/* ---- loading -------------------------------------------------------------- */
-
-static void chunk_warn(struct rec_reader *rd, uint64_t off, const char *what, const char *why)
-{
-	char msg[640];
-
-	if (!rd->warn)
-		return;
-	snprintf(msg, sizeof(msg), "%s: offset %llu: %s chunk: %s; chunk skipped", rd->name,
-		 (unsigned long long)off, what, why);
-	rd->warn(rd->warn_ctx, msg);
-}
-
-static void load_events(struct rec_reader *rd, struct rec_run *run, const struct rec_chunk *c,
-			const struct rec_visitor *v)
-{
-	uint32_t size, count;
-
-	if (c->len < 8) {
-		chunk_warn(rd, c->offset, "events", "shorter than its count");
-		run->damaged++;
-		return;
-	}
-	memcpy(&size, c->payload, 4);
-	memcpy(&count, c->payload + 4, 4);
-	/*
-	 * Another build's events: the union at the end may have grown or shrunk;
-	 * the fields before it and each member's offsets stay.
-	 */
-	if (size < offsetof(struct mt_event, migrate) || size > 4096 ||
-	    (uint64_t)count * size != c->len - 8) {
-		chunk_warn(rd, c->offset, "events", size > 4096 || size < offsetof(struct mt_event,
-			   migrate) ? "absurd event size" : "length does not match its count");
-		run->damaged++;
-		return;
-	}
-	for (uint32_t i = 0; i < count; i++) {
-		struct mt_event e = {};
-
-		memcpy(&e, c->payload + 8 + (size_t)i * size, size < sizeof(e) ? size : sizeof(e));
-		if (!rec_event_sanitize(&e)) {
-			run->bad_events++;
-			continue;
-		}
-		run->events++;
-		if (v && v->event)
-			v->event(v->ctx, &e);
-	}
-}
-
-static void load_chunk(struct rec_reader *rd, struct rec_run *run, struct snapshot *snap,
-		       const struct rec_visitor *v, const struct rec_chunk *c)
-{
-	const char *text = (const char *)c->payload;
-	char why[160];
-
-	switch (c->type) {
-	case REC_HEADER: {
-		struct rec_header h = { .filter_cpu = -1 };
-
-		if (run->has_header) {
-			chunk_warn(rd, c->offset, "header", "a second header");
-			return;
-		}
-		if (!kv_parse(text, c->len, header_kv, &h, why, sizeof(why)) ||
-		    (h.format != REC_VERSION && snprintf(why, sizeof(why), "format %u", h.format)) ||
-		    (!h.ncpus && snprintf(why, sizeof(why), "no CPU count"))) {
-			chunk_warn(rd, c->offset, "header", why);
-			run->damaged++;
-			return;
-		}
-		run->hdr = h;
-		run->has_header = true;
-		break;
-	}
-	case REC_EVENTS:
-		load_events(rd, run, c, v);
-		break;
-	case REC_SNAPSHOT: {
-		static struct snapshot tmp;	/* large; decoded fully before it replaces snap */
-		uint64_t now;
-
-		memset(&tmp, 0, sizeof(tmp));
-		if (!rec_snapshot_decode(c->payload, c->len, &tmp, &now, why, sizeof(why))) {
-			chunk_warn(rd, c->offset, "snapshot", why);
-			run->damaged++;
-			return;
-		}
-		run->snapshots++;
-		run->last_snapshot_ns = now;
-		if (v && v->snapshot)
-			v->snapshot(v->ctx, &tmp, now);
-		if (snap)
-			*snap = tmp;
-		break;
-	}
-	case REC_INCIDENT: {
-		struct rec_incident i = { .cpu = -1 };
-
-		if (!kv_parse(text, c->len, incident_kv, &i, why, sizeof(why))) {
-			chunk_warn(rd, c->offset, "incident", why);
-			run->damaged++;
-			return;
-		}
-		run->incidents++;
-		if (v && v->incident)
-			v->incident(v->ctx, &i);
-		break;
-	}
-	case REC_END: {
-		struct rec_end e = {};
-
-		if (!kv_parse(text, c->len, end_kv, &e, why, sizeof(why))) {
-			chunk_warn(rd, c->offset, "end", why);
-			run->damaged++;
-			return;
-		}
-		run->end = e;
-		run->has_end = true;
-		break;
-	}
-	}
-}
-
-int rec_load(struct rec_reader *rd, struct rec_run *run, struct snapshot *snap,
-	     const struct rec_visitor *v, char *err, size_t len)
-{
-	struct rec_chunk c;
-	int ret;
-
-	memset(run, 0, sizeof(*run));
-	run->name = rd->name;
-	run->size = rd->size;
-	while ((ret = rec_next(rd, &c)) > 0) {
-		run->chunks++;
-		load_chunk(rd, run, snap, v, &c);
-	}
-	run->damaged += rd->damaged;
-	run->cut_off = rd->cut_off;
-	run->readable_end = rd->readable_end;
-	if (ret < 0) {
-		snprintf(err, len, "%s: out of memory", rd->name);
-		return ret;
-	}
-	if (!run->has_header) {
-		snprintf(err, len, "%s: offset %d: no readable header chunk: not usable", rd->name,
-			 REC_PREAMBLE_SIZE);
-		return -EBADMSG;
-	}
-	return 0;
-}
-
-int rec_load_path(const char *path, struct rec_run *run, struct snapshot *snap,
-		  const struct rec_visitor *v, rec_warn_fn warn, void *warn_ctx,
-		  char *err, size_t len)
-{
-	struct rec_reader rd;
-	const uint8_t *data;
-	size_t size;
-	int ret;
-
-	ret = rec_map(path, &data, &size, err, len);
-	if (ret)
-		goto out;
-	ret = rec_reader_init(&rd, path, data, size, err, len);
-	if (ret)
-		goto out;
-	rd.warn = warn;
-	rd.warn_ctx = warn_ctx;
-	ret = rec_load(&rd, run, snap, v, err, len);
-	rec_reader_free(&rd);
-out:
-	rec_unmap(data, size);
-	return ret;
+	return kv_parse(text, len, incident_kv, i, why, wlen);
 }

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MIGTRACE_SNAPSHOT_CODEC_H
+#define MIGTRACE_SNAPSHOT_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "model/snapshot.h"
+
+#define REC_SNAPSHOT_LAYOUT 1
+
+/* Snapshot payloads: r as session_snapshot fills it, at monotonic time now_ns. */
+void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len);
+/* Into r (hists, pending, open runs, losses, ncpus, duration); false + why on junk. */
+bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint64_t *now_ns,
+			 char *why, size_t wlen);
+
+#endif
