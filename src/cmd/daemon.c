@@ -283,7 +283,7 @@ static int run(struct daemon *d)
 	}
 	/* Take what is in the ring buffer (bounded) before the last report. */
 	session_poll(&d->s, 0, daemon_opts.max_rate);
-	detect_live_finish(&d->dl, mono_ns());
+	detect_live_finish(&d->dl);
 	emit(d, true, mono_ns());
 	return d->dl.triggered ? EXIT_INCIDENT : EXIT_OK;
 }

@@ -384,7 +384,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 		line_done(c, &end);
 	/* What is still in the ring buffer goes in before the last snapshot. */
 	session_poll(s, 0, SESSION_POLL_BUDGET);
-	detect_live_finish(&detectors, mono_ns());
+	detect_live_finish(&detectors);
 	write_snapshot(s, w);
 	write_end(w, &end, c, start);
 	if (w->err) {

@@ -140,7 +140,7 @@ static int run(struct session *s)
 	}
 	/* Take what is still in the ring buffer before the last report. */
 	session_poll(s, 0, SESSION_POLL_BUDGET);
-	detect_live_finish(&detectors, mono_ns());
+	detect_live_finish(&detectors);
 	if (!counted_out)
 		print_report(s);
 	return detectors.triggered ? EXIT_INCIDENT : 0;

@@ -12,12 +12,10 @@ void agg_init(struct agg *a, bool drain_all_hooked)
 void agg_reset_interval(struct agg *a)
 {
 	struct agg_batch keep[AGG_MAX_BATCHES];
-	uint32_t max_cpu = a->max_cpu_seen;
 
 	memcpy(keep, a->batches, sizeof(keep));
 	agg_init(a, a->drain_all.hooked);
 	memcpy(a->batches, keep, sizeof(keep));
-	a->max_cpu_seen = max_cpu;
 }
 
 uint64_t fault_run_retries(uint32_t source, uint64_t attempts, uint64_t vma_lock_attempts)
@@ -113,7 +111,6 @@ static void on_drain_queue(struct agg *a, const struct mt_event *e)
 static void on_drain_work(struct agg *a, const struct mt_event *e)
 {
 	uint32_t cpu = e->drain_work.target_cpu;
-	uint64_t wait = e->drain_work.start_ts - e->drain_work.queue_ts;
 	uint64_t total = e->ts - e->drain_work.queue_ts;
 	struct agg_batch *b;
 	struct agg_cpu *c;
@@ -122,12 +119,7 @@ static void on_drain_work(struct agg *a, const struct mt_event *e)
 	    e->ts < e->drain_work.start_ts)
 		return;
 	c = &a->cpu[cpu];
-	if (cpu + 1 > a->max_cpu_seen)
-		a->max_cpu_seen = cpu + 1;
 	c->works++;
-	c->wait_sum_ns += wait;
-	if (wait > c->wait_max_ns)
-		c->wait_max_ns = wait;
 	if (e->drain_work.blocker_ns > c->blocker_ns && e->drain_work.blocker.pid) {
 		c->blocker_ns = e->drain_work.blocker_ns;
 		c->blocker = e->drain_work.blocker;
@@ -160,7 +152,6 @@ static void on_drain_all(struct agg *a, const struct mt_event *e)
 	uint32_t straggler = d->last_batch_pid == e->task.pid ? d->last_batch_straggler
 							       : MT_MAX_CPUS;
 
-	d->precise_calls++;
 	drain_all_done(a, &e->task, e->ts - e->drain_all.enter_ts, e->drain_all.held_locks,
 		       straggler);
 }
@@ -199,9 +190,6 @@ static void on_migrate(struct agg *a, const struct mt_event *e)
 		m->npages += e->migrate.npages;
 		m->cpages += e->migrate.cpages;
 		break;
-	case MT_EV_MIGRATE_PAGES:
-		m->pages_calls++;
-		break;
 	case MT_EV_MIGRATE_FINALIZE:
 		m->finalizes++;
 		held = e->ts - e->migrate.enter_ts;
@@ -233,10 +221,8 @@ static void on_folio(struct agg *a, const struct mt_event *e)
 
 void agg_event(struct agg *a, const struct mt_event *e)
 {
-	if (e->type == 0 || e->type >= MT_EV_TYPE_MAX) {
-		a->unknown_events++;
-		return;
-	}
+	if (e->type == 0 || e->type >= MT_EV_TYPE_MAX)
+		return;	/* another build's event type */
 	a->events[e->type]++;
 	if (!a->first_ts || e->ts < a->first_ts)
 		a->first_ts = e->ts;

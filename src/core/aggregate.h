@@ -16,8 +16,7 @@
 #define AGG_TOP		8	/* entries kept in each "worst" table */
 
 struct agg_cpu {
-	uint64_t works;			/* drain work items completed */
-	uint64_t wait_sum_ns, wait_max_ns;	/* queued -> started */
+	uint64_t works;			/* drain work items completed (waits: the kernel's histograms) */
 	uint64_t straggled;		/* times this CPU finished a drain_all last */
 	struct mt_task blocker;		/* longest runner while work was pending */
 	uint64_t blocker_ns;
@@ -48,7 +47,6 @@ struct agg_holder {
 struct agg_drain_all {
 	bool hooked;			/* lru_add_drain_all itself is traced: no rebuilding */
 	uint64_t calls, with_locks;
-	uint64_t precise_calls;		/* seen through the lru_add_drain_all hook */
 	struct mt_hist latency;		/* measured or rebuilt */
 	struct mt_task worst_caller;
 	uint64_t worst_ns;
@@ -58,7 +56,7 @@ struct agg_drain_all {
 };
 
 struct agg_migrate {
-	uint64_t setups, setup_errors, npages, cpages, finalizes, pages_calls;
+	uint64_t setups, setup_errors, npages, cpages, finalizes;
 	uint64_t hold_max_ns;
 	struct mt_task hold_max_task;
 };
@@ -78,8 +76,6 @@ struct agg_folio {
 struct agg {
 	uint64_t first_ts, last_ts;
 	uint64_t events[MT_EV_TYPE_MAX];
-	uint64_t unknown_events;
-	uint32_t max_cpu_seen;		/* highest CPU number with drain work, +1 */
 	struct agg_cpu cpu[MT_MAX_CPUS];
 	struct agg_batch batches[AGG_MAX_BATCHES];
 	struct agg_drain_all drain_all;

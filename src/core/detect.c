@@ -341,7 +341,7 @@ void detect_tick(struct detector *d, const struct snapshot *live, uint64_t now)
 	}
 }
 
-void detect_finish(struct detector *d, uint64_t now)
+void detect_finish(struct detector *d)
 {
 	while (d->nopen)
 		close_at(d, d->nopen - 1);

@@ -59,6 +59,6 @@ void detect_event(struct detector *d, const struct mt_event *e);
 /* Evaluate against a light snapshot (pending drains, open runs) taken at now. */
 void detect_tick(struct detector *d, const struct snapshot *live, uint64_t now);
 /* End every open incident (the run is over). */
-void detect_finish(struct detector *d, uint64_t now);
+void detect_finish(struct detector *d);
 
 #endif

@@ -101,10 +101,10 @@ void detect_live_poll(struct detect_live *dl, uint64_t now)
 	detect_tick(&dl->det, dl->snap, now);
 }
 
-void detect_live_finish(struct detect_live *dl, uint64_t now)
+void detect_live_finish(struct detect_live *dl)
 {
 	if (dl->session)
-		detect_finish(&dl->det, now);
+		detect_finish(&dl->det);
 }
 
 void detect_live_totals(const struct detect_live *dl, struct snapshot *r)

@@ -41,8 +41,8 @@ int detect_live_start(struct detect_live *dl, struct session *s, const struct de
 		      FILE *out, bool json);
 /* Call often (every poll); ticks every DETECT_TICK_NS. */
 void detect_live_poll(struct detect_live *dl, uint64_t now);
-/* End open incidents and copy the totals into r (if not NULL). */
-void detect_live_finish(struct detect_live *dl, uint64_t now);
+/* End the open incidents (the run is over). */
+void detect_live_finish(struct detect_live *dl);
 void detect_live_totals(const struct detect_live *dl, struct snapshot *r);
 void detect_live_free(struct detect_live *dl);
 

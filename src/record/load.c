@@ -96,7 +96,6 @@ static void load_chunk(struct rec_reader *rd, struct recording *run, struct snap
 			return;
 		}
 		run->snapshots++;
-		run->last_snapshot_ns = now;
 		if (v && v->snapshot)
 			v->snapshot(v->ctx, &tmp, now);
 		if (snap)

@@ -18,7 +18,7 @@ struct recording {
 	bool has_header;
 	struct rec_end end;
 	bool has_end;
-	uint64_t snapshots, last_snapshot_ns;
+	uint64_t snapshots;
 	uint64_t chunks, events, bad_events, incidents;
 	uint32_t damaged;		/* chunks or events skipped as corrupt */
 	bool cut_off;			/* ends inside a chunk: killed, or still being written */

@@ -302,7 +302,7 @@ static void finish_ends_everything(void)
 	start(&d, false, true);
 	snapshot(&r, 0, 300 * MS, 0, 1);
 	detect_tick(&d, &r, 300 * MS);
-	detect_finish(&d, 400 * MS);
+	detect_finish(&d);
 	CHECK_EQ_U64(d.nopen, 0);
 	CHECK_EQ_U64(count(INC_STUCK_RT, INC_END), 1);
 	CHECK_EQ_U64(d.totals[INC_STUCK_RT].open, 0);

@@ -118,7 +118,7 @@ static bool replay(const char *path)
 		memcpy(tick.open_runs, rec.snaps[s].open_runs, sizeof(tick.open_runs));
 		detect_tick(&d, &tick, rec.snaps[s].now);
 	}
-	detect_finish(&d, rec.nsnaps ? rec.snaps[rec.nsnaps - 1].now : 0);
+	detect_finish(&d);
 	return true;
 }
 
