@@ -35,6 +35,10 @@ for t in build/tests/test_*; do
 	count "$(basename "$t")" $?
 done
 
+echo "== source structure (ARCHITECTURE.md)"
+bash tests/structure.sh >"$log" 2>&1
+count structure $?
+
 echo "== live tests (real BPF on the running kernel)"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP live: not root: BPF programs cannot be loaded"

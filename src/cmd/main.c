@@ -6,8 +6,9 @@
 #include <argp.h>
 #include <string.h>
 #include "cmd/commands.h"
+#include "cmd/version.h"
 
-const char *argp_program_version = "migtrace 0.1";
+const char *argp_program_version = MIGTRACE_VERSION;
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const struct {

@@ -18,6 +18,7 @@
 #include "cmd/detect_opts.h"
 #include "output/incident_print.h"
 #include "cmd/commands.h"
+#include "cmd/version.h"
 #include "kernel/detect_live.h"
 #include "model/incident.h"
 #include "record/recording.h"
@@ -291,7 +292,7 @@ static int write_header(struct session *s, struct rec_writer *w)
 	int n;
 
 	rec_header_fill_host(&h);
-	snprintf(h.tool, sizeof(h.tool), "%s", argp_program_version);
+	snprintf(h.tool, sizeof(h.tool), "%s", MIGTRACE_VERSION);
 	snprintf(h.label, sizeof(h.label), "%.63s", opts.label ? opts.label : h.kernel);
 	for (char **a = opts.command; a && *a && off < sizeof(h.command) - 1; a++)
 		off += snprintf(h.command + off, sizeof(h.command) - off, "%s%s",

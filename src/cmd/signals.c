@@ -7,11 +7,13 @@ static volatile sig_atomic_t exiting, reopen;
 
 static void on_exit_signal(int sig)
 {
+	(void)sig;
 	exiting = 1;
 }
 
 static void on_hup(int sig)
 {
+	(void)sig;
 	reopen = 1;
 }
 

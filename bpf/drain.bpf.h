@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* lru_add_drain_all and its per-CPU work items on the workqueue. Included once, by migtrace.bpf.c. */
+#ifndef MIGTRACE_DRAIN_BPF_H
+#define MIGTRACE_DRAIN_BPF_H
+
+/* ---- lru_add_drain_all ------------------------------------------------ */
+
+static __always_inline int on_drain_all_enter(void)
+{
+	if (task_filtered_out())
+		return 0;
+	inflight_enter(IF_DRAIN_ALL, 0, 0);
+	return 0;
+}
+
+static __always_inline int on_drain_all_exit(void)
+{
+	struct inflight_val in;
+	struct mt_event *e;
+	__u32 pid = current_pid();
+
+	if (!inflight_exit(IF_DRAIN_ALL, &in))
+		return 0;
+	hist_add(MT_H_DRAIN_ALL, bpf_ktime_get_ns() - in.ts);
+	e = event_reserve(MT_EV_DRAIN_ALL);
+	if (!e)
+		return 0;
+	e->drain_all.enter_ts = in.ts;
+	e->drain_all.held_locks = bpf_map_lookup_elem(&migrating, &pid) != NULL;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("?fentry/lru_add_drain_all")
+int BPF_PROG(fentry_lru_add_drain_all)
+{
+	return on_drain_all_enter();
+}
+
+SEC("?kprobe/lru_add_drain_all")
+int BPF_KPROBE(kprobe_lru_add_drain_all)
+{
+	return on_drain_all_enter();
+}
+
+SEC("?fexit/lru_add_drain_all")
+int BPF_PROG(fexit_lru_add_drain_all)
+{
+	return on_drain_all_exit();
+}
+
+SEC("?kretprobe/lru_add_drain_all")
+int BPF_KRETPROBE(kretprobe_lru_add_drain_all)
+{
+	return on_drain_all_exit();
+}
+
+/* ---- per-CPU drain work: lru_add_drain_per_cpu on the workqueue ------- */
+
+static __always_inline struct mt_cpu_drain *drain_of_cpu(__u32 cpu)
+{
+	if (cpu >= MT_MAX_CPUS)
+		return NULL;
+	return bpf_map_lookup_elem(&cpu_drain, &cpu);
+}
+
+SEC("?tp/workqueue/workqueue_queue_work")
+int tp_workqueue_queue_work(struct trace_event_raw_workqueue_queue_work *ctx)
+{
+	struct mt_cpu_occupant *occ;
+	struct mt_cpu_drain *d;
+	struct mt_event *e;
+	int target, requested;
+	__u32 cpu;
+
+	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
+		return 0;
+	target = ctx->cpu;
+	requested = ctx->req_cpu;
+	/* Keep two loads: a load from a selected ctx address is rejected. */
+	asm volatile("" : "+r"(target), "+r"(requested));
+	cpu = target >= 0 ? target : requested;
+	if (cpu_filtered_out(cpu))
+		return 0;
+	d = drain_of_cpu(cpu);
+	if (!d)
+		return 0;
+	/* Written from the queuing CPU; the target CPU only adds to it. */
+	d->work = (__u64)ctx->work;
+	d->queue_ts = bpf_ktime_get_ns();
+	d->activate_ts = 0;
+	d->start_ts = 0;
+	d->switches = 0;
+	d->blocker_ns = 0;
+	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
+	task_describe_current(&d->queuer);
+	/* Who is on the target CPU now: it may never switch out while the work waits. */
+	occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
+	if (occ && occ->task) {
+		task_describe(&d->occupant, (struct task_struct *)occ->task);
+		d->occupant_since_ts = occ->since_ts;
+	} else {
+		__builtin_memset(&d->occupant, 0, sizeof(d->occupant));
+		d->occupant_since_ts = 0;
+	}
+	bpf_map_update_elem(&drain_work_cpu, &d->work, &cpu, BPF_ANY);
+
+	e = event_reserve(MT_EV_DRAIN_QUEUE);
+	if (e) {
+		e->drain_queue.target_cpu = cpu;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("?tp/workqueue/workqueue_activate_work")
+int tp_workqueue_activate_work(struct trace_event_raw_workqueue_activate_work *ctx)
+{
+	__u64 work = (__u64)ctx->work;
+	struct mt_cpu_drain *d;
+	__u32 *cpu;
+
+	/* Runs on the queuing CPU: find the target by its work item. */
+	cpu = bpf_map_lookup_elem(&drain_work_cpu, &work);
+	if (!cpu)
+		return 0;
+	d = drain_of_cpu(*cpu);
+	if (d && d->work == work)
+		d->activate_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("?tp/workqueue/workqueue_execute_start")
+int tp_workqueue_execute_start(struct trace_event_raw_workqueue_execute_start *ctx)
+{
+	struct mt_cpu_drain *d;
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
+		return 0;
+	d = drain_of_cpu(cpu);
+	if (!d || d->work != (__u64)ctx->work || !d->queue_ts)
+		return 0;
+	d->start_ts = bpf_ktime_get_ns();
+	hist_add_this_cpu(MT_H_DRAIN_WAIT, d->start_ts - d->queue_ts);
+	return 0;
+}
+
+SEC("?tp/workqueue/workqueue_execute_end")
+int tp_workqueue_execute_end(struct trace_event_raw_workqueue_execute_end *ctx)
+{
+	struct mt_cpu_drain *d;
+	struct mt_event *e;
+	__u32 cpu = bpf_get_smp_processor_id();
+	__u64 now;
+
+	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
+		return 0;
+	d = drain_of_cpu(cpu);
+	if (!d || !d->queue_ts || !d->start_ts)
+		return 0;
+	now = bpf_ktime_get_ns();
+	hist_add_this_cpu(MT_H_DRAIN_EXEC, now - d->start_ts);
+
+	e = event_reserve(MT_EV_DRAIN_WORK);
+	if (e) {
+		e->drain_work.queue_ts = d->queue_ts;
+		e->drain_work.activate_ts = d->activate_ts;
+		e->drain_work.start_ts = d->start_ts;
+		e->drain_work.target_cpu = cpu;
+		e->drain_work.switches = d->switches;
+		e->drain_work.queuer = d->queuer;
+		e->drain_work.blocker = d->blocker;
+		e->drain_work.blocker_ns = d->blocker_ns;
+		bpf_ringbuf_submit(e, 0);
+	}
+	bpf_map_delete_elem(&drain_work_cpu, &d->work);
+	d->work = 0;
+	d->queue_ts = 0;
+	d->start_ts = 0;
+	return 0;
+}
+
+#endif /* MIGTRACE_DRAIN_BPF_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Folio lock waits and contended unlocks; the lab kernels' trylock tracepoints. Included once, by migtrace.bpf.c. */
+#ifndef MIGTRACE_FOLIO_BPF_H
+#define MIGTRACE_FOLIO_BPF_H
+
+/* ---- folio locks ------------------------------------------------------ */
+
+static __always_inline int on_folio_lock_enter(struct folio *folio)
+{
+	if (task_filtered_out())
+		return 0;
+	inflight_enter(IF_FOLIO_LOCK, (__u64)folio, 0);
+	return 0;
+}
+
+static __always_inline int on_folio_lock_exit(void)
+{
+	struct inflight_val in;
+	struct mt_event *e;
+	__u64 now;
+
+	if (!inflight_exit(IF_FOLIO_LOCK, &in))
+		return 0;
+	now = bpf_ktime_get_ns();
+	hist_add(MT_H_FOLIO_WAIT, now - in.ts);
+	e = event_reserve(MT_EV_FOLIO_WAIT);
+	if (!e)
+		return 0;
+	e->folio.folio = in.arg;
+	e->folio.enter_ts = in.ts;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Only unlocks that wake someone are recorded: they name the holder. */
+static __always_inline int on_folio_unlock(struct folio *folio)
+{
+	unsigned long flags = 0;
+	struct mt_event *e;
+	int waiters_bit = 7;
+
+	if (bpf_core_enum_value_exists(enum pageflags, PG_waiters))
+		waiters_bit = bpf_core_enum_value(enum pageflags, PG_waiters);
+	/* flags is the folio's first word whether typed unsigned long or memdesc_flags_t. */
+	if (bpf_probe_read_kernel(&flags, sizeof(flags), folio))
+		return 0;
+	if (!(flags & (1UL << (waiters_bit & 63))) || task_filtered_out())
+		return 0;
+	e = event_reserve(MT_EV_FOLIO_UNLOCK);
+	if (!e)
+		return 0;
+	e->folio.folio = (__u64)folio;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("?fentry/__folio_lock")
+int BPF_PROG(fentry___folio_lock, struct folio *folio)
+{
+	return on_folio_lock_enter(folio);
+}
+
+SEC("?kprobe/__folio_lock")
+int BPF_KPROBE(kprobe___folio_lock, struct folio *folio)
+{
+	return on_folio_lock_enter(folio);
+}
+
+SEC("?fexit/__folio_lock")
+int BPF_PROG(fexit___folio_lock)
+{
+	return on_folio_lock_exit();
+}
+
+SEC("?kretprobe/__folio_lock")
+int BPF_KRETPROBE(kretprobe___folio_lock)
+{
+	return on_folio_lock_exit();
+}
+
+SEC("?fentry/folio_unlock")
+int BPF_PROG(fentry_folio_unlock, struct folio *folio)
+{
+	return on_folio_unlock(folio);
+}
+
+SEC("?kprobe/folio_unlock")
+int BPF_KPROBE(kprobe_folio_unlock, struct folio *folio)
+{
+	return on_folio_unlock(folio);
+}
+
+/* ---- lab kernels: tracepoints added where upstream code is inlined ---- */
+
+/* Failed do_swap_page trylocks not yet reported, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} swap_trylock_fails SEC(".maps");
+
+#define SWAP_TRYLOCK_FAIL_SAMPLE 256
+
+static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, __u32 site)
+{
+	__u32 zero = 0, weight = 1;
+	struct mt_event *e;
+	__u64 *pending;
+
+	if (task_filtered_out())
+		return 0;
+	/*
+	 * A spinner fails this trylock hundreds of thousands of times a
+	 * second: one record per SWAP_TRYLOCK_FAIL_SAMPLE failures, carrying
+	 * the count, keeps the ring buffer for everything else.
+	 */
+	if (site == MT_TRY_SWAP_PAGE && locked <= 0) {
+		pending = bpf_map_lookup_elem(&swap_trylock_fails, &zero);
+		if (pending && ++*pending < SWAP_TRYLOCK_FAIL_SAMPLE)
+			return 0;
+		if (pending) {
+			weight = *pending;
+			*pending = 0;
+		}
+	}
+	e = event_reserve(MT_EV_TRYLOCK);
+	if (!e)
+		return 0;
+	e->trylock.pfn = pfn;
+	e->trylock.address = address;
+	e->trylock.locked = locked;
+	e->trylock.site = site;
+	e->trylock.weight = weight;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* TP_PROTO(unsigned long pfn, unsigned long address, int locked) */
+SEC("?raw_tp/swap_page_trylock")
+int BPF_PROG(raw_tp_swap_page_trylock, unsigned long pfn, unsigned long address, int locked)
+{
+	return on_lab_trylock(pfn, address, locked, MT_TRY_SWAP_PAGE);
+}
+
+SEC("?raw_tp/collect_trylock")
+int BPF_PROG(raw_tp_collect_trylock, unsigned long pfn, unsigned long address, int locked)
+{
+	return on_lab_trylock(pfn, address, locked, MT_TRY_COLLECT);
+}
+
+#endif /* MIGTRACE_FOLIO_BPF_H */

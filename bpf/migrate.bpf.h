@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Migration: setup locks folios, finalize unlocks them. Included once, by migtrace.bpf.c. */
+#ifndef MIGTRACE_MIGRATE_BPF_H
+#define MIGTRACE_MIGRATE_BPF_H
+
+/* ---- migration: setup locks folios, finalize unlocks them -------------- */
+
+/*
+ * Collection locks folios inside setup, and setup itself may wait in
+ * lru_add_drain_all(): the task counts as a holder from entry on.
+ */
+static __always_inline int on_migrate_enter(__u64 arg, __u32 kind, __u64 npages)
+{
+	__u32 pid = current_pid();
+	struct mt_event *e;
+	__u64 now;
+
+	if (task_filtered_out())
+		return 0;
+	inflight_enter(IF_MIGRATE, arg, kind);
+	now = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&migrating, &pid, &now, BPF_ANY))
+		__sync_fetch_and_add(&state_full, 1);
+	e = event_reserve(MT_EV_MIGRATE_ENTER);
+	if (!e)
+		return 0;
+	e->migrate.enter_ts = now;
+	e->migrate.kind = kind;
+	if (kind == MT_MIG_VMA) {
+		struct migrate_vma *args = (void *)arg;
+
+		e->migrate.start = BPF_CORE_READ(args, start);
+		e->migrate.end = BPF_CORE_READ(args, end);
+	} else {
+		e->migrate.start = arg;
+		e->migrate.npages = npages;
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_migrate_setup_exit(long ret, __u64 npages_arg)
+{
+	struct inflight_val in;
+	struct mt_event *e;
+	__u32 pid = current_pid();
+	__u64 now;
+
+	if (!inflight_exit(IF_MIGRATE, &in))
+		return 0;
+	now = bpf_ktime_get_ns();
+	hist_add(MT_H_MIGRATE_SETUP, now - in.ts);
+	/* A failed setup has unlocked what it collected. */
+	if (ret != 0)
+		bpf_map_delete_elem(&migrating, &pid);
+
+	e = event_reserve(MT_EV_MIGRATE_SETUP);
+	if (!e)
+		return 0;
+	e->migrate.enter_ts = in.ts;
+	e->migrate.ret = ret;
+	e->migrate.kind = in.kind;
+	if (in.kind == MT_MIG_VMA) {
+		struct migrate_vma *args = (void *)in.arg;
+
+		e->migrate.start = BPF_CORE_READ(args, start);
+		e->migrate.end = BPF_CORE_READ(args, end);
+		e->migrate.npages = BPF_CORE_READ(args, npages);
+		e->migrate.cpages = BPF_CORE_READ(args, cpages);
+	} else {
+		e->migrate.start = in.arg;	/* first pfn or 0 for a pfn array */
+		e->migrate.npages = npages_arg;
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_migrate_pages(void)
+{
+	struct mt_event *e;
+
+	if (task_filtered_out())
+		return 0;
+	e = event_reserve(MT_EV_MIGRATE_PAGES);
+	if (e)
+		bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_migrate_finalize_exit(__u32 kind)
+{
+	__u32 pid = current_pid();
+	struct mt_event *e;
+	__u64 *enter_ts, now;
+
+	/* migrate_vma_finalize calls migrate_device_finalize: first return wins. */
+	enter_ts = bpf_map_lookup_elem(&migrating, &pid);
+	if (!enter_ts)
+		return 0;
+	now = bpf_ktime_get_ns();
+	hist_add(MT_H_MIGRATE_HOLD, now - *enter_ts);
+	e = event_reserve(MT_EV_MIGRATE_FINALIZE);
+	if (e) {
+		e->migrate.enter_ts = *enter_ts;
+		e->migrate.kind = kind;
+		bpf_ringbuf_submit(e, 0);
+	}
+	bpf_map_delete_elem(&migrating, &pid);
+	return 0;
+}
+
+SEC("?fentry/migrate_vma_setup")
+int BPF_PROG(fentry_migrate_vma_setup, struct migrate_vma *args)
+{
+	return on_migrate_enter((__u64)args, MT_MIG_VMA, 0);
+}
+
+SEC("?kprobe/migrate_vma_setup")
+int BPF_KPROBE(kprobe_migrate_vma_setup, struct migrate_vma *args)
+{
+	return on_migrate_enter((__u64)args, MT_MIG_VMA, 0);
+}
+
+SEC("?fexit/migrate_vma_setup")
+int BPF_PROG(fexit_migrate_vma_setup, struct migrate_vma *args, int ret)
+{
+	return on_migrate_setup_exit(ret, 0);
+}
+
+SEC("?kretprobe/migrate_vma_setup")
+int BPF_KRETPROBE(kretprobe_migrate_vma_setup, int ret)
+{
+	return on_migrate_setup_exit(ret, 0);
+}
+
+SEC("?fentry/migrate_device_range")
+int BPF_PROG(fentry_migrate_device_range, unsigned long *src_pfns, unsigned long start,
+	     unsigned long npages)
+{
+	return on_migrate_enter(start, MT_MIG_DEVICE_RANGE, npages);
+}
+
+SEC("?kprobe/migrate_device_range")
+int BPF_KPROBE(kprobe_migrate_device_range, unsigned long *src_pfns, unsigned long start,
+	       unsigned long npages)
+{
+	return on_migrate_enter(start, MT_MIG_DEVICE_RANGE, npages);
+}
+
+SEC("?fexit/migrate_device_range")
+int BPF_PROG(fexit_migrate_device_range, unsigned long *src_pfns, unsigned long start,
+	     unsigned long npages, int ret)
+{
+	return on_migrate_setup_exit(ret, npages);
+}
+
+SEC("?kretprobe/migrate_device_range")
+int BPF_KRETPROBE(kretprobe_migrate_device_range, int ret)
+{
+	return on_migrate_setup_exit(ret, 0);
+}
+
+SEC("?fentry/migrate_device_pfns")
+int BPF_PROG(fentry_migrate_device_pfns, unsigned long *src_pfns, unsigned long npages)
+{
+	return on_migrate_enter(0, MT_MIG_DEVICE_PFNS, npages);
+}
+
+SEC("?kprobe/migrate_device_pfns")
+int BPF_KPROBE(kprobe_migrate_device_pfns, unsigned long *src_pfns, unsigned long npages)
+{
+	return on_migrate_enter(0, MT_MIG_DEVICE_PFNS, npages);
+}
+
+SEC("?fexit/migrate_device_pfns")
+int BPF_PROG(fexit_migrate_device_pfns, unsigned long *src_pfns, unsigned long npages, int ret)
+{
+	return on_migrate_setup_exit(ret, npages);
+}
+
+SEC("?kretprobe/migrate_device_pfns")
+int BPF_KRETPROBE(kretprobe_migrate_device_pfns, int ret)
+{
+	return on_migrate_setup_exit(ret, 0);
+}
+
+SEC("?fentry/migrate_vma_pages")
+int BPF_PROG(fentry_migrate_vma_pages)
+{
+	return on_migrate_pages();
+}
+
+SEC("?kprobe/migrate_vma_pages")
+int BPF_KPROBE(kprobe_migrate_vma_pages)
+{
+	return on_migrate_pages();
+}
+
+SEC("?fexit/migrate_vma_finalize")
+int BPF_PROG(fexit_migrate_vma_finalize)
+{
+	return on_migrate_finalize_exit(MT_MIG_VMA);
+}
+
+SEC("?kretprobe/migrate_vma_finalize")
+int BPF_KRETPROBE(kretprobe_migrate_vma_finalize)
+{
+	return on_migrate_finalize_exit(MT_MIG_VMA);
+}
+
+SEC("?fexit/migrate_device_finalize")
+int BPF_PROG(fexit_migrate_device_finalize)
+{
+	return on_migrate_finalize_exit(MT_MIG_DEVICE_RANGE);
+}
+
+SEC("?kretprobe/migrate_device_finalize")
+int BPF_KRETPROBE(kretprobe_migrate_device_finalize)
+{
+	return on_migrate_finalize_exit(MT_MIG_DEVICE_RANGE);
+}
+
+#endif /* MIGTRACE_MIGRATE_BPF_H */

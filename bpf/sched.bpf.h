@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Who runs on each CPU, and who runs while its drain work is pending. Included once, by migtrace.bpf.c. */
+#ifndef MIGTRACE_SCHED_BPF_H
+#define MIGTRACE_SCHED_BPF_H
+
+/* ---- who runs on each CPU, and who runs while its drain is pending ---- */
+
+SEC("?raw_tp/sched_switch")
+int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct mt_cpu_occupant *occ;
+	struct mt_cpu_drain *d;
+	__u64 now = bpf_ktime_get_ns();
+
+	if (cpu >= MT_MAX_CPUS)
+		return 0;
+	occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
+	if (!occ)
+		return 0;
+	d = drain_of_cpu(cpu);
+	/* Charge the outgoing task to drain work pending here and not yet started. */
+	if (d && d->queue_ts && !d->start_ts) {
+		__u64 from = occ->since_ts > d->queue_ts ? occ->since_ts : d->queue_ts;
+		__u64 ran = now > from ? now - from : 0;
+
+		d->switches++;
+		if (ran >= d->blocker_ns) {
+			d->blocker_ns = ran;
+			task_describe(&d->blocker, prev);
+		}
+		task_describe(&d->occupant, next);
+		d->occupant_since_ts = now;
+	}
+	occ->task = (__u64)next;
+	occ->since_ts = now;
+	return 0;
+}
+
+#endif /* MIGTRACE_SCHED_BPF_H */

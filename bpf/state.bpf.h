@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The loader's settings, the maps, and the helpers every hook uses. Included once, by migtrace.bpf.c. */
+#ifndef MIGTRACE_STATE_BPF_H
+#define MIGTRACE_STATE_BPF_H
+
+/* Set by the loader before load. */
+const volatile __u32 targ_tgid = 0;		/* 0: every process */
+const volatile __s32 targ_cpu = -1;		/* -1: every CPU */
+const volatile __u64 drain_work_fn = 0;		/* &lru_add_drain_per_cpu from kallsyms */
+const volatile __u32 fault_vma_lock_flag = 0;	/* FAULT_FLAG_VMA_LOCK, 0 if absent */
+
+/* Read by the loader: records lost because the ring buffer was full, per type. */
+__u64 dropped[MT_EV_TYPE_MAX] = {};
+/* State entries that could not be stored (tables full). */
+__u64 state_full = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} events SEC(".maps");
+
+/* Entry state of a hooked call, kept until its return. */
+enum inflight_hook { IF_MIGRATE, IF_DRAIN_ALL, IF_SWAP_PAGE, IF_FOLIO_LOCK };
+
+struct inflight_key {
+	__u64 pid_tgid;
+	__u32 hook;
+	__u32 pad;
+};
+
+struct inflight_val {
+	__u64 ts;
+	__u64 arg;	/* the first argument, read again on return */
+	__u32 kind;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct inflight_key);
+	__type(value, struct inflight_val);
+} inflight SEC(".maps");
+
+/* Tasks between migrate setup and finalize: they hold folio locks. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);	/* setup entry time */
+} migrating SEC(".maps");
+
+/* The current run of faults of each task on one page. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct mt_fault_run);
+} fault_runs SEC(".maps");
+
+/* Per-CPU state, indexed by CPU number: see include/migtrace.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MT_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct mt_cpu_occupant);
+} cpu_occupant SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MT_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct mt_cpu_drain);
+} cpu_drain SEC(".maps");
+
+/* Drain work item -> target CPU, for tracepoints that only name the item. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MT_MAX_CPUS);
+	__type(key, __u64);
+	__type(value, __u32);
+} drain_work_cpu SEC(".maps");
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static __always_inline bool task_filtered_out(void)
+{
+	return targ_tgid && (bpf_get_current_pid_tgid() >> 32) != targ_tgid;
+}
+
+static __always_inline bool cpu_filtered_out(__u32 cpu)
+{
+	return targ_cpu >= 0 && cpu != (__u32)targ_cpu;
+}
+
+static __always_inline struct mt_event *event_reserve(__u32 type)
+{
+	struct mt_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		if (type < MT_EV_TYPE_MAX)
+			__sync_fetch_and_add(&dropped[type], 1);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ts = bpf_ktime_get_ns();
+	task_describe_current(&e->task);
+	return e;
+}
+
+static __always_inline void inflight_enter(__u32 hook, __u64 arg, __u32 kind)
+{
+	struct inflight_key key = { .pid_tgid = bpf_get_current_pid_tgid(), .hook = hook };
+	struct inflight_val val = { .ts = bpf_ktime_get_ns(), .arg = arg, .kind = kind };
+
+	if (bpf_map_update_elem(&inflight, &key, &val, BPF_ANY))
+		__sync_fetch_and_add(&state_full, 1);
+}
+
+/* Returns false when the entry was not seen (attached mid-call, or evicted). */
+static __always_inline bool inflight_exit(__u32 hook, struct inflight_val *out)
+{
+	struct inflight_key key = { .pid_tgid = bpf_get_current_pid_tgid(), .hook = hook };
+	struct inflight_val *v = bpf_map_lookup_elem(&inflight, &key);
+
+	if (!v)
+		return false;
+	*out = *v;
+	bpf_map_delete_elem(&inflight, &key);
+	return true;
+}
+
+static __always_inline __u32 current_pid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
+#endif /* MIGTRACE_STATE_BPF_H */
