@@ -21,9 +21,11 @@
  * Output: two lines
  *   RESULT scenario=... variant=... progress=yes|no iterations=a/b ...
  *   TRUTH run=N outcome=livelock|progress holder_tid=... spinner_tids=a,b
- *         spinner_cpus=k,c address=0x... t_release_ns=... (what this run
- *         knows about itself: the parties a detector should name; clocks are
- *         CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns())
+ *         spinner_cpus=k,c address=0x... holder_locked=yes|no|-
+ *         t_release_ns=... (what this run knows about itself: the parties a
+ *         detector should name; holder_locked: the holder had collected, i.e.
+ *         locked, D_i when the deadline passed; clocks are CLOCK_MONOTONIC,
+ *         the clock of bpf_ktime_get_ns())
  * Exit status: 0 progress in every iteration, 2 livelock (an iteration missed
  * its deadline; the child was killed to recover), 3 livelock and no recovery,
  * 1 setup error.
@@ -598,7 +600,7 @@ static int run_nolocks(void)
 			printf("0x%lx", (unsigned long)(uintptr_t)nl.page);
 		else
 			printf("-");
-		printf(" iteration=0 t_start_ns=%llu t_release_ns=%llu t_end_ns=%llu "
+		printf(" holder_locked=no iteration=0 t_start_ns=%llu t_release_ns=%llu t_end_ns=%llu "
 		       "drain_ms=%.1f calib_ms=%.1f attempts=%d hold_ms=%d\n",
 		       (unsigned long long)t_start, (unsigned long long)t_rel,
 		       (unsigned long long)t_end, max_d / 1e6, calib / 1e6, attempts,
@@ -651,6 +653,7 @@ int main(int argc, char **argv)
 	uint64_t t_start, max_stall = 0, t_end, t_rel = 0;
 	long flt0, flt1 = -1;
 	int c, i, ncpu, done_it = 0, livelock = 0, recovered = 1, rc;
+	const char *holder_locked = "-";
 	pid_t child;
 
 	while ((c = getopt_long(argc, argv, "s:V:n:D:k:H:p:d:f:r:qh", lo, NULL)) != -1) {
@@ -832,7 +835,21 @@ int main(int argc, char **argv)
 	flt1 = read_minflt(child);
 
 	if (livelock) {
-		uint64_t t;
+		uint64_t t, e;
+
+		/*
+		 * Does the holder hold D_i's folio lock? Its collect replaced P's
+		 * device-private PTE of D_i by a migration entry (the folio is
+		 * locked until the migration ends): P's pagemap entry changed.
+		 * lru-cache-disable's holder is stuck in lru_cache_disable()
+		 * before collecting anything: unchanged.
+		 */
+		if (pagemap_fd < 0)
+			pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+		if (pagemap_fd >= 0 && opt.trigger_pagemap &&
+		    pread(pagemap_fd, &e, sizeof(e),
+			  (off_t)((uintptr_t)D(done_it) / pagesz) * sizeof(e)) == sizeof(e))
+			holder_locked = e != atomic_load(&ctl->pm0) ? "yes" : "no";
 
 		fprintf(stderr, "no progress within %d ms in iteration %d: holder %s, "
 			"killing the spinners' process to recover\n", opt.deadline_ms,
@@ -900,8 +917,9 @@ int main(int argc, char **argv)
 			printf("0x%lx", (unsigned long)(uintptr_t)D(done_it));
 		else
 			printf("-");
-		printf(" iteration=%d t_start_ns=%llu t_release_ns=%llu t_end_ns=%llu "
-		       "toucher_tid=%d\n", done_it, (unsigned long long)t_start,
+		printf(" holder_locked=%s iteration=%d t_start_ns=%llu t_release_ns=%llu "
+		       "t_end_ns=%llu toucher_tid=%d\n", holder_locked, done_it,
+		       (unsigned long long)t_start,
 		       (unsigned long long)(livelock ? t_rel : 0),
 		       (unsigned long long)t_end, atomic_load(&ctl->toucher_tid));
 		fflush(stdout);
