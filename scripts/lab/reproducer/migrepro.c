@@ -32,9 +32,9 @@
  *
  * Scenario rt-nolocks (a negative control): no migration and no folio lock.
  * An RT thread on CPU k puts a fresh page into k's lru_add batch, then either
- * busy-loops or refaults one ordinary anonymous page (MADV_DONTNEED + write)
- * for --hold-ms, while a thread on CPU h calls lru_add_drain_all() (through
- * /proc/sys/vm/compact_memory). The drain waits for CPU k: a stuck RT task
+ * busy-loops or refaults one ordinary anonymous page (MADV_DONTNEED + write;
+ * from 50 ms after the drain started) for --hold-ms, while a thread on CPU h
+ * calls lru_add_drain_all() (through /proc/sys/vm/compact_memory). The drain waits for CPU k: a stuck RT task
  * that holds nothing, outcome=stuck_rt_no_locks.
  */
 #define _GNU_SOURCE
@@ -486,6 +486,8 @@ static struct {
 	_Atomic int rt_tid;
 	_Atomic int rt_cpu;
 	_Atomic int phase;	/* 0 starting, 1 looping, 2 done, -1 error */
+	_Atomic int draining;	/* the drainer is inside a drain call */
+	_Atomic int refault;	/* LOOP_REFAULT: start refaulting now */
 	char *fresh;		/* goes into CPU k's lru_add batch */
 	char *page;		/* refaulted (LOOP_REFAULT) */
 	enum rt_loop loop;
@@ -509,13 +511,32 @@ static void *rt_looper(void *p)
 	end = now_ns() + (uint64_t)opt.hold_ms * 1000000ull;
 	atomic_store(&nl.phase, 1);
 	while (now_ns() < end) {
-		if (nl.loop == LOOP_REFAULT) {
+		if (atomic_load(&nl.refault)) {
 			madvise(nl.page, pagesz, MADV_DONTNEED);
 			((volatile char *)nl.page)[0] = 1;
 			nl.refaults++;
 		}
 	}
 	atomic_store(&nl.phase, 2);
+	return NULL;
+}
+
+/*
+ * LOOP_REFAULT: each MADV_DONTNEED drains CPU k's batch locally
+ * (free_pages_and_swap_cache()), so a drain_all() that samples k's batch
+ * while the loop runs rarely queues work there. The RT thread therefore
+ * busy-waits with its fresh folio in k's batch until the drain call has
+ * been going for 50 ms (its work is queued on k by then and cannot run),
+ * then refaults for the rest of --hold-ms.
+ */
+static void *refault_signaller(void *p)
+{
+	(void)p;
+	pin(opt.cpu_main);
+	while (atomic_load(&nl.phase) <= 1 && !atomic_load(&nl.draining))
+		usleep(1000);
+	usleep(50000);
+	atomic_store(&nl.refault, 1);
 	return NULL;
 }
 
@@ -529,7 +550,7 @@ static int run_nolocks(void)
 {
 	uint64_t t_start, t_end, t0, d, max_d = 0, t_rel = 0, calib;
 	int drainer, attempts = 0, stalled = 0;
-	pthread_t th;
+	pthread_t th, th_sig;
 
 	region = mmap(NULL, 2 * pagesz, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -559,10 +580,16 @@ static int run_nolocks(void)
 	}
 	while (atomic_load(&nl.phase) == 0)
 		usleep(1000);
+	if (nl.loop == LOOP_REFAULT &&
+	    pthread_create(&th_sig, NULL, refault_signaller, NULL)) {
+		perror("pthread_create");
+		return 1;
+	}
 	/* drain until one call waits for CPU k (the refault loop drains its
 	 * own batch now and then, so a call may find nothing to queue there) */
 	while (atomic_load(&nl.phase) == 1) {
 		t0 = now_ns();
+		atomic_store(&nl.draining, 1);
 		drain_all();
 		d = now_ns() - t0;
 		attempts++;
@@ -576,6 +603,9 @@ static int run_nolocks(void)
 		}
 	}
 	pthread_join(th, NULL);
+	atomic_store(&nl.draining, 1);
+	if (nl.loop == LOOP_REFAULT)
+		pthread_join(th_sig, NULL);
 	t_end = now_ns();
 	restore_knobs();
 	if (atomic_load(&nl.phase) < 0)
