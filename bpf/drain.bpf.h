@@ -26,7 +26,7 @@ static __always_inline int on_drain_all_exit(void)
 	if (!e)
 		return 0;
 	e->drain_all.enter_ts = in.ts;
-	e->drain_all.held_locks = bpf_map_lookup_elem(&migrating, &pid) != NULL;
+	e->drain_all.held_locks = bpf_map_lookup_elem(&holders, &pid) != NULL;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -60,17 +60,25 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
 	fresh.last_ret = -1;
 	fresh.source = source;
 	task_describe_current(&fresh.task);
-	if (bpf_map_update_elem(&fault_runs, &pid, &fresh, BPF_ANY))
+	if (bpf_map_update_elem(&fault_runs, &pid, &fresh, BPF_ANY)) {
 		__sync_fetch_and_add(&state_full, 1);
+		__sync_fetch_and_add(&fault_runs_full, 1);
+	}
 }
 
-/* A task that exits ends its run: report it and free its entry for the living. */
+/*
+ * A task that exits ends its run (reported) and whatever it held: its
+ * entries are freed for the living, and an exited task holds no folio lock.
+ */
 SEC("?raw_tp/sched_process_exit")
 int BPF_PROG(raw_tp_sched_process_exit)
 {
-	__u32 pid = current_pid();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 pid = (__u32)pid_tgid;
 	struct mt_fault_run *r = bpf_map_lookup_elem(&fault_runs, &pid);
 
+	bpf_map_delete_elem(&holders, &pid);
+	inflight_forget_task(pid_tgid);
 	if (!r)
 		return 0;
 	if (r->attempts > 2)

@@ -3,28 +3,54 @@
 #ifndef MIGTRACE_MIGRATE_BPF_H
 #define MIGTRACE_MIGRATE_BPF_H
 
-/* ---- migration: setup locks folios, finalize unlocks them -------------- */
+/* ---- migration: collection locks folios, finalize unlocks them -------- */
 
 /*
- * Collection locks folios inside setup, and setup itself may wait in
- * lru_add_drain_all(): the task counts as a holder from entry on.
+ * A task holds folio locks from the moment collection has locked them
+ * (migrate_device_unmap entered, or a successful collect trylock on a lab
+ * kernel) until they are unlocked: finalize, a failed or empty setup, exit.
+ * Not from setup entry: lru_cache_disable() drains before collecting, and
+ * a drain-and-retry variant unlocks everything before its drain.
  */
+static __always_inline void holder_set(__u32 via)
+{
+	struct mt_holder h = { .since_ts = bpf_ktime_get_ns(), .via = via };
+	struct inflight_key key = { .pid_tgid = bpf_get_current_pid_tgid(), .hook = IF_MIGRATE };
+	struct inflight_val *in;
+	__u32 pid = current_pid();
+
+	if (bpf_map_lookup_elem(&holders, &pid))
+		return;		/* already holding: keep the earliest */
+	in = bpf_map_lookup_elem(&inflight, &key);
+	if (in) {
+		h.kind = in->kind;
+		if (in->kind == MT_MIG_VMA) {
+			struct migrate_vma *args = (void *)in->arg;
+
+			h.start = BPF_CORE_READ(args, start);
+			h.end = BPF_CORE_READ(args, end);
+			h.npages = BPF_CORE_READ(args, cpages);
+		} else {
+			h.start = in->arg;
+		}
+	}
+	if (bpf_map_update_elem(&holders, &pid, &h, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&state_full, 1);
+		__sync_fetch_and_add(&holders_full, 1);
+	}
+}
+
 static __always_inline int on_migrate_enter(__u64 arg, __u32 kind, __u64 npages)
 {
-	__u32 pid = current_pid();
 	struct mt_event *e;
-	__u64 now;
 
 	if (task_filtered_out())
 		return 0;
 	inflight_enter(IF_MIGRATE, arg, kind);
-	now = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&migrating, &pid, &now, BPF_ANY))
-		__sync_fetch_and_add(&state_full, 1);
 	e = event_reserve(MT_EV_MIGRATE_ENTER);
 	if (!e)
 		return 0;
-	e->migrate.enter_ts = now;
+	e->migrate.enter_ts = e->ts;
 	e->migrate.kind = kind;
 	if (kind == MT_MIG_VMA) {
 		struct migrate_vma *args = (void *)arg;
@@ -39,20 +65,33 @@ static __always_inline int on_migrate_enter(__u64 arg, __u32 kind, __u64 npages)
 	return 0;
 }
 
+/* Collection is over and locked folios (cpages > 0): a holder from here. */
+static __always_inline int on_migrate_unmap(void)
+{
+	if (!task_filtered_out())
+		holder_set(MT_HOLD_UNMAP);
+	return 0;
+}
+
 static __always_inline int on_migrate_setup_exit(long ret, __u64 npages_arg)
 {
 	struct inflight_val in;
 	struct mt_event *e;
 	__u32 pid = current_pid();
-	__u64 now;
+	__u64 now, cpages = 0;
 
 	if (!inflight_exit(IF_MIGRATE, &in))
 		return 0;
 	now = bpf_ktime_get_ns();
 	hist_add(MT_H_MIGRATE_SETUP, now - in.ts);
-	/* A failed setup has unlocked what it collected. */
-	if (ret != 0)
-		bpf_map_delete_elem(&migrating, &pid);
+	if (in.kind == MT_MIG_VMA)
+		cpages = BPF_CORE_READ((struct migrate_vma *)in.arg, cpages);
+	/*
+	 * A failed setup has unlocked what it collected; with nothing collected
+	 * (cpages == 0) drivers skip finalize, and nothing is locked.
+	 */
+	if (ret != 0 || (in.kind == MT_MIG_VMA && !cpages))
+		bpf_map_delete_elem(&holders, &pid);
 
 	e = event_reserve(MT_EV_MIGRATE_SETUP);
 	if (!e)
@@ -66,7 +105,7 @@ static __always_inline int on_migrate_setup_exit(long ret, __u64 npages_arg)
 		e->migrate.start = BPF_CORE_READ(args, start);
 		e->migrate.end = BPF_CORE_READ(args, end);
 		e->migrate.npages = BPF_CORE_READ(args, npages);
-		e->migrate.cpages = BPF_CORE_READ(args, cpages);
+		e->migrate.cpages = cpages;
 	} else {
 		e->migrate.start = in.arg;	/* first pfn or 0 for a pfn array */
 		e->migrate.npages = npages_arg;
@@ -87,25 +126,28 @@ static __always_inline int on_migrate_pages(void)
 	return 0;
 }
 
+/* Folios unlocked: the hold (locked -> finalize) ends. */
 static __always_inline int on_migrate_finalize_exit(__u32 kind)
 {
 	__u32 pid = current_pid();
+	struct mt_holder *h;
 	struct mt_event *e;
-	__u64 *enter_ts, now;
+	__u64 now, since;
 
 	/* migrate_vma_finalize calls migrate_device_finalize: first return wins. */
-	enter_ts = bpf_map_lookup_elem(&migrating, &pid);
-	if (!enter_ts)
+	h = bpf_map_lookup_elem(&holders, &pid);
+	if (!h)
 		return 0;
+	since = h->since_ts;
+	bpf_map_delete_elem(&holders, &pid);
 	now = bpf_ktime_get_ns();
-	hist_add(MT_H_MIGRATE_HOLD, now - *enter_ts);
+	hist_add(MT_H_MIGRATE_HOLD, now - since);
 	e = event_reserve(MT_EV_MIGRATE_FINALIZE);
 	if (e) {
-		e->migrate.enter_ts = *enter_ts;
+		e->migrate.enter_ts = since;
 		e->migrate.kind = kind;
 		bpf_ringbuf_submit(e, 0);
 	}
-	bpf_map_delete_elem(&migrating, &pid);
 	return 0;
 }
 
@@ -182,6 +224,18 @@ SEC("?kretprobe/migrate_device_pfns")
 int BPF_KRETPROBE(kretprobe_migrate_device_pfns, int ret)
 {
 	return on_migrate_setup_exit(ret, 0);
+}
+
+SEC("?fentry/migrate_device_unmap")
+int BPF_PROG(fentry_migrate_device_unmap)
+{
+	return on_migrate_unmap();
+}
+
+SEC("?kprobe/migrate_device_unmap")
+int BPF_KPROBE(kprobe_migrate_device_unmap)
+{
+	return on_migrate_unmap();
 }
 
 SEC("?fentry/migrate_vma_pages")

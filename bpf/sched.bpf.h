@@ -20,13 +20,20 @@ int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 	if (!occ)
 		return 0;
 	d = drain_of_cpu(cpu);
-	/* Charge the outgoing task to drain work pending here and not yet started. */
+	/*
+	 * Charge the outgoing task to drain work pending here and not yet
+	 * started. A task preempted for a moment (migration/N) and back again
+	 * keeps what it had: the blocker's time adds up over its stretches.
+	 */
 	if (d && d->queue_ts && !d->start_ts) {
 		__u64 from = occ->since_ts > d->queue_ts ? occ->since_ts : d->queue_ts;
 		__u64 ran = now > from ? now - from : 0;
+		__u32 prev_pid = BPF_CORE_READ(prev, pid);
 
 		d->switches++;
-		if (ran >= d->blocker_ns) {
+		if (d->blocker.pid && prev_pid == d->blocker.pid) {
+			d->blocker_ns += ran;
+		} else if (ran >= d->blocker_ns) {
 			d->blocker_ns = ran;
 			task_describe(&d->blocker, prev);
 		}
@@ -35,6 +42,35 @@ int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 	}
 	occ->task = (__u64)next;
 	occ->since_ts = now;
+	return 0;
+}
+
+/*
+ * Who is on a CPU before its first sched_switch since attach: a spinner that
+ * never yields never causes one. The timer interrupt (the tick, among
+ * others) runs on top of it: learn it there, once per CPU.
+ */
+SEC("?raw_tp/hrtimer_expire_entry")
+int BPF_PROG(raw_tp_hrtimer_expire_entry)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct task_struct *task;
+	struct mt_cpu_occupant *occ;
+	struct mt_cpu_drain *d;
+
+	if (cpu >= MT_MAX_CPUS)
+		return 0;
+	occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
+	if (!occ || occ->task)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	occ->task = (__u64)task;
+	occ->since_ts = bpf_ktime_get_ns();	/* on the CPU at least since now */
+	d = drain_of_cpu(cpu);
+	if (d && d->queue_ts && !d->start_ts && !d->occupant.pid) {
+		task_describe(&d->occupant, task);
+		d->occupant_since_ts = occ->since_ts;
+	}
 	return 0;
 }
 

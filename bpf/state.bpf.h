@@ -11,8 +11,10 @@ const volatile __u32 fault_vma_lock_flag = 0;	/* FAULT_FLAG_VMA_LOCK, 0 if absen
 
 /* Read by the loader: records lost because the ring buffer was full, per type. */
 __u64 dropped[MT_EV_TYPE_MAX] = {};
-/* State entries that could not be stored (tables full). */
+/* State entries that could not be stored (tables full): all, and per verdict table. */
 __u64 state_full = 0;
+__u64 holders_full = 0;		/* a lock holder went unrecorded */
+__u64 fault_runs_full = 0;	/* a task's fault run went unrecorded */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -34,24 +36,29 @@ struct inflight_val {
 	__u32 kind;
 };
 
+/*
+ * Tables a verdict rests on are plain hash maps: an LRU map would evict
+ * silently, here a full table refuses and the refusal is counted. Entries
+ * of a task go at its exit (raw_tp_sched_process_exit).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct inflight_key);
 	__type(value, struct inflight_val);
 } inflight SEC(".maps");
 
-/* Tasks between migrate setup and finalize: they hold folio locks. */
+/* Tasks holding locked folios of a migration (struct mt_holder). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
-	__type(value, __u64);	/* setup entry time */
-} migrating SEC(".maps");
+	__type(value, struct mt_holder);
+} holders SEC(".maps");
 
 /* The current run of faults of each task on one page. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct mt_fault_run);
@@ -135,6 +142,17 @@ static __always_inline bool inflight_exit(__u32 hook, struct inflight_val *out)
 static __always_inline __u32 current_pid(void)
 {
 	return (__u32)bpf_get_current_pid_tgid();
+}
+
+/* A task's in-flight calls, gone with it (a kretprobe can miss a return). */
+static __always_inline void inflight_forget_task(__u64 pid_tgid)
+{
+	struct inflight_key key = { .pid_tgid = pid_tgid };
+
+	for (__u32 h = IF_MIGRATE; h <= IF_FOLIO_LOCK; h++) {
+		key.hook = h;
+		bpf_map_delete_elem(&inflight, &key);
+	}
 }
 
 #endif /* MIGTRACE_STATE_BPF_H */

@@ -122,7 +122,7 @@ enum mt_hist_id {
 	MT_H_SWAP_PAGE,		/* do_swap_page enter -> return */
 	MT_H_FOLIO_WAIT,	/* __folio_lock sleep */
 	MT_H_MIGRATE_SETUP,	/* migrate setup enter -> return */
-	MT_H_MIGRATE_HOLD,	/* migrate setup enter -> finalize return (folios locked) */
+	MT_H_MIGRATE_HOLD,	/* folios locked (collected) -> finalize return */
 	MT_H_MAX,
 };
 
@@ -131,6 +131,25 @@ struct mt_hist {
 	__u64 count;
 	__u64 sum_ns;
 	__u64 max_ns;
+};
+
+/* How a task was seen to hold locked folios (enum mt_holder.via). */
+enum mt_holder_via {
+	MT_HOLD_UNMAP = 0,		/* migrate_device_unmap entered: collection locked them */
+	MT_HOLD_COLLECT_TRYLOCK,	/* lab tracepoint: a folio trylock in collection succeeded */
+};
+
+/*
+ * A task holding locked folios of a migration (holders map, by thread id):
+ * from the moment collection has locked them until they are unlocked
+ * (finalize, a failed or empty setup, task exit).
+ */
+struct mt_holder {
+	__u64 since_ts;
+	__u64 start, end;	/* virtual range (vma), or first pfn and 0 (device) */
+	__u64 npages;
+	__u32 kind;		/* enum mt_migrate_kind */
+	__u32 via;		/* enum mt_holder_via */
 };
 
 /* The current run of faults of one task on one page (fault_runs map). */

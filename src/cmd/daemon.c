@@ -186,7 +186,6 @@ static void emit(struct daemon *d, bool final, uint64_t now)
 	self_usage(&d->stats);
 	d->stats.records = d->s.records;
 	d->stats.detect_tick_ns = d->detect_period_ns;
-	d->stats.holders_evicted = d->dl.det.holders_evicted;
 	d->stats.incidents_dropped = d->dl.det.dropped_incidents;
 	d->stats.shedding = d->load.shedding;
 	d->stats.shed_episodes = d->load.episodes;

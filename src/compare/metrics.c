@@ -17,7 +17,7 @@ const struct metric_def metric_defs[M_MAX] = {
 	[M_FAULT_RETRIES] = { "fault_retries", "fault retries per fault run", 1 },
 	[M_SWAP_PAGE] = { "swap_page_us", "do_swap_page latency (us, from histogram)", 1e3,
 			  .from_hist = true },
-	[M_FOLIO_HOLD] = { "folio_hold_us", "folio locks held, migrate setup -> finalize (us)", 1e3 },
+	[M_FOLIO_HOLD] = { "folio_hold_us", "folio locks held, collected -> finalize (us)", 1e3 },
 	[M_FOLIO_WAIT] = { "folio_wait_us", "__folio_lock sleep (us)", 1e3 },
 	[M_INCIDENTS] = { "incidents", "incidents per run", 1, .per_run = true },
 	[M_INCIDENT_NS] = { "incident_ms", "incident duration (ms)", 1e6 },

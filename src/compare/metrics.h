@@ -17,7 +17,7 @@ enum metric_id {
 	M_DRAIN_ALL,		/* lru_add_drain_all latency, measured or rebuilt */
 	M_FAULT_RETRIES,	/* retries per fault run */
 	M_SWAP_PAGE,		/* do_swap_page latency (kernel histogram) */
-	M_FOLIO_HOLD,		/* folio locks held: migrate setup -> finalize */
+	M_FOLIO_HOLD,		/* folio locks held: collected -> finalize */
 	M_FOLIO_WAIT,		/* __folio_lock sleeps */
 	M_INCIDENTS,		/* incidents started, per run */
 	M_INCIDENT_NS,		/* incident durations */

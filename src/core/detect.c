@@ -37,92 +37,16 @@ void detect_init(struct detector *d, const struct detect_config *c, incident_cb 
 	d->next_id = 1;
 }
 
-/* ---- who holds folio locks: between migrate setup and finalize ---------- */
-
-static struct detect_holder *holder_of(struct detector *d, uint32_t pid)
-{
-	for (uint32_t i = 0; i < d->nholders; i++)
-		if (d->holders[i].task.pid == pid)
-			return &d->holders[i];
-	return NULL;
-}
-
-static void holder_remove(struct detector *d, struct detect_holder *h)
-{
-	*h = d->holders[--d->nholders];
-}
-
-static struct detect_holder *holder_add(struct detector *d, uint32_t pid)
-{
-	struct detect_holder *h = holder_of(d, pid);
-	uint32_t oldest = 0;
-
-	if (h)
-		return h;
-	if (d->nholders == DETECT_MAX_HOLDERS) {
-		/* A finalize must have been lost: forget the oldest. */
-		for (uint32_t i = 1; i < d->nholders; i++)
-			if (d->holders[i].since < d->holders[oldest].since)
-				oldest = i;
-		holder_remove(d, &d->holders[oldest]);
-		d->holders_evicted++;
-	}
-	return &d->holders[d->nholders++];
-}
-
-void detect_event(struct detector *d, const struct mt_event *e)
-{
-	struct detect_holder *h;
-
-	switch (e->type) {
-	case MT_EV_MIGRATE_ENTER:	/* folios are locked from inside setup on */
-		h = holder_add(d, e->task.pid);
-		h->task = e->task;
-		h->since = e->migrate.enter_ts;
-		h->start = e->migrate.start;
-		h->end = e->migrate.end;
-		/* Until setup returns, the range is what can be locked. */
-		h->pages = e->migrate.kind == MT_MIG_VMA ? (h->end - h->start) / 4096
-							   : e->migrate.npages;
-		break;
-	case MT_EV_MIGRATE_SETUP:
-		h = holder_of(d, e->task.pid);
-		if (e->migrate.ret != 0) {	/* failed setups unlock what they took */
-			if (h)
-				holder_remove(d, h);
-			return;
-		}
-		if (!h) {	/* entry not seen: attached mid-setup */
-			h = holder_add(d, e->task.pid);
-			h->task = e->task;
-			h->since = e->migrate.enter_ts;
-			h->start = e->migrate.start;
-			h->end = e->migrate.end;
-		}
-		h->pages = e->migrate.cpages ? e->migrate.cpages : e->migrate.npages;
-		break;
-	case MT_EV_MIGRATE_FINALIZE:
-		h = holder_of(d, e->task.pid);
-		if (h)
-			holder_remove(d, h);
-		break;
-	}
-}
-
 /* ---- open incidents ---------------------------------------------------- */
 
+/* A fault storm is one task on one page; any other incident is one stalled work item. */
 static bool same_incident(const struct incident *a, const struct incident *b)
 {
-	if (a->kind != b->kind || a->cpu != b->cpu)
+	if ((a->kind == INC_FAULT_STORM) != (b->kind == INC_FAULT_STORM))
 		return false;
-	switch (a->kind) {
-	case INC_STUCK_RT:
-		return a->spinner.pid == b->spinner.pid;
-	case INC_FAULT_STORM:
+	if (a->kind == INC_FAULT_STORM)
 		return a->spinner.pid == b->spinner.pid && a->address == b->address;
-	default:
-		return true;	/* one per CPU */
-	}
+	return a->cpu == b->cpu && a->start_ts == b->start_ts;
 }
 
 static void totals_close(struct detector *d, const struct incident *inc)
@@ -162,13 +86,30 @@ static void observe(struct detector *d, struct incident *cand, uint64_t now)
 			d->cb(d->ctx, cand);
 		return;
 	}
-	cand->id = d->open[i].id;
-	cand->start_ts = d->open[i].start_ts;
-	cand->last_ts = now;
-	cand->state = INC_UPDATE;
-	d->open[i] = *cand;
 	d->seen[i] = true;
-	if (now - d->last_report[i] >= d->cfg.update_ns) {
+	if (incident_kind_rank(cand->kind) < incident_kind_rank(d->open[i].kind)) {
+		/* Weaker evidence this tick: the stall goes on under the kind it reached. */
+		d->open[i].last_ts = now;
+		d->open[i].pending_ns = cand->pending_ns;
+		d->open[i].state = INC_UPDATE;
+		d->open[i].kind_changed = false;
+		cand = &d->open[i];
+	} else {
+		cand->kind_changed = cand->kind != d->open[i].kind;
+		cand->previous_kind = d->open[i].kind;
+		cand->id = d->open[i].id;
+		cand->start_ts = d->open[i].start_ts;
+		cand->last_ts = now;
+		cand->state = INC_UPDATE;
+		if (cand->kind_changed) {	/* counted once, under the kind it reached */
+			d->totals[d->open[i].kind].count--;
+			d->totals[d->open[i].kind].open--;
+			d->totals[cand->kind].count++;
+			d->totals[cand->kind].open++;
+		}
+		d->open[i] = *cand;
+	}
+	if (cand->kind_changed || now - d->last_report[i] >= d->cfg.update_ns) {
 		d->last_report[i] = now;
 		if (d->cb)
 			d->cb(d->ctx, cand);
@@ -197,22 +138,11 @@ static bool run_going(const struct agg_run *r, uint64_t now)
 	return r->last_ts >= now || now - r->last_ts < NSEC_PER_SEC;
 }
 
-static const struct agg_run *run_of(const struct snapshot *live, uint32_t pid, uint64_t now)
+static void add_to(char *list, size_t len, const char *what)
 {
-	for (int i = 0; i < AGG_TOP && live->open_runs[i].attempts; i++) {
-		const struct agg_run *r = &live->open_runs[i];
+	size_t n = strlen(list);
 
-		if (r->task.pid == pid && run_going(r, now))
-			return r;
-	}
-	return NULL;
-}
-
-static void add_missing(struct incident *inc, const char *what)
-{
-	size_t n = strlen(inc->missing);
-
-	snprintf(inc->missing + n, sizeof(inc->missing) - n, "%s%s", n ? "," : "", what);
+	snprintf(list + n, len - n, "%s%s", n ? "," : "", what);
 }
 
 static void fill_drain_parties(struct incident *inc, const struct pending_drain *p,
@@ -220,7 +150,7 @@ static void fill_drain_parties(struct incident *inc, const struct pending_drain 
 {
 	memset(inc, 0, sizeof(*inc));
 	inc->cpu = p->cpu;
-	inc->start_ts = now - p->age_ns;
+	inc->start_ts = now - p->age_ns;	/* the work item's queueing: its identity */
 	inc->pending_ns = p->age_ns;
 	inc->has_waiter = true;
 	inc->waiter = p->queuer;
@@ -229,79 +159,84 @@ static void fill_drain_parties(struct incident *inc, const struct pending_drain 
 	inc->spinner_on_cpu_ns = p->occupant_ns;
 }
 
-/*
- * The livelock of the thread: the waiter holds folio locks and waits for
- * drain work on CPU k; CPU k runs a task that never yields and keeps
- * retrying a fault (on a page the waiter holds). Evidence a kernel cannot
- * show is "unknown"; evidence seen to be absent rules the livelock out,
- * and at least one piece of the lock chain must be seen.
- */
-static void check_livelock(struct detector *d, const struct snapshot *live,
-			   const struct pending_drain *p, uint64_t now)
+/* The occupant keeps retrying a fault: its own run, looked up by its pid. */
+static enum evidence occupant_retrying(const struct detector *d, const struct pending_drain *p,
+				       struct incident *inc, uint64_t now)
 {
-	const struct detect_config *c = &d->cfg;
-	bool never_yields = sched_policy_is_rt(p->occupant.policy) || p->occupant_ns >= p->age_ns;
-	const struct detect_holder *h;
-	const struct agg_run *run;
-	struct incident inc;
+	const struct agg_run *run = &p->occupant_run;
 
-	if (p->age_ns < c->livelock_ns || !p->occupant.pid || !never_yields)
-		return;
-	fill_drain_parties(&inc, p, now);
-	if (c->migrate_visible) {
-		h = holder_of(d, p->queuer.pid);
-		inc.waiter_holds_locks = h ? EV_YES : EV_NO;
-		if (h) {
-			inc.held_ns = now > h->since ? now - h->since : 0;
-			inc.held_start = h->start;
-			inc.held_end = h->end;
-			inc.held_pages = h->pages;
-		}
-	} else {
-		add_missing(&inc, "folio_locks");
-	}
-	if (c->faults_visible) {
-		run = run_of(live, p->occupant.pid, now);
-		inc.spinner_retrying = run && run->retries >= c->spin_retries ? EV_YES : EV_NO;
-		if (run) {
-			inc.retries = run->retries;
-			inc.address = run->address;
-		}
-	} else {
-		add_missing(&inc, "faults");
-	}
-	if (inc.waiter_holds_locks == EV_NO || inc.spinner_retrying == EV_NO)
-		return;
-	if (inc.waiter_holds_locks != EV_YES && inc.spinner_retrying != EV_YES)
-		return;
-	if (inc.waiter_holds_locks == EV_YES && inc.spinner_retrying == EV_YES && inc.held_end)
-		/* Virtual addresses: a forked spinner shares the waiter's layout. */
-		inc.address_covered = inc.address >= inc.held_start && inc.address < inc.held_end ?
-				      EV_YES : EV_NO;
-	inc.kind = INC_LIVELOCK;
-	observe(d, &inc, now);
+	if (!d->cfg.faults_visible || !p->occupant.pid)
+		return EV_UNKNOWN;
+	if (!p->occupant_run_seen || !run_going(run, now))
+		return p->runs_lost && !p->occupant_run_seen ? EV_UNKNOWN : EV_NO;
+	inc->retries = run->retries;
+	inc->address = run->address;
+	return run->retries >= d->cfg.spin_retries ? EV_YES : EV_NO;
 }
 
-static void check_pending(struct detector *d, const struct snapshot *live,
-			  const struct pending_drain *p, uint64_t now)
+/*
+ * One stalled work item, one incident, the most specific kind it proves:
+ *   livelock: the queuer holds locked folios (kernel state), the task on
+ *     CPU k never yields and keeps retrying a fault inside the queuer's
+ *     migration range: every link seen;
+ *   suspected_livelock: it never yields, no link is seen to be absent, and
+ *     a migration-specific one is seen (the queuer holds locked folios, or
+ *     the occupant retries a swap/device-private fault); "unproven" lists
+ *     the links not seen;
+ *   stuck_rt: an RT task has had the CPU for the threshold (fault_loop says
+ *     whether it keeps refaulting one page);
+ *   drain_stall: the work is pending past its threshold, nothing more.
+ */
+static void check_pending(struct detector *d, const struct pending_drain *p, uint64_t now)
 {
 	const struct detect_config *c = &d->cfg;
+	bool rt = sched_policy_is_rt(p->occupant.policy);
+	bool never_yields = p->occupant.pid && (rt || p->occupant_ns >= p->age_ns / 10 * 9);
+	bool precise_fault = p->occupant_run.source == MT_FAULT_DO_SWAP_PAGE;
+	enum evidence holds = p->queuer_holds, spins, covered = EV_UNKNOWN;
 	struct incident inc;
 
-	if (p->age_ns >= c->drain_stall_ns) {
-		fill_drain_parties(&inc, p, now);
-		inc.kind = INC_DRAIN_STALL;
-		observe(d, &inc, now);
+	fill_drain_parties(&inc, p, now);
+	spins = occupant_retrying(d, p, &inc, now);
+	if (holds == EV_YES) {
+		inc.held_ns = p->held_ns;
+		inc.held_start = p->held_start;
+		inc.held_end = p->held_end;
+		inc.held_pages = p->held_pages;
 	}
-	/* An RT task on the CPU for the whole threshold while the work waits. */
-	if (p->age_ns >= c->stuck_rt_ns && sched_policy_is_rt(p->occupant.policy) &&
-	    p->occupant_ns >= c->stuck_rt_ns) {
-		fill_drain_parties(&inc, p, now);
+	/* Virtual addresses: a forked spinner shares the waiter's layout. */
+	if (holds == EV_YES && spins == EV_YES && p->held_end)
+		covered = inc.address >= p->held_start && inc.address < p->held_end ? EV_YES : EV_NO;
+	inc.waiter_holds_locks = holds;
+	inc.spinner_retrying = spins;
+	inc.address_covered = covered;
+	if (!c->holders_visible)
+		add_to(inc.missing, sizeof(inc.missing), "folio_locks");
+	if (!c->faults_visible)
+		add_to(inc.missing, sizeof(inc.missing), "faults");
+
+	if (p->age_ns >= c->livelock_ns && never_yields && holds == EV_YES && spins == EV_YES &&
+	    covered == EV_YES) {
+		inc.kind = INC_LIVELOCK;
+	} else if (p->age_ns >= c->livelock_ns && never_yields && holds != EV_NO &&
+		   spins != EV_NO && covered != EV_NO &&
+		   (holds == EV_YES || (spins == EV_YES && precise_fault))) {
+		inc.kind = INC_SUSPECTED_LIVELOCK;
+		if (holds == EV_UNKNOWN)
+			add_to(inc.unproven, sizeof(inc.unproven), "waiter_holds_locks");
+		if (spins == EV_UNKNOWN)
+			add_to(inc.unproven, sizeof(inc.unproven), "spinner_retrying");
+		if (covered == EV_UNKNOWN)
+			add_to(inc.unproven, sizeof(inc.unproven), "address_covered");
+	} else if (p->age_ns >= c->stuck_rt_ns && rt && p->occupant_ns >= c->stuck_rt_ns) {
 		inc.kind = INC_STUCK_RT;
-		inc.start_ts = now - (p->age_ns < p->occupant_ns ? p->age_ns : p->occupant_ns);
-		observe(d, &inc, now);
+		inc.fault_loop = spins;
+	} else if (p->age_ns >= c->drain_stall_ns) {
+		inc.kind = INC_DRAIN_STALL;
+	} else {
+		return;
 	}
-	check_livelock(d, live, p, now);
+	observe(d, &inc, now);
 }
 
 static void check_storms(struct detector *d, const struct snapshot *live, uint64_t now)
@@ -330,7 +265,7 @@ void detect_tick(struct detector *d, const struct snapshot *live, uint64_t now)
 	for (uint32_t i = 0; i < d->nopen; i++)
 		d->seen[i] = false;
 	for (uint32_t i = 0; i < live->npending; i++)
-		check_pending(d, live, &live->pending[i], now);
+		check_pending(d, &live->pending[i], now);
 	check_storms(d, live, now);
 	/* Whatever has not held for the grace period has ended. */
 	for (uint32_t i = 0; i < d->nopen;) {

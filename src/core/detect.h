@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Livelock detectors. From the event stream (who holds folio locks, who
- * waits in lru_add_drain_all) and frequent light snapshots (drain work
- * pending per CPU with who is on that CPU, fault runs still going), decide
- * which incidents are open, and report each one's start, updates and end.
- * Pure logic: fed synthetic streams and snapshots in the unit tests.
+ * Livelock detectors. From frequent light snapshots of kernel state (drain
+ * work pending per CPU; its queuer's locked folios; who is on that CPU and
+ * that task's fault run; fault runs still going) decide which incidents are
+ * open, each with the most specific kind its evidence proves, and report
+ * each one's start, updates and end. One incident per stalled work item.
+ * Pure logic: fed synthetic snapshots in the unit tests.
  */
 #ifndef MIGTRACE_DETECT_H
 #define MIGTRACE_DETECT_H
@@ -21,7 +22,7 @@ struct detect_config {
 	uint64_t spin_retries;		/* livelock: the spinner retried at least this often */
 	uint64_t update_ns;		/* between updates of an open incident */
 	uint64_t end_grace_ns;		/* condition absent this long before an incident ends */
-	bool migrate_visible;		/* migrate hooks attached: lock holders known */
+	bool holders_visible;		/* hooks that tell who holds locked folios attached */
 	bool faults_visible;		/* a fault hook attached (precise or approximate) */
 };
 
@@ -30,22 +31,13 @@ void detect_config_defaults(struct detect_config *c);
 
 typedef void (*incident_cb)(void *ctx, const struct incident *inc);
 
-#define DETECT_MAX_HOLDERS	256
 #define DETECT_MAX_OPEN		64
-
-struct detect_holder {
-	struct mt_task task;
-	uint64_t since, start, end, pages;
-};
 
 struct detector {
 	struct detect_config cfg;
 	incident_cb cb;
 	void *ctx;
 	uint64_t next_id;
-	struct detect_holder holders[DETECT_MAX_HOLDERS];
-	uint32_t nholders;
-	uint64_t holders_evicted;
 	struct incident open[DETECT_MAX_OPEN];
 	uint64_t last_report[DETECT_MAX_OPEN];	/* when open[i] was last reported */
 	bool seen[DETECT_MAX_OPEN];		/* condition held in the current tick */
@@ -55,7 +47,6 @@ struct detector {
 };
 
 void detect_init(struct detector *d, const struct detect_config *c, incident_cb cb, void *ctx);
-void detect_event(struct detector *d, const struct mt_event *e);
 /* Evaluate against a light snapshot (pending drains, open runs) taken at now. */
 void detect_tick(struct detector *d, const struct snapshot *live, uint64_t now);
 /* End every open incident (the run is over). */

@@ -53,16 +53,12 @@ static void on_incident(void *ctx, const struct incident *inc)
 		if (inc->has_spinner)
 			print_stack(dl->out, "spinner", &inc->spinner, dl->json);
 	}
-	if (inc->state == INC_START &&
+	/* An incident reaches a kind when it starts with it or is raised to it. */
+	if ((inc->state == INC_START || inc->kind_changed) &&
 	    (dl->opts->exit_on == EXIT_ON_ANY || dl->opts->exit_on == (int)inc->kind))
 		dl->triggered = true;
 	if (dl->on_incident)
 		dl->on_incident(dl->on_incident_ctx, inc);
-}
-
-static void on_event(void *ctx, const struct mt_event *e)
-{
-	detect_event(ctx, e);
 }
 
 int detect_live_start(struct detect_live *dl, struct session *s, const struct detect_options *o,
@@ -80,15 +76,9 @@ int detect_live_start(struct detect_live *dl, struct session *s, const struct de
 	dl->session = s;
 	dl->out = out;
 	dl->json = json;
-	cfg.migrate_visible = hook_migrate_seen(s->hooks);
+	cfg.holders_visible = hook_holders_known(s->hooks);
 	cfg.faults_visible = hook_seen(s->hooks, HOOK_DO_SWAP_PAGE);
 	detect_init(&dl->det, &cfg, on_incident, dl);
-	if (session_add_sink(s, on_event, &dl->det)) {
-		free(dl->snap);
-		dl->snap = NULL;
-		dl->session = NULL;
-		return -ENOSPC;
-	}
 	return 0;
 }
 
@@ -119,7 +109,5 @@ void detect_live_free(struct detect_live *dl)
 {
 	free(dl->snap);
 	dl->snap = NULL;
-	if (dl->session)
-		session_remove_sink(dl->session, on_event, &dl->det);
 	dl->session = NULL;
 }

@@ -275,6 +275,48 @@ static void read_hists(struct session *s, struct snapshot *r)
 		}
 }
 
+/* The queuer holds locked folios: the kernel's holders table, if it can tell. */
+static void read_holder(struct session *s, struct pending_drain *p, uint64_t now)
+{
+	struct mt_holder h;
+
+	p->queuer_holds = EV_UNKNOWN;
+	if (!hook_holders_known(s->hooks))
+		return;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.holders), &p->queuer.pid, &h)) {
+		/* A holder the full table refused would be missing too. */
+		p->queuer_holds = s->skel->bss->holders_full ? EV_UNKNOWN : EV_NO;
+		return;
+	}
+	p->queuer_holds = EV_YES;
+	p->held_ns = now > h.since_ts ? now - h.since_ts : 0;
+	p->held_start = h.start;
+	p->held_end = h.end;
+	p->held_pages = h.npages;
+}
+
+/* The occupant's fault run, looked up by its pid: no top-N list to fall out of. */
+static void read_occupant_run(struct session *s, struct pending_drain *p)
+{
+	struct mt_fault_run run;
+
+	p->runs_lost = s->skel->bss->fault_runs_full != 0;
+	if (!p->occupant.pid ||
+	    bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.fault_runs), &p->occupant.pid, &run))
+		return;
+	p->occupant_run_seen = true;
+	p->occupant_run = (struct agg_run){
+		.task = run.task,
+		.address = run.address,
+		.attempts = run.attempts,
+		.retries = fault_run_retries(run.source, run.attempts, run.vma_lock_attempts),
+		.first_ts = run.first_ts,
+		.last_ts = run.last_ts,
+		.source = run.source,
+		.open = true,
+	};
+}
+
 static void read_pending(struct session *s, struct snapshot *r, uint64_t now)
 {
 	int fd = bpf_map__fd(s->skel->maps.cpu_drain);
@@ -296,6 +338,13 @@ static void read_pending(struct session *s, struct snapshot *r, uint64_t now)
 		p->occupant = d.occupant;
 		if (d.occupant_since_ts && d.occupant_since_ts <= now)
 			p->occupant_ns = now - d.occupant_since_ts;
+		/* Preempted for a moment and back: its earlier stretches count too. */
+		if (d.occupant.pid && d.blocker.pid == d.occupant.pid)
+			p->occupant_ns += d.blocker_ns;
+		if (p->occupant_ns > p->age_ns)
+			p->occupant_ns = p->age_ns;
+		read_holder(s, p, now);
+		read_occupant_run(s, p);
 	}
 }
 

@@ -7,6 +7,8 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 	[HOOK_MIGRATE_VMA_SETUP] = {
 		.name = "migrate_vma_setup", .func = "migrate_vma_setup",
 		.entry = true, .exit = true },
+	[HOOK_MIGRATE_DEVICE_UNMAP] = {
+		.name = "migrate_device_unmap", .func = "migrate_device_unmap", .entry = true },
 	[HOOK_MIGRATE_VMA_PAGES] = {
 		.name = "migrate_vma_pages", .func = "migrate_vma_pages", .entry = true },
 	[HOOK_MIGRATE_VMA_FINALIZE] = {
@@ -50,6 +52,10 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.name = "sched_switch",
 		.tracepoints = { "sched/sched_switch", "sched/sched_process_exit" },
 		.tp_progs = { "raw_tp_sched_switch", "raw_tp_sched_process_exit" } },
+	[HOOK_OCCUPANT_TICK] = {
+		.name = "occupant_at_attach",
+		.tracepoints = { "timer/hrtimer_expire_entry" },
+		.tp_progs = { "raw_tp_hrtimer_expire_entry" }, .optional = true },
 	[HOOK_SWAP_PAGE_TRYLOCK] = {
 		.name = "swap_page_trylock",
 		.tracepoints = { "migtrace_lab/swap_page_trylock" },
@@ -88,6 +94,13 @@ bool hook_drain_all_precise(const struct hook_status *st)
 	enum mechanism m = st ? st[HOOK_LRU_ADD_DRAIN_ALL].mech : MECH_NONE;
 
 	return m == MECH_FENTRY || m == MECH_KPROBE;
+}
+
+bool hook_holders_known(const struct hook_status *st)
+{
+	return (hook_seen(st, HOOK_MIGRATE_DEVICE_UNMAP) || hook_seen(st, HOOK_COLLECT_TRYLOCK)) &&
+	       hook_seen(st, HOOK_MIGRATE_VMA_SETUP) && hook_seen(st, HOOK_MIGRATE_VMA_FINALIZE) &&
+	       hook_seen(st, HOOK_MIGRATE_DEVICE_FINALIZE);
 }
 
 bool hook_migrate_seen(const struct hook_status *st)

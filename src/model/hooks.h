@@ -20,6 +20,7 @@ enum mechanism {
 /* Every hook migtrace knows; hook_defs[] is indexed by these. */
 enum hook_id {
 	HOOK_MIGRATE_VMA_SETUP = 0,
+	HOOK_MIGRATE_DEVICE_UNMAP,	/* collection done: folios locked */
 	HOOK_MIGRATE_VMA_PAGES,
 	HOOK_MIGRATE_VMA_FINALIZE,
 	HOOK_MIGRATE_DEVICE_RANGE,
@@ -31,6 +32,7 @@ enum hook_id {
 	HOOK_FOLIO_UNLOCK,
 	HOOK_DRAIN_WORK,		/* lru_add_drain_per_cpu work items */
 	HOOK_SCHED_SWITCH,
+	HOOK_OCCUPANT_TICK,		/* who is on a CPU before its first switch */
 	HOOK_SWAP_PAGE_TRYLOCK,		/* migtrace_lab tracepoint */
 	HOOK_COLLECT_TRYLOCK,		/* migtrace_lab tracepoint */
 	HOOK_MAX,
@@ -71,8 +73,14 @@ bool hook_seen(const struct hook_status *st, enum hook_id id);
  * events; otherwise they are rebuilt from their work items.
  */
 bool hook_drain_all_precise(const struct hook_status *st);
-/* Folio lock holders are known: a migrate setup hook is attached. */
+/* A migrate setup hook is attached. */
 bool hook_migrate_seen(const struct hook_status *st);
+/*
+ * Who holds locked folios is known: when they get locked (unmap entry or
+ * the lab's collect trylock) and every way they get unlocked (setup return,
+ * finalize) are traced.
+ */
+bool hook_holders_known(const struct hook_status *st);
 
 /* Program names for a hook under a mechanism (up to 5, NULL-terminated). */
 void hook_programs(const struct hook_def *h, enum mechanism m, const char *progs[6],

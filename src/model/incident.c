@@ -5,6 +5,7 @@
 static const char *const kind_names[INC_KIND_MAX] = {
 	[INC_LIVELOCK] = "livelock", [INC_STUCK_RT] = "stuck_rt",
 	[INC_FAULT_STORM] = "fault_storm", [INC_DRAIN_STALL] = "drain_stall",
+	[INC_SUSPECTED_LIVELOCK] = "suspected_livelock",
 };
 
 const char *const incident_state_names[] = {
@@ -18,6 +19,20 @@ const char *const evidence_names[] = {
 const char *incident_kind_name(enum incident_kind k)
 {
 	return k < INC_KIND_MAX ? kind_names[k] : "?";
+}
+
+int incident_kind_rank(enum incident_kind k)
+{
+	switch (k) {
+	case INC_LIVELOCK:
+		return 3;
+	case INC_SUSPECTED_LIVELOCK:
+		return 2;
+	case INC_STUCK_RT:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 int incident_kind_parse(const char *name)

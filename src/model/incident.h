@@ -7,11 +7,13 @@
 #include <stdint.h>
 #include "migtrace.h"
 
+/* Exact conditions: migtrace(8), INCIDENTS. Numbers are kept; names go in records. */
 enum incident_kind {
-	INC_LIVELOCK = 0,	/* drain waiter holds locks, CPU k runs a spinner that never yields */
+	INC_LIVELOCK = 0,	/* the whole cycle seen: holder waits, CPU k's occupant retries */
 	INC_STUCK_RT,		/* an RT task keeps drain work on its CPU from running */
 	INC_FAULT_STORM,	/* one task faults on one page again and again */
 	INC_DRAIN_STALL,	/* drain work pending on a CPU too long */
+	INC_SUSPECTED_LIVELOCK,	/* part of the cycle seen, none of it seen absent */
 	INC_KIND_MAX,
 };
 
@@ -36,7 +38,11 @@ struct incident {
 	enum evidence spinner_retrying;
 	uint64_t retries, address;
 	enum evidence address_covered;	/* spinner's address inside the waiter's migration */
+	enum evidence fault_loop;	/* stuck_rt: the RT task keeps refaulting one page */
+	char unproven[96];		/* suspected_livelock: the links not seen, comma-separated */
 	char missing[160];		/* evidence that could not be seen on this kernel */
+	bool kind_changed;		/* this update raised the kind (one incident per stall) */
+	enum incident_kind previous_kind;
 };
 
 struct incident_totals {
@@ -46,6 +52,11 @@ struct incident_totals {
 const char *incident_kind_name(enum incident_kind k);
 /* "livelock" -> INC_LIVELOCK; -1 if unknown. */
 int incident_kind_parse(const char *name);
+/*
+ * How specific a kind about stalled drain work is: drain_stall < stuck_rt <
+ * suspected_livelock < livelock. An incident only ever moves up.
+ */
+int incident_kind_rank(enum incident_kind k);
 
 extern const char *const incident_state_names[];	/* "start", "update", "end" */
 extern const char *const evidence_names[];		/* "unknown", "yes", "no" */

@@ -16,15 +16,25 @@
 
 #define SNAPSHOT_MAX_PENDING 64
 
-/* Drain work queued on a CPU and not started when the report was taken. */
+/*
+ * Drain work queued on a CPU and not started when the snapshot was taken,
+ * with what the kernel's tables say about its parties at that moment.
+ */
 struct pending_drain {
 	uint32_t cpu;
 	uint64_t age_ns;
-	struct mt_task queuer;
+	struct mt_task queuer;		/* waits in lru_add_drain_all */
 	struct mt_task occupant;	/* on that CPU now */
-	uint64_t occupant_ns;		/* for how long */
-	struct mt_task blocker;		/* longest runner there since queued (switched out) */
+	uint64_t occupant_ns;		/* its time on the CPU since the work was queued */
+	struct mt_task blocker;		/* who ran longest there since queued (switched out) */
 	uint64_t blocker_ns;
+	/* The queuer holds locked folios (kernel holders table). */
+	enum evidence queuer_holds;
+	uint64_t held_ns, held_start, held_end, held_pages;
+	/* The occupant's fault run (kernel fault_runs table, by its pid). */
+	bool occupant_run_seen;
+	struct agg_run occupant_run;
+	bool runs_lost;			/* the fault-run table refused entries: a miss is unknown */
 };
 
 struct snapshot {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* An incident's start, update or end line, as text or JSON. */
+#include <string.h>
 #include "core/util.h"
 #include "output/incident_print.h"
 #include "output/json.h"
@@ -11,6 +12,8 @@ void incident_print_text(FILE *out, const struct incident *inc)
 
 	fprintf(out, "INCIDENT %s #%llu %s", incident_state_names[inc->state],
 		(unsigned long long)inc->id, incident_kind_name(inc->kind));
+	if (inc->kind_changed)
+		fprintf(out, " (was %s)", incident_kind_name(inc->previous_kind));
 	if (inc->cpu < MT_MAX_CPUS)
 		fprintf(out, " cpu=%u", inc->cpu);
 	fprintf(out, " duration=%s", fmt_ns(b[0], 16, inc->last_ts - inc->start_ts));
@@ -29,6 +32,10 @@ void incident_print_text(FILE *out, const struct incident *inc)
 			fprintf(out, " retries=%llu addr=0x%llx", (unsigned long long)inc->retries,
 				(unsigned long long)inc->address);
 	}
+	if (inc->kind == INC_STUCK_RT && inc->fault_loop != EV_UNKNOWN)
+		fprintf(out, " fault-loop=%s", evidence_names[inc->fault_loop]);
+	if (inc->unproven[0])
+		fprintf(out, " unproven=%s", inc->unproven);
 	if (inc->missing[0])
 		fprintf(out, " blind=%s", inc->missing);
 	fputc('\n', out);
@@ -43,6 +50,8 @@ void incident_print_json(FILE *out, const struct incident *inc)
 	json_u64(&j, "id", inc->id);
 	json_str(&j, "kind", incident_kind_name(inc->kind));
 	json_str(&j, "state", incident_state_names[inc->state]);
+	if (inc->kind_changed)
+		json_str(&j, "previous_kind", incident_kind_name(inc->previous_kind));
 	json_u64(&j, "start_ts", inc->start_ts);
 	json_u64(&j, "duration_ns", inc->last_ts - inc->start_ts);
 	if (inc->cpu < MT_MAX_CPUS)
@@ -66,6 +75,17 @@ void incident_print_json(FILE *out, const struct incident *inc)
 		if (inc->address)
 			json_hex(&j, "address", inc->address);
 		json_str(&j, "address_covered", evidence_names[inc->address_covered]);
+	}
+	if (inc->kind == INC_STUCK_RT)
+		json_str(&j, "fault_loop", evidence_names[inc->fault_loop]);
+	if (inc->kind == INC_SUSPECTED_LIVELOCK) {
+		char list[sizeof(inc->unproven)], *tok, *save = NULL;
+
+		snprintf(list, sizeof(list), "%s", inc->unproven);
+		json_key_arr(&j, "unproven");
+		for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			json_str(&j, NULL, tok);
+		json_close_arr(&j);
 	}
 	if (inc->missing[0])
 		json_str(&j, "missing_evidence", inc->missing);

@@ -24,7 +24,7 @@ const char *hist_title(enum mt_hist_id id)
 		[MT_H_SWAP_PAGE] = "do_swap_page latency",
 		[MT_H_FOLIO_WAIT] = "__folio_lock sleep (folio lock contention)",
 		[MT_H_MIGRATE_SETUP] = "migrate setup (collect + lock + unmap)",
-		[MT_H_MIGRATE_HOLD] = "folio locks held: migrate setup -> finalize",
+		[MT_H_MIGRATE_HOLD] = "folio locks held: collected -> finalize",
 	};
 
 	return id < MT_H_MAX ? titles[id] : "?";

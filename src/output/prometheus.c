@@ -158,7 +158,7 @@ static void write_hists(FILE *out, const struct prom_totals *t)
 		{ MT_H_MIGRATE_SETUP, "migtrace_migrate_setup_seconds",
 		  "migrate setup (collect + lock + unmap)" },
 		{ MT_H_MIGRATE_HOLD, "migtrace_migrate_hold_seconds",
-		  "folio locks held: migrate setup -> finalize" },
+		  "folio locks held: collected -> finalize" },
 	};
 	char labels[32];
 
@@ -319,8 +319,6 @@ static void write_daemon(FILE *out, const struct prom_daemon *d)
 	       "Output files reopened on SIGHUP", d->reopens);
 	family(out, "migtrace_daemon_evicted_total", "counter",
 	       "Entries lost because a fixed-size user-space table was full");
-	fprintf(out, "migtrace_daemon_evicted_total{table=\"lock_holders\"} %llu\n",
-		(unsigned long long)d->holders_evicted);
 	fprintf(out, "migtrace_daemon_evicted_total{table=\"open_incidents\"} %llu\n",
 		(unsigned long long)d->incidents_dropped);
 	seconds_metric(out, "migtrace_daemon_detect_tick_seconds", "gauge",

@@ -36,7 +36,6 @@ struct prom_daemon {
 	uint64_t output_errors;		/* writes that failed (disk full, closed pipe) */
 	uint64_t reopens;		/* SIGHUPs honoured */
 	uint64_t detect_tick_ns;	/* between detector ticks now (0: no detectors) */
-	uint64_t holders_evicted;	/* detectors' lock-holder table full: oldest evicted */
 	uint64_t incidents_dropped;	/* detectors' open-incident table full */
 };
 

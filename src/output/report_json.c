@@ -78,6 +78,13 @@ void report_json(FILE *out, const struct snapshot *r)
 			json_task(&j, "blocker", &p->blocker);
 			json_u64(&j, "blocker_ns", p->blocker_ns);
 		}
+		json_str(&j, "queuer_holds_locks", evidence_names[p->queuer_holds]);
+		if (p->queuer_holds == EV_YES)
+			json_u64(&j, "held_ns", p->held_ns);
+		if (p->occupant_run_seen) {
+			json_hex(&j, "occupant_fault_address", p->occupant_run.address);
+			json_u64(&j, "occupant_fault_retries", p->occupant_run.retries);
+		}
 		json_end(&j);
 	}
 

@@ -76,6 +76,11 @@ static void text_pending(FILE *out, const struct snapshot *r)
 		if (p->blocker.pid)
 			fprintf(out, "; longest earlier runner %s (%s)",
 				task_str(t1, sizeof(t1), &p->blocker), fmt_ns(b[2], 16, p->blocker_ns));
+		fprintf(out, "; queuer holds locked folios: %s", evidence_names[p->queuer_holds]);
+		if (p->occupant_run_seen)
+			fprintf(out, "; occupant refaults 0x%llx (%llu retries)",
+				(unsigned long long)p->occupant_run.address,
+				(unsigned long long)p->occupant_run.retries);
 		fputc('\n', out);
 	}
 }

@@ -42,6 +42,21 @@ static void put_task(struct out *o, const struct mt_task *t)
 	put(o, t->comm, MT_COMM_LEN);
 }
 
+#define RUN_SIZE (32 + 5 * 8 + 2 * 4)
+#define PENDING_EVIDENCE_SIZE (4 + 4 * 8 + 4 + RUN_SIZE)
+
+static void put_run(struct out *o, const struct agg_run *a)
+{
+	put_task(o, &a->task);
+	put64(o, a->address);
+	put64(o, a->attempts);
+	put64(o, a->retries);
+	put64(o, a->first_ts);
+	put64(o, a->last_ts);
+	put32(o, a->source);
+	put32(o, a->open);
+}
+
 static void put_hist(struct out *o, const struct mt_hist *h)
 {
 	put(o, h->slots, sizeof(h->slots));
@@ -59,7 +74,8 @@ void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len
 	while (nopen < AGG_TOP && r->open_runs[nopen].attempts)
 		nopen++;
 	o.cap = 24 + 8 * (4 + MT_EV_TYPE_MAX) + sizeof(struct mt_hist) * (MT_H_MAX + MT_H_PER_CPU * ncpus) +
-		8 + SNAPSHOT_MAX_PENDING * (4 + 3 * 32 + 3 * 8) + AGG_TOP * (32 + 6 * 8 + 8);
+		8 + SNAPSHOT_MAX_PENDING * (4 + 3 * 32 + 3 * 8 + PENDING_EVIDENCE_SIZE) +
+		AGG_TOP * RUN_SIZE;
 	o.p = malloc(o.cap);
 	if (!o.p)
 		return NULL;
@@ -92,19 +108,16 @@ void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len
 		put64(&o, p->occupant_ns);
 		put_task(&o, &p->blocker);
 		put64(&o, p->blocker_ns);
+		put32(&o, p->queuer_holds);
+		put64(&o, p->held_ns);
+		put64(&o, p->held_start);
+		put64(&o, p->held_end);
+		put64(&o, p->held_pages);
+		put32(&o, p->occupant_run_seen | p->runs_lost << 1);
+		put_run(&o, &p->occupant_run);
 	}
-	for (uint32_t i = 0; i < nopen; i++) {
-		const struct agg_run *a = &r->open_runs[i];
-
-		put_task(&o, &a->task);
-		put64(&o, a->address);
-		put64(&o, a->attempts);
-		put64(&o, a->retries);
-		put64(&o, a->first_ts);
-		put64(&o, a->last_ts);
-		put32(&o, a->source);
-		put32(&o, a->open);
-	}
+	for (uint32_t i = 0; i < nopen; i++)
+		put_run(&o, &r->open_runs[i]);
 	*len = o.len;
 	return o.p;
 }
@@ -141,6 +154,39 @@ static void get_task(struct in *in, struct mt_task *t)
 	rec_text_sanitize(t->comm);
 }
 
+static bool get_run(struct in *in, struct agg_run *a)
+{
+	get_task(in, &a->task);
+	a->address = get64(in);
+	a->attempts = get64(in);
+	a->retries = get64(in);
+	a->first_ts = get64(in);
+	a->last_ts = get64(in);
+	a->source = get32(in);
+	a->open = get32(in) != 0;
+	return a->source <= MT_FAULT_PAGE_FAULT_USER && a->last_ts >= a->first_ts &&
+	       a->retries <= a->attempts;
+}
+
+/* Layout 1 kept no per-drain evidence: the occupant's run, if among the open ones. */
+static void occupant_runs_from_open(struct snapshot *r)
+{
+	for (uint32_t i = 0; i < r->npending; i++) {
+		struct pending_drain *d = &r->pending[i];
+
+		d->queuer_holds = EV_UNKNOWN;
+		for (int k = 0; k < AGG_TOP && r->open_runs[k].attempts; k++) {
+			if (!d->occupant.pid || r->open_runs[k].task.pid != d->occupant.pid)
+				continue;
+			d->occupant_run = r->open_runs[k];
+			d->occupant_run_seen = true;
+			break;
+		}
+		/* Runs outside the top ones were not kept: a miss is unknown. */
+		d->runs_lost = !d->occupant_run_seen;
+	}
+}
+
 static bool get_hist(struct in *in, struct mt_hist *h)
 {
 	get(in, h->slots, sizeof(h->slots));
@@ -159,7 +205,7 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 			 char *why, size_t wlen)
 {
 	struct in in = { p, len, false };
-	uint32_t layout, ncpus, ntypes, nhists, npercpu, slots, npending, nopen;
+	uint32_t layout, ncpus, ntypes, nhists, npercpu, slots, npending, nopen, flags;
 
 	layout = get32(&in);
 	ncpus = get32(&in);
@@ -169,8 +215,8 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 	slots = get32(&in);
 	if (in.short_)
 		FAIL("shorter than its own header");
-	if (layout != REC_SNAPSHOT_LAYOUT)
-		FAIL("snapshot layout %u, this build reads %u", layout, REC_SNAPSHOT_LAYOUT);
+	if (layout < 1 || layout > REC_SNAPSHOT_LAYOUT)
+		FAIL("snapshot layout %u, this build reads 1 to %u", layout, REC_SNAPSHOT_LAYOUT);
 	if (!ncpus || ncpus > MT_MAX_CPUS)
 		FAIL("absurd CPU count %u", ncpus);
 	/*
@@ -231,23 +277,28 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 		d->blocker_ns = get64(&in);
 		if (d->cpu >= ncpus)
 			FAIL("pending drain on CPU %u of %u", d->cpu, ncpus);
+		if (layout < 2)
+			continue;
+		d->queuer_holds = get32(&in);
+		d->held_ns = get64(&in);
+		d->held_start = get64(&in);
+		d->held_end = get64(&in);
+		d->held_pages = get64(&in);
+		flags = get32(&in);
+		d->occupant_run_seen = flags & 1;
+		d->runs_lost = flags & 2;
+		if (d->queuer_holds > EV_NO || flags > 3 || !get_run(&in, &d->occupant_run))
+			FAIL("pending drain %u: inconsistent evidence", i);
 	}
 	memset(r->open_runs, 0, sizeof(r->open_runs));
 	for (uint32_t i = 0; i < nopen; i++) {
 		struct agg_run *a = &r->open_runs[i];
 
-		get_task(&in, &a->task);
-		a->address = get64(&in);
-		a->attempts = get64(&in);
-		a->retries = get64(&in);
-		a->first_ts = get64(&in);
-		a->last_ts = get64(&in);
-		a->source = get32(&in);
-		a->open = get32(&in) != 0;
-		if (a->source > MT_FAULT_PAGE_FAULT_USER || a->last_ts < a->first_ts ||
-		    !a->attempts || a->retries > a->attempts)
+		if (!get_run(&in, a) || !a->attempts)
 			FAIL("open fault run %u is inconsistent", i);
 	}
+	if (layout < 2)
+		occupant_runs_from_open(r);
 	if (in.short_)
 		FAIL("truncated inside its fields");
 	if (in.left)

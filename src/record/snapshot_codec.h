@@ -7,7 +7,11 @@
 #include <stdint.h>
 #include "model/snapshot.h"
 
-#define REC_SNAPSHOT_LAYOUT 1
+/*
+ * 2: a pending drain carries its queuer's held folios and its occupant's
+ * fault run (kernel state the detectors judge by). Layout 1 is still read.
+ */
+#define REC_SNAPSHOT_LAYOUT 2
 
 /* Snapshot payloads: r as session_snapshot fills it, at monotonic time now_ns. */
 void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len);

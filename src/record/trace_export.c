@@ -16,7 +16,7 @@ enum {
 static const char *const process_names[] = {
 	[P_DRAIN_CPU] = "Drain work per CPU (lru_add_drain_per_cpu)",
 	[P_DRAIN_ALL] = "lru_add_drain_all calls",
-	[P_FOLIO_HOLD] = "Folio locks held (migrate setup -> finalize)",
+	[P_FOLIO_HOLD] = "Folio locks held (collected -> finalize)",
 	[P_FOLIO_WAIT] = "Folio lock sleeps (__folio_lock)",
 	[P_FAULTS] = "Fault runs",
 	[P_INCIDENTS] = "Incidents",

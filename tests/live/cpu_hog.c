@@ -4,12 +4,17 @@
  * CPU's LRU batch (so lru_add_drain_all() must queue work there) and,
  * optionally as a SCHED_FIFO task, spins so that the work waits.
  *
- *   cpu_hog -c CPU -d SECONDS [-r RTPRIO] [-s SPIN_MS] [-z SLEEP_MS]
+ *   cpu_hog -c CPU -d SECONDS [-r RTPRIO] [-s SPIN_MS] [-z SLEEP_MS] [-f]
+ *
+ * -f: while spinning, refault one anonymous page again and again
+ * (MADV_DONTNEED, then a write): a fault loop on an ordinary page, no
+ * migration and no folio lock anywhere.
  *
  * Prints "tid=N" once pinned and set up.
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,18 +47,21 @@ static void touch_fresh_pages(int n)
 int main(int argc, char **argv)
 {
 	int cpu = -1, rtprio = 0, spin_ms = 0, sleep_ms = 100, opt;
+	bool refault = false;
+	char *page;
 	double seconds = 0, end;
 	cpu_set_t set;
 
-	while ((opt = getopt(argc, argv, "c:d:r:s:z:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:d:r:s:z:f")) != -1) {
 		switch (opt) {
 		case 'c': cpu = atoi(optarg); break;
 		case 'd': seconds = atof(optarg); break;
 		case 'r': rtprio = atoi(optarg); break;
 		case 's': spin_ms = atoi(optarg); break;
 		case 'z': sleep_ms = atoi(optarg); break;
+		case 'f': refault = true; break;
 		default:
-			fprintf(stderr, "usage: cpu_hog -c CPU -d SECONDS [-r RTPRIO] [-s SPIN_MS] [-z SLEEP_MS]\n");
+			fprintf(stderr, "usage: cpu_hog -c CPU -d SECONDS [-r RTPRIO] [-s SPIN_MS] [-z SLEEP_MS] [-f]\n");
 			return 2;
 		}
 	}
@@ -75,6 +83,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	page = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED) {
+		perror("cpu_hog: mmap");
+		return 1;
+	}
 	printf("tid=%d\n", (int)getpid());
 	fflush(stdout);
 	end = now_s() + seconds;
@@ -86,6 +100,11 @@ int main(int argc, char **argv)
 		touch_fresh_pages(PAGES_PER_ROUND);
 		/* While spinning, keep a page in the batch so every drain needs this CPU. */
 		while (now_s() < spin_end) {
+			if (refault) {	/* every write faults in a fresh page, batch included */
+				madvise(page, sysconf(_SC_PAGESIZE), MADV_DONTNEED);
+				*(volatile char *)page = 1;
+				continue;
+			}
 			if (now_s() >= next_touch) {
 				touch_fresh_pages(1);
 				next_touch = now_s() + 0.005;

@@ -40,7 +40,27 @@ start_migtrace() {
 	"$MIGTRACE" "$@" >"$WORK/$out" 2>"$WORK/$out.err" &
 	MT_PID=$!
 	PIDS+=($MT_PID)
-	sleep 1
+	wait_attached "$WORK/$out.err"
+}
+
+# wait_attached FILE: until migtrace says it is attached there (or has exited), 10 s at most.
+wait_attached() {
+	for _ in $(seq 200); do
+		grep -qE '^(Tracing|Recording to)|daemon started' "$1" 2>/dev/null && return 0
+		kill -0 "$MT_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# drains_until_exit N: lru_add_drain_all() from CPU 0 every 0.2 s until
+# migtrace exits (an incident it waits for came) or N tries are spent.
+drains_until_exit() {
+	for _ in $(seq "$1"); do
+		kill -0 "$MT_PID" 2>/dev/null || break
+		taskset -c 0 sh -c 'echo 1 > /proc/sys/vm/compact_memory'
+		sleep 0.2
+	done
 }
 
 # start_rt_hog CPU SPIN_MS SECONDS: a SCHED_FIFO 50 task on CPU that keeps

@@ -25,8 +25,10 @@ check "slowest lru_add_drain_all waited on CPU $rt_cpu ($straggler)" test "$stra
 # Pending work in a report: the run stops (--exit-on) as soon as the drain has
 # waited 100 ms behind the RT task, so its last report is taken mid-stall.
 kill "$hog_tid" 2>/dev/null
-start_rt_hog "$rt_cpu" 900 8
-run_migtrace_with_drains pend.json 12 --json -d 8 --exit-on stuck_rt
+start_rt_hog "$rt_cpu" 900 30
+start_migtrace pend.json --json -d 60 --exit-on stuck_rt
+drains_until_exit 100
+wait "$MT_PID"
 pending=$(jq -s "[.[] | select(.type==\"pending\" and .cpu==$rt_cpu and .occupant.policy==\"FIFO\")] | length" "$WORK/pend.json")
 check "pending drain work on CPU $rt_cpu reported with the RT task on CPU ($pending)" test "$pending" -ge 1
 occ=$(jq -s "[.[] | select(.type==\"pending\" and .cpu==$rt_cpu) | .occupant.pid] | first // 0" "$WORK/pend.json")

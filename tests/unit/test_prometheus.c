@@ -71,7 +71,7 @@ static const struct prom_daemon daemon_stats = {
 	.start_time_s = 1764000000, .write_time_s = 1764000060, .intervals = 2,
 	.rss_bytes = 4 << 20, .cpu_ns = 1500 * MS, .records = 6, .shedding = true,
 	.shed_episodes = 1, .shed_ns = 12 * 1000 * MS, .output_errors = 0, .reopens = 1,
-	.detect_tick_ns = 100 * MS, .holders_evicted = 3,
+	.detect_tick_ns = 100 * MS,
 };
 
 static void exposition_matches_golden(void)
