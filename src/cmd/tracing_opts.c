@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <string.h>
 #include "migtrace.h"
 #include "cmd/tracing_opts.h"
 #include "core/util.h"
 
 struct tracing_options tracing_opts = { .session = { .cpu = -1 } };
 
-enum { OPT_NO_FENTRY = 3000, OPT_NO_KPROBE };
+enum { OPT_NO_FENTRY = 3000, OPT_NO_KPROBE, OPT_NO_EVENTS };
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Tracing:", 2 },
@@ -14,6 +15,9 @@ static const struct argp_option options[] = {
 	{ "cpu", 'C', "CPU", 0, "Only drain work targeting CPU", 2 },
 	{ "no-fentry", OPT_NO_FENTRY, NULL, 0, "Do not use fentry/fexit", 2 },
 	{ "no-kprobe", OPT_NO_KPROBE, NULL, 0, "Do not use kprobes", 2 },
+	{ "no-events", OPT_NO_EVENTS, "GROUPS", 0,
+	  "Do not use the tracepoints of these groups (comma-separated, e.g. migtrace_lab: "
+	  "see a patched kernel as an unpatched one would)", 2 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages, including verifier logs", 2 },
 	{},
 };
@@ -46,6 +50,13 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_KPROBE:
 		tracing_opts.session.no_kprobe = true;
+		break;
+	case OPT_NO_EVENTS:
+		if (!*arg || strlen(arg) > 256 ||
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789_,") != strlen(arg))
+			argp_error(state, "invalid --no-events: %s (tracepoint groups, comma-separated)",
+				   arg);
+		tracing_opts.session.no_events = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

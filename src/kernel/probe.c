@@ -106,6 +106,21 @@ static bool fentry_works(const struct probe_env *env, const char *func, char *wh
 	return true;
 }
 
+/* Whether "group/event" belongs to a group of the comma-separated list. */
+static bool group_ruled_out(const char *list, const char *group_event)
+{
+	size_t glen = strcspn(group_event, "/");
+
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == glen && !strncmp(list, group_event, n))
+			return true;
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
 static bool tracepoints_exist(const struct probe_env *env, const struct hook_def *h,
 			      struct hook_status *st)
 {
@@ -118,6 +133,11 @@ static bool tracepoints_exist(const struct probe_env *env, const struct hook_def
 		return false;
 	}
 	for (int i = 0; i < 5 && h->tracepoints[i]; i++) {
+		if (group_ruled_out(env->no_events, h->tracepoints[i])) {
+			WHY(st, MECH_TRACEPOINT, "tracepoint %s disabled by --no-events",
+			    h->tracepoints[i]);
+			return false;
+		}
 		if (!tracefs_event_exists(env->tracefs, h->tracepoints[i])) {
 			WHY(st, MECH_TRACEPOINT, "tracepoint %s not in this kernel",
 			    h->tracepoints[i]);

@@ -24,6 +24,7 @@ struct probe_env {
 	uint32_t fault_vma_lock_flag;	/* FAULT_FLAG_VMA_LOCK, 0 if the kernel lacks it */
 	/* Mechanisms ruled out before probing, and why ("disabled by --no-fentry"). */
 	char no_fentry[160], no_kprobe[160];
+	const char *no_events;	/* tracepoint groups ruled out (--no-events), comma-separated */
 };
 
 /* Gather what the kernel offers. Fails only when BPF cannot work at all. */

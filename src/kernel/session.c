@@ -166,6 +166,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		snprintf(s->env.no_fentry, sizeof(s->env.no_fentry), "disabled by --no-fentry");
 	if (o->no_kprobe)
 		snprintf(s->env.no_kprobe, sizeof(s->env.no_kprobe), "disabled by --no-kprobe");
+	s->env.no_events = o->no_events;
 	n = libbpf_num_possible_cpus();
 	s->ncpus = n > 0 ? (n < MT_MAX_CPUS ? n : MT_MAX_CPUS) : 1;
 	if (o->cpu >= (int32_t)s->ncpus) {

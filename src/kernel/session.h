@@ -20,6 +20,7 @@ struct session_opts {
 	int32_t tgid;		/* 0: all */
 	int32_t cpu;		/* -1: all */
 	bool no_fentry, no_kprobe;
+	const char *no_events;	/* "migtrace_lab,migrate_device": tracepoint groups not to use */
 	bool verbose;
 };
 

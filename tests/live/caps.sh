@@ -19,3 +19,6 @@ check "approximations are labelled" \
 check "text caps has a line per hook" test "$(grep -c . "$WORK/caps.txt")" -eq 17
 # Which mechanism each hook got on this kernel, for the log.
 jq -rs '.[] | "    \(.hook): \(.mechanism)"' "$WORK/caps.json"
+"$MIGTRACE" caps --json --no-events timer >"$WORK/noev.json" 2>&1
+check "--no-events rules a tracepoint group out, and says so" \
+	test "$(jq -rs '.[] | select(.hook=="occupant_at_attach") | .not_used.tracepoint' "$WORK/noev.json")" = "tracepoint timer/hrtimer_expire_entry disabled by --no-events"
