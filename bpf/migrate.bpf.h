@@ -84,8 +84,12 @@ static __always_inline int on_migrate_setup_exit(long ret, __u64 npages_arg)
 		return 0;
 	now = bpf_ktime_get_ns();
 	hist_add(MT_H_MIGRATE_SETUP, now - in.ts);
-	if (in.kind == MT_MIG_VMA)
-		cpages = BPF_CORE_READ((struct migrate_vma *)in.arg, cpages);
+	if (in.kind == MT_MIG_VMA) {
+		/* A local pointer: a cast inside BPF_CORE_READ would relocate in.arg too. */
+		struct migrate_vma *args = (void *)in.arg;
+
+		cpages = BPF_CORE_READ(args, cpages);
+	}
 	/*
 	 * A failed setup has unlocked what it collected; with nothing collected
 	 * (cpages == 0) drivers skip finalize, and nothing is locked.
