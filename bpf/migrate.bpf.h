@@ -278,4 +278,67 @@ int BPF_KRETPROBE(kretprobe_migrate_device_finalize)
 	return on_migrate_finalize_exit(MT_MIG_DEVICE_RANGE);
 }
 
+/*
+ * Patched kernels (the lab's migrate_device series, the events of linux-mm's
+ * include/trace/events/migrate_device.h): the same state from tracepoints
+ * with the functions' own semantics, where fentry and kprobes are refused.
+ */
+SEC("?raw_tp/migrate_vma_setup_start")
+int BPF_PROG(raw_tp_migrate_vma_setup_start, struct migrate_vma *migrate)
+{
+	return on_migrate_enter((__u64)migrate, MT_MIG_VMA, 0);
+}
+
+/* Emitted on success only: argument errors return before collecting. */
+SEC("?raw_tp/migrate_vma_setup_done")
+int BPF_PROG(raw_tp_migrate_vma_setup_done, struct migrate_vma *migrate)
+{
+	return on_migrate_setup_exit(0, 0);
+}
+
+SEC("?raw_tp/migrate_vma_collect_done")
+int BPF_PROG(raw_tp_migrate_vma_collect_done, struct migrate_vma *migrate)
+{
+	if (!task_filtered_out() && BPF_CORE_READ(migrate, cpages))
+		holder_set(MT_HOLD_COLLECT_DONE);
+	return 0;
+}
+
+/* migrate_device_range() and friends lock before unmapping: holders from here. */
+SEC("?raw_tp/migrate_device_unmap_done")
+int BPF_PROG(raw_tp_migrate_device_unmap_done, const unsigned long *src,
+	     const unsigned long *dst, unsigned long npages)
+{
+	if (!task_filtered_out() && npages)
+		holder_set(MT_HOLD_UNMAP);
+	return 0;
+}
+
+SEC("?raw_tp/migrate_device_drain_all_start")
+int BPF_PROG(raw_tp_migrate_device_drain_all_start, unsigned long nr_locked)
+{
+	if (!task_filtered_out() && nr_locked)
+		holder_set(MT_HOLD_DRAIN_LOCKED);
+	return 0;
+}
+
+SEC("?raw_tp/migrate_vma_pages_start")
+int BPF_PROG(raw_tp_migrate_vma_pages_start, struct migrate_vma *migrate)
+{
+	return on_migrate_pages();
+}
+
+SEC("?raw_tp/migrate_vma_finalize_done")
+int BPF_PROG(raw_tp_migrate_vma_finalize_done, struct migrate_vma *migrate)
+{
+	return on_migrate_finalize_exit(MT_MIG_VMA);
+}
+
+SEC("?raw_tp/migrate_device_finalize_done")
+int BPF_PROG(raw_tp_migrate_device_finalize_done, const unsigned long *src,
+	     const unsigned long *dst, unsigned long npages)
+{
+	return on_migrate_finalize_exit(MT_MIG_DEVICE_RANGE);
+}
+
 #endif /* MIGTRACE_MIGRATE_BPF_H */

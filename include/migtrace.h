@@ -137,6 +137,8 @@ struct mt_hist {
 enum mt_holder_via {
 	MT_HOLD_UNMAP = 0,		/* migrate_device_unmap entered: collection locked them */
 	MT_HOLD_COLLECT_TRYLOCK,	/* lab tracepoint: a folio trylock in collection succeeded */
+	MT_HOLD_COLLECT_DONE,		/* migrate_device:migrate_vma_collect_done with cpages > 0 */
+	MT_HOLD_DRAIN_LOCKED,		/* migrate_device:migrate_device_drain_all_start, nr_locked > 0 */
 };
 
 /*

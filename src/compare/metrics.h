@@ -13,6 +13,7 @@
 
 enum metric_id {
 	M_DRAIN_WAIT = 0,	/* lru_add_drain_per_cpu queued -> started */
+	M_STRAGGLER_WAIT,	/* per lru_add_drain_all call: its last work item's queued -> started */
 	M_DRAIN_EXEC,		/* started -> ended */
 	M_DRAIN_ALL,		/* lru_add_drain_all latency, measured or rebuilt */
 	M_FAULT_RETRIES,	/* retries per fault run */
@@ -44,10 +45,22 @@ struct samples {
 int samples_push(struct samples *s, double v);
 void samples_free(struct samples *s);
 
+#define METRICS_CPUS	64	/* drain wait kept per target CPU below this */
+
 struct run_samples {
 	char path[256];
 	struct recording run;
 	struct samples m[M_MAX];
+	bool synth[M_MAX];		/* samples spread from a kernel histogram */
+	struct samples cpu_wait[METRICS_CPUS];	/* drain wait by target CPU, ns */
+	/* Drain work still pending at the end (last snapshot): censored at its age. */
+	struct samples censored;	/* ages, ns */
+	uint32_t censored_cpu[SNAPSHOT_MAX_PENDING];
+	bool has_livelock_info;		/* detectors ran, or RESULT says progress= */
+	bool livelocked;		/* a livelock or suspected_livelock, or progress=no */
+	uint64_t migrations;		/* migrate setups */
+	uint64_t retries;		/* fault retries, ended runs */
+	uint64_t dropped;		/* ring-buffer records lost (last snapshot) */
 };
 
 /*
@@ -58,7 +71,11 @@ int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, voi
 		 char *err, size_t len);
 void metrics_free(struct run_samples *rs);
 
-/* Spread a log2 histogram into at most max samples, in proportion. */
+/*
+ * Spread a log2 histogram into at most max samples, in proportion; every
+ * non-empty bucket keeps one sample at least, and the largest is the
+ * histogram's max, so the tail is not rounded away.
+ */
 void metrics_from_hist(const struct mt_hist *h, struct samples *s, size_t max);
 
 #endif

@@ -125,7 +125,8 @@ static bool tracepoints_exist(const struct probe_env *env, const struct hook_def
 			      struct hook_status *st)
 {
 	if (!h->tracepoints[0]) {
-		WHY(st, MECH_TRACEPOINT, "no tracepoint covers it");
+		if (!st->why[MECH_TRACEPOINT][0])	/* else: why its exact ones are not used */
+			WHY(st, MECH_TRACEPOINT, "no tracepoint covers it");
 		return false;
 	}
 	if (!env->tracefs) {
@@ -152,11 +153,42 @@ static bool tracepoints_exist(const struct probe_env *env, const struct hook_def
 	return true;
 }
 
+/* Every tracepoint of the list exists and is not ruled out; else why not in why. */
+static bool events_usable(const struct probe_env *env, const char *const *tps, int max,
+			  char *why, size_t len)
+{
+	if (!env->tracefs) {
+		snprintf(why, len, "%s", env->tracefs_why);
+		return false;
+	}
+	for (int i = 0; i < max && tps[i]; i++) {
+		if (group_ruled_out(env->no_events, tps[i])) {
+			snprintf(why, len, "tracepoint %s disabled by --no-events", tps[i]);
+			return false;
+		}
+		if (!tracefs_event_exists(env->tracefs, tps[i])) {
+			snprintf(why, len, "tracepoint %s not in this kernel", tps[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void probe_one(const struct probe_env *env, unsigned int i, struct hook_status *st)
 {
 	const struct hook_def *h = &hook_defs[i];
+	char why[160];
 
 	memset(st, 0, sizeof(*st));
+	/* A tracepoint with the function's own semantics first: cheapest, and stable. */
+	if (h->exact_tracepoints[0]) {
+		if (events_usable(env, h->exact_tracepoints, 3, why, sizeof(why))) {
+			st->mech = MECH_TRACEPOINT;
+			st->exact_events = true;
+			return;
+		}
+		snprintf(st->why[MECH_TRACEPOINT], sizeof(st->why[MECH_TRACEPOINT]), "%s", why);
+	}
 	if (h->func) {
 		if (env->no_fentry[0])
 			WHY(st, MECH_FENTRY, "%s", env->no_fentry);

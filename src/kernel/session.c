@@ -39,7 +39,7 @@ static void enable_programs(struct session *s)
 		const char *progs[6];
 		char storage[4][64];
 
-		hook_programs(&hook_defs[i], s->hooks[i].mech, progs, storage);
+		hook_programs(&hook_defs[i], &s->hooks[i], progs, storage);
 		for (int k = 0; progs[k]; k++) {
 			p = bpf_object__find_program_by_name(s->skel->obj, progs[k]);
 			if (p)
@@ -113,7 +113,7 @@ static void attach(struct session *s)
 		char storage[4][64];
 		enum mechanism m = s->hooks[i].mech;
 
-		hook_programs(&hook_defs[i], m, progs, storage);
+		hook_programs(&hook_defs[i], &s->hooks[i], progs, storage);
 		for (int k = 0; progs[k]; k++) {
 			struct bpf_program *p;
 

@@ -6,13 +6,26 @@
 const struct hook_def hook_defs[HOOK_MAX] = {
 	[HOOK_MIGRATE_VMA_SETUP] = {
 		.name = "migrate_vma_setup", .func = "migrate_vma_setup",
-		.entry = true, .exit = true },
+		.entry = true, .exit = true,
+		.exact_tracepoints = { "migrate_device/migrate_vma_setup_start",
+				       "migrate_device/migrate_vma_setup_done" },
+		.exact_progs = { "raw_tp_migrate_vma_setup_start",
+				 "raw_tp_migrate_vma_setup_done" } },
+	/* Collection over with folios locked; or, exactly, collect_done with cpages. */
 	[HOOK_MIGRATE_DEVICE_UNMAP] = {
-		.name = "migrate_device_unmap", .func = "migrate_device_unmap", .entry = true },
+		.name = "migrate_device_unmap", .func = "migrate_device_unmap", .entry = true,
+		.exact_tracepoints = { "migrate_device/migrate_vma_collect_done",
+				       "migrate_device/migrate_device_unmap_done" },
+		.exact_progs = { "raw_tp_migrate_vma_collect_done",
+				 "raw_tp_migrate_device_unmap_done" } },
 	[HOOK_MIGRATE_VMA_PAGES] = {
-		.name = "migrate_vma_pages", .func = "migrate_vma_pages", .entry = true },
+		.name = "migrate_vma_pages", .func = "migrate_vma_pages", .entry = true,
+		.exact_tracepoints = { "migrate_device/migrate_vma_pages_start" },
+		.exact_progs = { "raw_tp_migrate_vma_pages_start" } },
 	[HOOK_MIGRATE_VMA_FINALIZE] = {
-		.name = "migrate_vma_finalize", .func = "migrate_vma_finalize", .exit = true },
+		.name = "migrate_vma_finalize", .func = "migrate_vma_finalize", .exit = true,
+		.exact_tracepoints = { "migrate_device/migrate_vma_finalize_done" },
+		.exact_progs = { "raw_tp_migrate_vma_finalize_done" } },
 	[HOOK_MIGRATE_DEVICE_RANGE] = {
 		.name = "migrate_device_range", .func = "migrate_device_range",
 		.entry = true, .exit = true },
@@ -21,7 +34,9 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.entry = true, .exit = true, .optional = true },
 	[HOOK_MIGRATE_DEVICE_FINALIZE] = {
 		.name = "migrate_device_finalize", .func = "migrate_device_finalize",
-		.exit = true },
+		.exit = true,
+		.exact_tracepoints = { "migrate_device/migrate_device_finalize_done" },
+		.exact_progs = { "raw_tp_migrate_device_finalize_done" } },
 	[HOOK_LRU_ADD_DRAIN_ALL] = {
 		.name = "lru_add_drain_all", .func = "lru_add_drain_all",
 		.entry = true, .exit = true,
@@ -60,6 +75,11 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.name = "swap_page_trylock",
 		.tracepoints = { "migtrace_lab/swap_page_trylock" },
 		.tp_progs = { "raw_tp_swap_page_trylock" }, .optional = true },
+	/* Patched kernels: a migration drains with nr_locked folios locked. */
+	[HOOK_DRAIN_LOCKED] = {
+		.name = "migrate_drain_locked",
+		.tracepoints = { "migrate_device/migrate_device_drain_all_start" },
+		.tp_progs = { "raw_tp_migrate_device_drain_all_start" }, .optional = true },
 	[HOOK_COLLECT_TRYLOCK] = {
 		.name = "collect_trylock",
 		.tracepoints = { "migtrace_lab/collect_trylock" },
@@ -98,7 +118,8 @@ bool hook_drain_all_precise(const struct hook_status *st)
 
 bool hook_holders_known(const struct hook_status *st)
 {
-	return (hook_seen(st, HOOK_MIGRATE_DEVICE_UNMAP) || hook_seen(st, HOOK_COLLECT_TRYLOCK)) &&
+	return (hook_seen(st, HOOK_MIGRATE_DEVICE_UNMAP) || hook_seen(st, HOOK_COLLECT_TRYLOCK) ||
+		hook_seen(st, HOOK_DRAIN_LOCKED)) &&
 	       hook_seen(st, HOOK_MIGRATE_VMA_SETUP) && hook_seen(st, HOOK_MIGRATE_VMA_FINALIZE) &&
 	       hook_seen(st, HOOK_MIGRATE_DEVICE_FINALIZE);
 }
@@ -108,9 +129,10 @@ bool hook_migrate_seen(const struct hook_status *st)
 	return hook_seen(st, HOOK_MIGRATE_VMA_SETUP) || hook_seen(st, HOOK_MIGRATE_DEVICE_RANGE);
 }
 
-void hook_programs(const struct hook_def *h, enum mechanism m, const char *progs[6],
+void hook_programs(const struct hook_def *h, const struct hook_status *st, const char *progs[6],
 		   char storage[4][64])
 {
+	enum mechanism m = st->mech;
 	int n = 0;
 
 	switch (m) {
@@ -128,6 +150,11 @@ void hook_programs(const struct hook_def *h, enum mechanism m, const char *progs
 		}
 		break;
 	case MECH_TRACEPOINT:
+		if (st->exact_events) {
+			for (int i = 0; i < 3 && h->exact_progs[i]; i++)
+				progs[n++] = h->exact_progs[i];
+			break;
+		}
 		for (int i = 0; i < 5 && h->tp_progs[i]; i++)
 			progs[n++] = h->tp_progs[i];
 		break;

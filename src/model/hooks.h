@@ -35,6 +35,7 @@ enum hook_id {
 	HOOK_OCCUPANT_TICK,		/* who is on a CPU before its first switch */
 	HOOK_SWAP_PAGE_TRYLOCK,		/* migtrace_lab tracepoint */
 	HOOK_COLLECT_TRYLOCK,		/* migtrace_lab tracepoint */
+	HOOK_DRAIN_LOCKED,		/* migrate_device tracepoint: drain with locks held */
 	HOOK_MAX,
 };
 
@@ -43,7 +44,13 @@ struct hook_def {
 	const char *name;	/* what the user sees */
 	const char *func;	/* kernel function for fentry/kprobe, NULL if tracepoint-only */
 	bool entry, exit;	/* which sides of func are hooked */
-	/* Tracepoint programs serving this hook ("group/event"), precise or approximate. */
+	/*
+	 * Tracepoints with the function's own semantics (patched kernels:
+	 * migrate_device), tried before fentry; then the fallback tracepoints
+	 * below ("group/event"), precise or approximate.
+	 */
+	const char *exact_tracepoints[3];
+	const char *exact_progs[3];
 	const char *tracepoints[5];
 	const char *tp_progs[5];
 	bool tp_approximate;	/* tracepoints only approximate func */
@@ -57,6 +64,7 @@ struct hook_def {
 struct hook_status {
 	enum mechanism mech;
 	bool approximate;
+	bool exact_events;	/* MECH_TRACEPOINT through exact_tracepoints */
 	char why[MECH_MAX][160];	/* why each mechanism was not used */
 };
 
@@ -82,8 +90,8 @@ bool hook_migrate_seen(const struct hook_status *st);
  */
 bool hook_holders_known(const struct hook_status *st);
 
-/* Program names for a hook under a mechanism (up to 5, NULL-terminated). */
-void hook_programs(const struct hook_def *h, enum mechanism m, const char *progs[6],
+/* Program names for a hook under its mechanism (up to 5, NULL-terminated). */
+void hook_programs(const struct hook_def *h, const struct hook_status *st, const char *progs[6],
 		   char storage[4][64]);
 
 /* Counts of hooks per mechanism, for the report header. */

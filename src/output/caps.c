@@ -23,6 +23,12 @@ void hooks_print_caps(FILE *out, const struct hook_status *st, bool json)
 			json_bool(&j, "approximate", s->approximate);
 			if (s->approximate)
 				json_str(&j, "approximation", h->approx_note);
+			if (s->exact_events) {	/* the function's own tracepoints */
+				json_key_arr(&j, "tracepoints");
+				for (int k = 0; k < 3 && h->exact_tracepoints[k]; k++)
+					json_str(&j, NULL, h->exact_tracepoints[k]);
+				json_close_arr(&j);
+			}
 			json_key_obj(&j, "not_used");
 			for (int m = MECH_FENTRY; m < MECH_MAX; m++)
 				if (s->why[m][0])
@@ -32,7 +38,13 @@ void hooks_print_caps(FILE *out, const struct hook_status *st, bool json)
 			continue;
 		}
 		hook_why_not(s, why, sizeof(why));
-		fprintf(out, "%-24s %-11s %s%s%s%s\n", h->name,
+		if (s->exact_events)
+			fprintf(out, "%-24s %-11s exact: %s%s%s\n", h->name, "tracepoint",
+				h->exact_tracepoints[0],
+				h->exact_tracepoints[1] ? ", " : "",
+				h->exact_tracepoints[1] ? h->exact_tracepoints[1] : "");
+		else
+			fprintf(out, "%-24s %-11s %s%s%s%s\n", h->name,
 			s->approximate ? "tracepoint~" : mechanism_name(s->mech),
 			s->approximate ? "approximated: " : "",
 			s->approximate ? h->approx_note : "",

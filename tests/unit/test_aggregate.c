@@ -231,7 +231,7 @@ static void report_matches_golden(void)
 {
 	static struct agg a;
 	static struct snapshot r;
-	static struct hook_status hooks[16];
+	static struct hook_status hooks[HOOK_MAX];
 	const char *got = "build/tests/report.out";
 	FILE *f = fopen(got, "w");
 

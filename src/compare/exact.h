@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tests whose unit is the run: the two-sample permutation test of the
+ * difference in means (exact by enumeration, else Monte Carlo with a seed),
+ * Fisher's exact test of a 2x2 table, a within-run exceedance test for when
+ * each side has a single run, and Holm's step-down adjustment across the
+ * tests of one comparison.
+ */
+#ifndef MIGTRACE_EXACT_H
+#define MIGTRACE_EXACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PERM_EXACT_MAX	1000000	/* splits enumerated; beyond, Monte Carlo */
+
+struct exact_test {
+	double stat;		/* difference in means b - a; Fisher: odds ratio; exceedance: +k or -k */
+	double p;		/* two-sided */
+	bool exact;		/* permutation: every split enumerated */
+	bool constant;		/* every value the same: p is 1 under every relabelling */
+	uint64_t perms;		/* splits enumerated or drawn */
+};
+
+/*
+ * Two-sided permutation test of mean(b) - mean(a): the share of the splits
+ * of a and b's values into groups of na and nb whose |difference| is at
+ * least the observed one. Exact when C(na + nb, na) <= PERM_EXACT_MAX, else
+ * (1 + hits) / (1 + reps) over reps random splits from seed. -1 when a side
+ * is empty.
+ */
+int exact_permutation(const double *a, size_t na, const double *b, size_t nb,
+		      unsigned int reps, uint64_t seed, struct exact_test *t);
+
+/*
+ * Fisher's exact test of [[ya, na - ya], [yb, nb - yb]]: the sum of the
+ * probabilities (hypergeometric, margins fixed) of every table no more
+ * probable than the observed one. -1 when a side is empty.
+ */
+int exact_fisher(uint64_t ya, uint64_t na, uint64_t yb, uint64_t nb, struct exact_test *t);
+
+/*
+ * Within-run exceedance: k of b's values lie above every value of a (or
+ * of a's above every b). Were the values exchangeable, the k largest of the
+ * pooled values would all be b's with probability C(nb, k) / C(na + nb, k);
+ * p is twice that, capped at 1. Values inside one run are not independent
+ * (they share stalls): label it within-run, never as a run-level p.
+ */
+int exact_exceedance(const double *a, size_t na, const double *b, size_t nb,
+		     struct exact_test *t);
+
+/*
+ * Holm's step-down adjustment of n p-values (NAN: not part of the family):
+ * adj[i] = max over the j smallest p up to p[i] of min(1, (m - rank) * p),
+ * m the number of non-NAN values. Reject where adj < alpha.
+ */
+void exact_holm(const double *p, size_t n, double *adj);
+
+#endif
