@@ -110,7 +110,7 @@ $(OUTPUT)/bench/workload: bench/workload.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -lpthread -o $@
 
-bench: all $(OUTPUT)/bench/empty $(OUTPUT)/bench/workload
+bench: all $(OUTPUT)/bench/empty $(OUTPUT)/bench/workload $(TEST_HELPERS)
 	$(Q)bench/bench.sh
 
 # make install [DESTDIR=staging] [PREFIX=/usr/local]: binary, man page, systemd unit.

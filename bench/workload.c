@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Generates traced events at the highest rate this machine can, pinned to
- * CPU 0, and prints "events=N ns=T".
- *   workload faults N     N user page faults on fresh anonymous pages
- *   workload switches N   N context switches (two threads ping-ponging)
+ * CPU 0 (or one thread per CPU 0..T-1), and prints "events=N ns=T".
+ *   workload faults N [T]   N user page faults on fresh anonymous pages
+ *   workload switches N     N context switches (two threads ping-ponging)
+ *   workload runs N [T]     N fault runs of 3 faults on one page each
+ *                           (MADV_DONTNEED between them): one ring-buffer
+ *                           record per run in migtrace, the storm case
  */
 #include <pthread.h>
 #include <sched.h>
@@ -49,10 +52,45 @@ static long faults(long n)
 	return done;
 }
 
+/* Three faults on each page, then the next: a run of 3 ends per page. */
+static long runs(long n)
+{
+	const long chunk = 4096, page = sysconf(_SC_PAGESIZE);
+	long done = 0;
+	char *p = mmap(NULL, chunk * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 0;
+	while (done < n)
+		for (long i = 0; i < chunk && done < n; i++, done++)
+			for (int k = 0; k < 3; k++) {
+				p[i * page] = 1;
+				madvise(p + i * page, page, MADV_DONTNEED);
+			}
+	munmap(p, chunk * page);
+	return done;
+}
+
+struct job {
+	const char *mode;
+	int cpu;
+	long n, done;
+};
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+
+	pin(j->cpu);
+	j->done = !strcmp(j->mode, "runs") ? runs(j->n) : faults(j->n);
+	return NULL;
+}
+
 static int ping[2], pong[2];
 static long rounds;
 
-static void *ponger(void *arg)
+static void *ponger(void *arg __attribute__((unused)))
 {
 	char c;
 
@@ -85,15 +123,28 @@ int main(int argc, char **argv)
 	unsigned long long t0;
 	long n, events;
 
-	if (argc != 3 || (n = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: workload faults|switches N\n");
+	int threads = argc == 4 ? atoi(argv[3]) : 1;
+
+	if (argc < 3 || argc > 4 || (n = atol(argv[2])) <= 0 || threads < 1 || threads > 1024) {
+		fprintf(stderr, "usage: workload faults|runs N [THREADS] | switches N\n");
 		return 2;
 	}
 	pin(0);
 	t0 = now_ns();
-	if (!strcmp(argv[1], "faults"))
-		events = faults(n);
-	else if (!strcmp(argv[1], "switches"))
+	if (!strcmp(argv[1], "faults") || !strcmp(argv[1], "runs")) {
+		pthread_t t[1024];
+		struct job jobs[1024];
+
+		events = 0;
+		for (int i = 0; i < threads; i++) {
+			jobs[i] = (struct job){ argv[1], i, n / threads + (i < n % threads), 0 };
+			pthread_create(&t[i], NULL, worker, &jobs[i]);
+		}
+		for (int i = 0; i < threads; i++) {
+			pthread_join(t[i], NULL);
+			events += jobs[i].done;
+		}
+	} else if (!strcmp(argv[1], "switches"))
 		events = switches(n);
 	else
 		return 2;

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The bench's instruments, with python3 alone (no bpftool, no jq):
+
+  bpfstats.py snap PID            one line per BPF program PID holds open:
+                                  "prog_id run_time_ns run_cnt name", from
+                                  /proc/PID/fdinfo (kernel.bpf_stats_enabled=1
+                                  fills the counters); the name from the bpf()
+                                  syscall (BPF_OBJ_GET_INFO_BY_FD), "?" if refused
+  bpfstats.py delta A B PATTERN   ns per run of the program whose name starts
+                                  with PATTERN ("*": the one that ran most)
+                                  between snapshots A and B: "ns runs"
+  bpfstats.py drops FILE          lost records in migtrace --json output
+  bpfstats.py summary TSV         medians, spreads and ratios of the samples
+"""
+import ctypes
+import json
+import os
+import platform
+import statistics
+import sys
+
+BPF_PROG_GET_FD_BY_ID = 13
+BPF_OBJ_GET_INFO_BY_FD = 15
+SYS_BPF = {"x86_64": 321, "aarch64": 280}.get(platform.machine(), 321)
+INFO_NAME_OFF, INFO_SIZE = 64, 232	# struct bpf_prog_info (linux/bpf.h)
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _bpf(cmd, attr):
+    return _libc.syscall(SYS_BPF, cmd, ctypes.byref(attr), ctypes.sizeof(attr))
+
+
+def prog_name(prog_id):
+    attr = (ctypes.c_uint8 * 144)()
+    ctypes.c_uint32.from_buffer(attr, 0).value = prog_id
+    fd = _bpf(BPF_PROG_GET_FD_BY_ID, attr)
+    if fd < 0:
+        return "?"
+    try:
+        info = (ctypes.c_uint8 * INFO_SIZE)()
+        attr = (ctypes.c_uint8 * 144)()
+        ctypes.c_uint32.from_buffer(attr, 0).value = fd
+        ctypes.c_uint32.from_buffer(attr, 4).value = INFO_SIZE
+        ctypes.c_uint64.from_buffer(attr, 8).value = ctypes.addressof(info)
+        if _bpf(BPF_OBJ_GET_INFO_BY_FD, attr) < 0:
+            return "?"
+        raw = bytes(info[INFO_NAME_OFF:INFO_NAME_OFF + 16])
+        return raw.split(b"\0", 1)[0].decode() or "?"
+    finally:
+        os.close(fd)
+
+
+def snap(pid):
+    seen = {}
+    fddir = f"/proc/{pid}/fdinfo"
+    for fd in os.listdir(fddir):
+        try:
+            with open(f"{fddir}/{fd}") as f:
+                kv = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        if "prog_id" not in kv or "run_cnt" not in kv or "link_type" in kv:
+            continue
+        pid_ = int(kv["prog_id"])
+        if pid_ not in seen:
+            seen[pid_] = (int(kv["run_time_ns"]), int(kv["run_cnt"]))
+    for prog_id, (ns, cnt) in sorted(seen.items()):
+        print(prog_id, ns, cnt, prog_name(prog_id))
+
+
+def read_snap(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 4:
+                out[int(p[0])] = (int(p[1]), int(p[2]), p[3])
+    return out
+
+
+def delta(a, b, pattern):
+    a, b = read_snap(a), read_snap(b)
+    best = None
+    for pid_, (ns, cnt, name) in b.items():
+        ns0, cnt0, _ = a.get(pid_, (0, 0, name))
+        d = (ns - ns0, cnt - cnt0)
+        if pattern != "*" and not name.startswith(pattern):
+            continue
+        if best is None or d[1] > best[1]:
+            best = d
+    if not best or best[1] <= 0:
+        print("0 0")
+    else:
+        print(f"{best[0] / best[1]:.1f} {best[1]}")
+
+
+def drops(path):
+    total = 0
+    with open(path) as f:
+        for line in f:
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            if o.get("type") == "drops":
+                total += int(o.get("total", 0))
+    print(total)
+
+
+def spread(v):
+    return f"{min(v):.0f}-{max(v):.0f}" if v else "-"
+
+
+def med(v):
+    return statistics.median(v) if v else float("nan")
+
+
+def summary(path):
+    """TSV rows: mode tracer round prog_ns runs wall_ns events."""
+    rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
+    modes = []
+    for r in rows:
+        if r[0] not in modes:
+            modes.append(r[0])
+    hooks = {"faults": "page_fault_user", "switches": "sched_switch"}
+    for mode in modes:
+        by = {}
+        for r in rows:
+            if r[0] == mode:
+                by.setdefault(r[1], {})[int(r[2])] = (float(r[3]), int(r[4]),
+                                                      float(r[5]), int(r[6]))
+        rounds = sorted(by.get("none", {}))
+        print(f"\n{hooks.get(mode, mode)} ({mode}): {len(rounds)} interleaved rounds "
+              f"(none, empty, migtrace, bpftrace, ...), CPU 0")
+        print("  in-program ns per run (kernel.bpf_stats_enabled): median [min-max]")
+        prog = {}
+        for t in ("empty", "migtrace", "bpftrace"):
+            prog[t] = [by.get(t, {}).get(k, (0,))[0] for k in rounds
+                       if by.get(t, {}).get(k, (0,))[0] > 0]
+            print(f"    {t:<10} {med(prog[t]):8.1f} ns  [{spread(prog[t])}]")
+
+        def ratio(a, b):
+            pairs = [by[a][k][0] / by[b][k][0] for k in rounds
+                     if k in by.get(a, {}) and k in by.get(b, {}) and by[b][k][0] > 0
+                     and by[a][k][0] > 0]
+            m = med(prog[a]) / med(prog[b]) if prog[a] and prog[b] else float("nan")
+            return m, pairs
+        for b, target in (("empty", 2.0), ("bpftrace", 0.5)):
+            m, pairs = ratio("migtrace", b)
+            ok = "met" if m <= target else "MISSED"
+            print(f"    migtrace / {b:<9} {m:5.2f}x  [per round {spread([p * 100 for p in pairs])}%]"
+                  f"  target <= {target}: {ok}")
+        print("  wall clock, sanity check only: ns per event added over the workload alone,"
+              " median [min-max] of rounds (the spread is the noise)")
+        base = [by["none"][k][2] / by["none"][k][3] for k in rounds]
+        print(f"    {'alone':<10} {med(base):8.1f} ns/event  [{spread(base)}]")
+        for t in ("empty", "migtrace", "bpftrace"):
+            added = [by[t][k][2] / by[t][k][3] - by["none"][k][2] / by["none"][k][3]
+                     for k in rounds if k in by.get(t, {})]
+            print(f"    {t:<10} {med(added):+8.1f} ns/event  [{spread(added)}]")
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "snap" and len(sys.argv) == 3:
+        snap(sys.argv[2])
+    elif cmd == "delta" and len(sys.argv) == 5:
+        delta(*sys.argv[2:5])
+    elif cmd == "drops" and len(sys.argv) == 3:
+        drops(sys.argv[2])
+    elif cmd == "summary" and len(sys.argv) == 3:
+        summary(sys.argv[2])
+    else:
+        sys.exit(__doc__)
