@@ -19,9 +19,19 @@ static __always_inline void holder_set(__u32 via)
 	struct inflight_val *in;
 	__u32 pid = current_pid();
 
-	if (bpf_map_lookup_elem(&holders, &pid))
-		return;		/* already holding: keep the earliest */
+	struct mt_holder *held = bpf_map_lookup_elem(&holders, &pid);
+
 	in = bpf_map_lookup_elem(&inflight, &key);
+	if (held) {	/* already holding since earlier: only the count grows */
+		if (in && in->kind == MT_MIG_VMA) {
+			struct migrate_vma *args = (void *)in->arg;
+			__u64 cpages = BPF_CORE_READ(args, cpages);
+
+			if (cpages > held->npages)
+				held->npages = cpages;
+		}
+		return;
+	}
 	if (in) {
 		h.kind = in->kind;
 		if (in->kind == MT_MIG_VMA) {

@@ -96,7 +96,19 @@ struct replay {
 	struct trace_export *trace;
 	struct rec_incident incidents[MAX_INCIDENTS];
 	uint32_t nincidents;
+	/* Started and not yet ended: id and kind at start. */
+	struct { uint64_t id; int kind; } open[MAX_INCIDENTS];
+	uint32_t nopen;
 };
+
+/* An incident counted once, under the kind it reached (its end's). */
+static void total_add(struct replay *r, int k, uint64_t ns)
+{
+	r->totals[k].count++;
+	r->totals[k].total_ns += ns;
+	if (ns > r->totals[k].max_ns)
+		r->totals[k].max_ns = ns;
+}
 
 static void on_event(void *ctx, const struct mt_event *e)
 {
@@ -112,15 +124,20 @@ static void on_incident(void *ctx, const struct rec_incident *i)
 	struct replay *r = ctx;
 	int k = incident_kind_parse(i->kind);
 
-	/* Totals as the detectors keep them: counted at start, timed at end. */
-	if (k >= 0 && !i->end) {
-		r->totals[k].count++;
-		r->totals[k].open++;
-	} else if (k >= 0 && r->totals[k].open) {
-		r->totals[k].open--;
-		r->totals[k].total_ns += i->duration_ns;
-		if (i->duration_ns > r->totals[k].max_ns)
-			r->totals[k].max_ns = i->duration_ns;
+	/*
+	 * Totals as the detectors keep them: an incident raised to a more
+	 * specific kind while it lasted (its end says which) counts under that.
+	 */
+	if (k >= 0 && !i->end && r->nopen < MAX_INCIDENTS) {
+		r->open[r->nopen].id = i->id;
+		r->open[r->nopen++].kind = k;
+	} else if (k >= 0 && i->end) {
+		for (uint32_t n = 0; n < r->nopen; n++)
+			if (r->open[n].id == i->id) {
+				r->open[n] = r->open[--r->nopen];
+				break;
+			}
+		total_add(r, k, i->duration_ns);
 	}
 	if (i->end && r->nincidents < MAX_INCIDENTS)
 		r->incidents[r->nincidents++] = *i;
@@ -272,6 +289,10 @@ int cmd_report(int argc, char **argv)
 	r.agg = &rp.agg;
 	r.hooks = run.hdr.hooks;
 	r.detecting = run.hdr.detect;
+	for (uint32_t n = 0; n < rp.nopen; n++) {	/* cut off before their end */
+		rp.totals[rp.open[n].kind].count++;
+		rp.totals[rp.open[n].kind].open++;
+	}
 	memcpy(r.incidents, rp.totals, sizeof(r.incidents));
 	if (!run.snapshots)
 		report_without_snapshot(&r, &run, &rp.agg);
