@@ -8,6 +8,7 @@
  */
 #include "check.h"
 #include "core/detect.h"
+#include "core/util.h"
 #include "record/recording.h"
 
 #define MAX_SNAPS	4096
@@ -151,9 +152,41 @@ static void old_lab_baseline_record_is_a_suspicion(void)
 	CHECK(!strcmp(inc->waiter.comm, "migrepro"));
 }
 
+/*
+ * The lab's baseline kernel, every hook, recorded with the kernel's holder
+ * state (layout 2). lab-baseline-livelock-2.truth is the reproducer's TRUTH
+ * line for that run: holder tid 108, spinners 105 (CPU 3) and 106 (CPU 1),
+ * D_i at 0x7ff26bab9000. The replay must name the livelock with exactly
+ * those parties, within a second of the stall's onset, every link seen.
+ */
+static void lab_baseline_record_is_a_livelock_with_its_parties(void)
+{
+	const struct incident *inc = NULL;
+
+	CHECK(replay("tests/data/lab-baseline-livelock-2.mtr"));
+	for (int i = 0; i < nfound && !inc; i++)
+		if (found[i].kind == INC_LIVELOCK)
+			inc = &found[i];
+	CHECK(inc != NULL);
+	if (!inc)
+		return;
+	CHECK_EQ_U64(inc->cpu, 3);
+	CHECK_EQ_U64(inc->spinner.pid, 105);
+	CHECK_EQ_U64(inc->waiter.pid, 108);
+	CHECK_EQ_U64(inc->address, 0x7ff26bab9000ULL);
+	CHECK_EQ_U64(inc->waiter_holds_locks, EV_YES);
+	CHECK_EQ_U64(inc->spinner_retrying, EV_YES);
+	CHECK_EQ_U64(inc->address_covered, EV_YES);
+	CHECK(inc->last_ts - inc->start_ts < NSEC_PER_SEC);
+	CHECK(inc->missing[0] == '\0');
+	/* One stall, one incident: no suspicion beside the livelock. */
+	CHECK_EQ_U64(starts(INC_SUSPECTED_LIVELOCK), 0);
+}
+
 int main(void)
 {
 	RUN(host_rt_spinner_replays_as_stuck_rt);
 	RUN(old_lab_baseline_record_is_a_suspicion);
+	RUN(lab_baseline_record_is_a_livelock_with_its_parties);
 	CHECK_EXIT();
 }
