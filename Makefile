@@ -47,7 +47,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean test check check-all unit demo bench fuzz install uninstall lab-check lab-series-check
+.PHONY: all clean test check check-all unit demo bench fuzz install uninstall lab-check host-bundle lab-series-check
 
 all: $(OUTPUT)/migtrace
 
@@ -112,6 +112,16 @@ $(OUTPUT)/bench/workload: bench/workload.c
 
 bench: all $(OUTPUT)/bench/empty $(OUTPUT)/bench/workload $(TEST_HELPERS)
 	$(Q)bench/bench.sh
+
+# What a production-like host needs (no compiler, no bpftool/bpftrace/jq
+# there): static binaries and scripts/host-check.sh; carried as build/host.
+HOST_BUNDLE := $(OUTPUT)/host
+host-bundle: all
+	$(Q)mkdir -p $(HOST_BUNDLE)
+	$(Q)cp $(OUTPUT)/migtrace scripts/host-check.sh $(HOST_BUNDLE)/
+	$(Q)$(CC) $(CFLAGS) -static tests/live/cpu_hog.c -o $(HOST_BUNDLE)/cpu_hog
+	$(Q)if [ -f bench/host-bench.sh ]; then cp bench/host-bench.sh $(HOST_BUNDLE)/; fi
+	$(call msg,BUNDLE,$(HOST_BUNDLE))
 
 # make install [DESTDIR=staging] [PREFIX=/usr/local]: binary, man page, systemd unit.
 SBINDIR     ?= $(PREFIX)/sbin
