@@ -16,7 +16,7 @@
 #include "compare/plot.h"
 #include "core/util.h"
 
-#define MAX_RUNS 256	/* per variant */
+#define MAX_RUNS COMPARE_MAX_RUNS
 
 static struct options {
 	char *args[COMPARE_MAX_VARIANTS];
@@ -27,11 +27,14 @@ static struct options {
 } opts;
 
 static const char doc[] =
-"Compare recorded runs of variants (kernels, patches, settings) metric by\n"
-"metric: Min, Amean (Hmean for rates), Stddev, CoV, p50, p99, Max, the change\n"
-"against the first variant, a bootstrap CI of that change, and a significance\n"
-"test. Records whose conditions (kernel version, CPUs, virtualization, CPU\n"
-"model, hook mechanisms) differ are refused unless --force.\n"
+"Compare recorded runs of variants (kernels, patches, settings). The run is\n"
+"the unit of inference: per-run statistics (max and p99 of the straggler and\n"
+"drain waits, stalls, livelocked, retries per migration, lock hold, throughput)\n"
+"are tested with exact permutation or Fisher tests, Holm-adjusted, with\n"
+"bootstrap CIs over runs; one run a side gets within-run tests, labelled so.\n"
+"Pooled samples and per-CPU drain waits are shown, not tested. Records whose\n"
+"conditions (kernel version, CPUs, virtualization, CPU model, hook\n"
+"mechanisms) differ are refused unless --force.\n"
 "\n"
 "USAGE: migtrace compare [OPTIONS] VARIANT VARIANT...\n"
 "\n"
@@ -42,9 +45,10 @@ static const char doc[] =
 "EXAMPLES:\n"
 "    migtrace compare base.mtr fix.mtr\n"
 "    migtrace compare base-1.mtr,base-2.mtr,base-3.mtr fix-1.mtr,fix-2.mtr,fix-3.mtr\n"
-"    migtrace compare --markdown --plot plots/ runs/baseline runs/drain-backoff\n";
+"    migtrace compare --markdown --plot plots/ runs/baseline runs/drain-backoff\n"
+"    migtrace compare --stall-threshold-ms 5 runs/base runs/fix\n";
 
-enum { OPT_PLOT = 1000, OPT_TEST, OPT_ALPHA, OPT_BOOT, OPT_SEED, OPT_MIN_RUNS, OPT_NO_GNUPLOT };
+enum { OPT_PLOT = 1000, OPT_ALPHA, OPT_BOOT, OPT_SEED, OPT_PERMS, OPT_STALL, OPT_NO_GNUPLOT };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines: a conditions object, then one per metric and variant", 0 },
@@ -52,11 +56,11 @@ static const struct argp_option options[] = {
 	{ "plot", OPT_PLOT, "DIR", 0, "CDF charts per metric and a summary, PNG and SVG, into DIR", 0 },
 	{ "no-gnuplot", OPT_NO_GNUPLOT, NULL, 0, "With --plot: write data and scripts only", 0 },
 	{ "force", 'f', NULL, 0, "Compare even when the run conditions differ", 0 },
-	{ "test", OPT_TEST, "auto|welch|mwu", 0,
-	  "Significance test (auto: Welch on per-run means when every variant has "
-	  "--min-runs runs, else Mann-Whitney U on pooled samples)", 0 },
-	{ "alpha", OPT_ALPHA, "P", 0, "Significance level (0.05)", 0 },
-	{ "min-runs", OPT_MIN_RUNS, "N", 0, "Runs per variant for Welch in auto mode (3)", 0 },
+	{ "stall-threshold-ms", OPT_STALL, "MS", 0,
+	  "A drain wait this long or longer is a stall (1); declare it before looking", 0 },
+	{ "alpha", OPT_ALPHA, "P", 0, "Significance level after Holm's adjustment (0.05)", 0 },
+	{ "permutations", OPT_PERMS, "N", 0,
+	  "Random splits when exact enumeration is too large (20000)", 0 },
 	{ "bootstrap", OPT_BOOT, "N", 0, "Bootstrap resamples for the CI (2000)", 0 },
 	{ "seed", OPT_SEED, "N", 0, "Bootstrap seed (1): same input, same output", 0 },
 	{ "quiet", 'q', NULL, 0, "No warnings about damaged records", 0 },
@@ -76,25 +80,20 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'q': opts.quiet = true; break;
 	case OPT_PLOT: opts.plot_dir = arg; break;
 	case OPT_NO_GNUPLOT: opts.no_gnuplot = true; break;
-	case OPT_TEST:
-		if (!strcmp(arg, "auto"))
-			opts.cmp.test = TEST_AUTO;
-		else if (!strcmp(arg, "welch"))
-			opts.cmp.test = TEST_WELCH;
-		else if (!strcmp(arg, "mwu") || !strcmp(arg, "mann-whitney"))
-			opts.cmp.test = TEST_MWU;
-		else
-			argp_error(state, "unknown test: %s (auto, welch, mwu)", arg);
-		break;
 	case OPT_ALPHA:
 		opts.cmp.alpha = strtod(arg, &end);
 		if (*end || !(opts.cmp.alpha > 0 && opts.cmp.alpha < 0.5))
 			argp_error(state, "invalid alpha: %s (0 < P < 0.5)", arg);
 		break;
-	case OPT_MIN_RUNS:
-		if (!parse_ulong(arg, MAX_RUNS, &v) || v < 2)
-			argp_error(state, "invalid --min-runs: %s (2..%d)", arg, MAX_RUNS);
-		opts.cmp.min_runs = v;
+	case OPT_STALL:
+		opts.cmp.stall_ms = strtod(arg, &end);
+		if (*end || !(opts.cmp.stall_ms > 0 && opts.cmp.stall_ms <= 3600e3))
+			argp_error(state, "invalid --stall-threshold-ms: %s (0 < MS <= 3600000)", arg);
+		break;
+	case OPT_PERMS:
+		if (!parse_ulong(arg, 10000000, &v) || v < 1000)
+			argp_error(state, "invalid --permutations: %s (1000..10000000)", arg);
+		opts.cmp.perm_reps = v;
 		break;
 	case OPT_BOOT:
 		if (!parse_ulong(arg, 1000000, &v) || v < 100)

@@ -4,25 +4,29 @@
 #include <string.h>
 #include "compare/compare.h"
 
-#define MWU_SAMPLES_MAX		50000	/* per variant; more are subsampled */
-#define BOOTSTRAP_SAMPLES_MAX	5000
 
 void compare_opts_defaults(struct compare_opts *o)
 {
 	*o = (struct compare_opts){
-		.test = TEST_AUTO, .alpha = 0.05, .conf = 0.95, .reps = 2000, .seed = 1,
-		.min_runs = 3,
+		.alpha = 0.05, .conf = 0.95, .reps = 2000, .perm_reps = 20000, .seed = 1,
+		.stall_ms = 1,
 	};
 }
 
 const char *compare_test_name(enum compare_test t)
 {
 	switch (t) {
-	case TEST_WELCH: return "welch";
-	case TEST_MWU: return "mann-whitney";
-	case TEST_AUTO: return "auto";
+	case TEST_PERMUTATION: return "permutation";
+	case TEST_FISHER: return "fisher";
+	case TEST_EXCEEDANCE: return "exceedance(within-run)";
+	case TEST_FISHER_WITHIN: return "fisher(within-run)";
 	default: return "none";
 	}
+}
+
+bool compare_test_within_run(enum compare_test t)
+{
+	return t == TEST_EXCEEDANCE || t == TEST_FISHER_WITHIN;
 }
 
 /* "6.1.0-18-amd64" -> "6.1.0": patch variants differ after it, machines before. */
@@ -109,144 +113,5 @@ void compare_gather(const struct variant *v, enum metric_id m, struct samples *p
 		if (runvals)
 			samples_push(runvals, d->rate ? stats_hmean(pooled->v + start, s->n)
 						      : stats_amean(pooled->v + start, s->n));
-	}
-}
-
-/* At most max values, drawn without bias (fixed seed): keeps tests and CIs fast. */
-static void subsample(const struct samples *in, size_t max, uint64_t seed, struct samples *out)
-{
-	struct stats_rng rng;
-
-	if (in->n <= max) {
-		for (size_t i = 0; i < in->n; i++)
-			samples_push(out, in->v[i]);
-		return;
-	}
-	stats_rng_seed(&rng, seed);
-	for (size_t i = 0; i < max; i++)
-		samples_push(out, in->v[stats_rng_below(&rng, in->n)]);
-}
-
-/* A variant's runs with samples of m, as groups for the two-level bootstrap. */
-static struct stats_groups groups_of(const struct variant *v, enum metric_id m,
-				     const double **vp, size_t *np)
-{
-	struct stats_groups g = { vp, np, 0 };
-
-	for (size_t r = 0; r < v->nruns; r++)
-		if (v->runs[r].m[m].n) {
-			vp[g.ngroups] = v->runs[r].m[m].v;
-			np[g.ngroups++] = v->runs[r].m[m].n;
-		}
-	return g;
-}
-
-/* Welch on the runs' means; the CI resamples runs, then samples within them. */
-static int welch_cell(struct comparison *c, enum metric_id m, size_t i,
-		      const struct samples *run0, const struct samples *run,
-		      struct stats_test *res, uint64_t seed)
-{
-	const double **va = calloc(c->v[0].nruns, sizeof(*va)), **vb = calloc(c->v[i].nruns, sizeof(*vb));
-	size_t *na = calloc(c->v[0].nruns, sizeof(*na)), *nb = calloc(c->v[i].nruns, sizeof(*nb));
-	struct cell *x = &c->cells[m][i];
-	int ret = -1;
-
-	if (!va || !vb || !na || !nb)
-		goto out;
-	ret = stats_welch(run0->v, run0->n, run->v, run->n, res);
-	struct stats_groups a = groups_of(&c->v[0], m, va, na), b = groups_of(&c->v[i], m, vb, nb);
-
-	if (x->has_change &&
-	    !stats_bootstrap_change_grouped(&a, &b, metric_defs[m].rate ? stats_hmean : stats_amean,
-					    c->opts.reps, seed, c->opts.conf,
-					    BOOTSTRAP_SAMPLES_MAX / (a.ngroups + b.ngroups),
-					    &x->ci_lo, &x->ci_hi))
-		x->has_ci = true;
-out:
-	free(va);
-	free(vb);
-	free(na);
-	free(nb);
-	return ret;
-}
-
-static void test_cell(struct comparison *c, enum metric_id m, size_t i,
-		      const struct samples *pool0, const struct samples *run0,
-		      const struct samples *pool, const struct samples *run)
-{
-	const struct metric_def *d = &metric_defs[m];
-	struct cell *x = &c->cells[m][i], *base = &c->cells[m][0];
-	enum compare_test t = c->opts.test;
-	struct samples a = {}, b = {};
-	uint64_t seed = c->opts.seed + 7919 * m + 104729 * i;
-	struct stats_test res;
-	int ret;
-
-	if (base->mean != 0 && isfinite(base->mean) && isfinite(x->mean)) {
-		x->has_change = true;
-		x->change = 100 * (x->mean - base->mean) / fabs(base->mean);
-	}
-	if (d->per_run && (run0->n < 2 || run->n < 2))
-		return;		/* one value a side: nothing to test or resample */
-	if (t == TEST_AUTO)
-		t = run0->n >= c->opts.min_runs && run->n >= c->opts.min_runs ? TEST_WELCH
-									     : TEST_MWU;
-	if (t == TEST_WELCH) {
-		ret = welch_cell(c, m, i, run0, run, &res, seed);
-	} else {
-		subsample(pool0, MWU_SAMPLES_MAX, seed, &a);
-		subsample(pool, MWU_SAMPLES_MAX, seed + 1, &b);
-		ret = stats_mann_whitney(a.v, a.n, b.v, b.n, &res);
-		samples_free(&a);
-		samples_free(&b);
-		subsample(pool0, BOOTSTRAP_SAMPLES_MAX, seed, &a);
-		subsample(pool, BOOTSTRAP_SAMPLES_MAX, seed + 1, &b);
-		if (x->has_change &&
-		    !stats_bootstrap_change(a.v, a.n, b.v, b.n, d->rate ? stats_hmean : stats_amean,
-					    c->opts.reps, seed, c->opts.conf, &x->ci_lo, &x->ci_hi))
-			x->has_ci = true;
-	}
-	if (!ret && !isnan(res.p)) {
-		x->test = t;
-		x->p = res.p;
-		x->significant = res.p < c->opts.alpha;
-	}
-	samples_free(&a);
-	samples_free(&b);
-}
-
-void compare_compute(struct comparison *c, const struct variant *v, size_t n,
-		     const struct compare_opts *o)
-{
-	memset(c, 0, sizeof(*c));
-	c->v = v;
-	c->nvariants = n < COMPARE_MAX_VARIANTS ? n : COMPARE_MAX_VARIANTS;
-	c->opts = *o;
-	compare_conditions(v, c->nvariants, &c->cond);
-	for (int m = 0; m < M_MAX; m++) {
-		struct samples pool0 = {}, run0 = {};
-
-		for (size_t i = 0; i < c->nvariants; i++) {
-			struct samples pool = {}, run = {};
-			struct cell *x = &c->cells[m][i];
-
-			compare_gather(&v[i], m, &pool, &run);
-			x->present = pool.n > 0;
-			x->nruns = run.n;
-			stats_summarize(pool.v, pool.n, &x->s);
-			x->mean = metric_defs[m].rate ? x->s.hmean : x->s.amean;
-			x->test = TEST_NONE;
-			if (i == 0) {
-				pool0 = pool;
-				run0 = run;
-				continue;
-			}
-			if (x->present && c->cells[m][0].present)
-				test_cell(c, m, i, &pool0, &run0, &pool, &run);
-			samples_free(&pool);
-			samples_free(&run);
-		}
-		samples_free(&pool0);
-		samples_free(&run0);
 	}
 }

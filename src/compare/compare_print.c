@@ -2,12 +2,15 @@
 /*
  * Comparison tables in the layout of mmtests' compare-kernels: one row per
  * statistic and metric, one column per variant, each value followed by its
- * change against the first variant; "*  x%*" marks a significant change.
+ * change against the first variant. First what the runs were (pooled
+ * samples, per CPU: descriptive, no test), then the run-level inference,
+ * where "*  x%*" marks a change whose Holm-adjusted test is significant and
+ * the row names its test.
  */
 #include <math.h>
 #include <string.h>
 #include "compare/compare.h"
-#include "output/json.h"
+#include "compare/compare_print.h"
 
 enum stat_row { ROW_MIN, ROW_MEAN, ROW_STDDEV, ROW_COV, ROW_P50, ROW_P99, ROW_MAX, ROW_MAX_ };
 
@@ -31,7 +34,7 @@ static double row_value(const struct cell *x, enum stat_row r)
 	}
 }
 
-static bool metric_present(const struct comparison *c, int m)
+bool compare_metric_present(const struct comparison *c, int m)
 {
 	for (size_t i = 0; i < c->nvariants; i++)
 		if (c->cells[m][i].present)
@@ -39,8 +42,23 @@ static bool metric_present(const struct comparison *c, int m)
 	return false;
 }
 
-/* "( 12.34%)", or "*  12.34%*" when the mean's change is significant. */
-static void change_str(char *buf, size_t len, double base, double v, bool mark)
+bool compare_cpu_present(const struct comparison *c, int k)
+{
+	for (size_t i = 0; i < c->nvariants; i++)
+		if (c->cpu[k][i].present)
+			return true;
+	return false;
+}
+
+bool compare_infer_present(const struct comparison *c, int id)
+{
+	for (size_t i = 0; i < c->nvariants; i++)
+		if (c->inf[id][i].present)
+			return true;
+	return false;
+}
+
+void compare_change_str(char *buf, size_t len, double base, double v)
 {
 	double pct;
 
@@ -49,235 +67,301 @@ static void change_str(char *buf, size_t len, double base, double v, bool mark)
 		return;
 	}
 	pct = 100 * (v - base) / fabs(base);
-	snprintf(buf, len, mark ? "*%8.2f%%*" : "(%8.2f%%)", pct);
+	if (fabs(pct) <= 1000)
+		snprintf(buf, len, "(%8.2f%%)", pct);
+	else if (v / base >= 10)
+		snprintf(buf, len, "(\u00d7%.0f)", v / base);
+	else	/* below -1000 %: the sign flipped */
+		snprintf(buf, len, "(\u00d7%.3g)", v / base);
 }
 
-/* A p-value; below what a double holds, say so rather than print 0. */
-static const char *p_str(char *buf, size_t len, double p)
+/* A CI of a change in %: beyond ±1000 % at either end, as ratios. */
+void compare_ci_str(char *buf, size_t len, double lo, double hi)
 {
-	if (p < 1e-300)
+	if (fabs(lo) <= 1000 && fabs(hi) <= 1000)
+		snprintf(buf, len, "[%+.1f%%, %+.1f%%]", lo, hi);
+	else
+		snprintf(buf, len, "[\u00d7%.3g, \u00d7%.3g]", 1 + lo / 100, 1 + hi / 100);
+}
+
+/* "(...)" -> "*...*": the change whose test is significant after Holm. */
+static void mark(char *buf)
+{
+	size_t n = strlen(buf);
+
+	if (n >= 2 && buf[0] == '(' && buf[n - 1] == ')') {
+		buf[0] = '*';
+		buf[n - 1] = '*';
+	}
+}
+
+/* printf's width counts bytes; "×" is two of them but one column. */
+static void cell_out(FILE *out, int width, const char *s)
+{
+	int extra = 0;
+
+	for (const char *p = s; *p; p++)
+		extra += ((unsigned char)*p & 0xc0) == 0x80;
+	fprintf(out, " %*s", width + extra, s);
+}
+
+const char *compare_p_str(char *buf, size_t len, double p)
+{
+	if (isnan(p))
+		snprintf(buf, len, "-");
+	else if (p < 1e-300)
 		snprintf(buf, len, "<1e-300");
 	else
 		snprintf(buf, len, "%.4g", p);
 	return buf;
 }
 
-static void text_conditions(FILE *out, const struct comparison *c, const char *prefix)
+/* The tests one inference row used, comma-separated. */
+void compare_row_tests(const struct comparison *c, int id, char *buf, size_t len)
 {
-	fprintf(out, "%sConditions: kernel %s, %u CPUs, %s, CPU %s; runs per variant:", prefix,
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t i = 1; i < c->nvariants; i++) {
+		const char *t = compare_test_name(c->inf[id][i].test);
+
+		if (c->inf[id][i].test == TEST_NONE || strstr(buf, t))
+			continue;
+		off += snprintf(buf + off, len - off, "%s%s", off ? "," : "", t);
+		if (off >= len)
+			break;
+	}
+}
+
+/* The value of an inference cell: "3/10" for yes/no, else the mean of the per-run values. */
+void compare_infer_value(const struct infer_cell *x, const struct infer_def *d, char *buf,
+			 size_t len)
+{
+	if (d->binary)
+		snprintf(buf, len, "%llu/%zu", (unsigned long long)x->yes, x->nruns);
+	else
+		snprintf(buf, len, "%.2f", x->mean);
+}
+
+static void text_conditions(FILE *out, const struct comparison *c)
+{
+	fprintf(out, "Conditions: kernel %s, %u CPUs, %s, CPU %s; runs per variant:",
 		c->cond.kernel, c->cond.ncpus,
 		strcmp(c->cond.virt, "none") ? c->cond.virt : "bare metal", c->cond.cpu_model);
 	for (size_t i = 0; i < c->nvariants; i++)
 		fprintf(out, " %s=%zu", c->v[i].name, c->v[i].nruns);
 	fputc('\n', out);
 	if (!strcmp(c->cond.kernel, "per variant")) {
-		fprintf(out, "%sKernels:", prefix);
+		fprintf(out, "Kernels:");
 		for (size_t i = 0; i < c->nvariants; i++)
 			fprintf(out, " %s=%s", c->v[i].name, c->v[i].runs[0].run.hdr.kernel);
 		fputc('\n', out);
 	}
 	if (c->cond.differ)
-		fprintf(out, "%sWARNING: conditions differ (compared with --force)\n", prefix);
+		fprintf(out, "WARNING: conditions differ (compared with --force)\n");
 }
 
-static void text_legend(FILE *out, const struct comparison *c, const char *prefix)
+/* What the numbers rest on: losses, censored work, synthesised samples. */
+void compare_notes(FILE *out, const struct comparison *c, const char *prefix)
 {
-	fprintf(out, "%sChange: %% against %s (+ is larger; larger is worse except for "
-		"throughput). '*' marks p < %g: Welch's t-test on per-run means when every "
-		"variant has >= %zu runs, else Mann-Whitney U on pooled samples (P row names "
-		"the test). CI%.0f: bootstrap of the change in the mean (resampling runs, then "
-		"samples within them, with Welch; pooled samples otherwise), %u resamples, "
-		"seed %llu.\n",
-		prefix, c->v[0].name, c->opts.alpha, c->opts.min_runs, c->opts.conf * 100,
+	bool any;
+
+	fprintf(out, "%sLost records (ring buffer full), per run:", prefix);
+	for (size_t i = 0; i < c->nvariants; i++) {
+		fprintf(out, " %s", c->v[i].name);
+		for (size_t r = 0; r < c->v[i].nruns; r++)
+			fprintf(out, "%c%llu", r ? ',' : '=',
+				(unsigned long long)c->v[i].runs[r].dropped);
+		fputc(i + 1 < c->nvariants ? ';' : '\n', out);
+	}
+	fprintf(out, "%sCensored: drain work still pending at the end of a run counts at its "
+		"age (it waited at least that long) in drain_wait_us and straggler_wait_us "
+		"max/run and p99/run and in stalls; runs with censored work:", prefix);
+	for (size_t i = 0; i < c->nvariants; i++)
+		fprintf(out, " %s=%zu", c->v[i].name, c->inf[INF_DRAIN_MAX][i].censored_runs);
+	fputc('\n', out);
+	any = false;
+	for (int m = 0; m < M_MAX; m++)
+		for (size_t i = 0; i < c->nvariants; i++) {
+			if (!c->cells[m][i].synth_runs)
+				continue;
+			fprintf(out, "%s%s %s: %zu of %zu runs", any ? "," : prefix,
+				any ? "" : "Synthesised from kernel log2 histograms (not measured one "
+				"by one):", metric_defs[m].name, c->cells[m][i].synth_runs,
+				c->v[i].nruns);
+			fprintf(out, " of %s", c->v[i].name);
+			any = true;
+		}
+	if (any)
+		fputc('\n', out);
+}
+
+void compare_legend(FILE *out, const struct comparison *c, const char *prefix)
+{
+	fprintf(out, "%sChange: against %s, in %% (beyond \u00b11000 %% as a ratio, \u00d7N); + is "
+		"larger, and larger is worse except for throughput. Pooled rows describe; "
+		"they are not tested (samples of one run share its stalls).\n", prefix,
+		c->v[0].name);
+	fprintf(out, "%sInference: each run gives one value per row; permutation: exact "
+		"two-sided permutation test of the difference in mean per-run values (Monte "
+		"Carlo, %u draws, when over %d splits); fisher: Fisher's exact test of runs "
+		"livelocked (a livelock or suspected_livelock incident, or RESULT "
+		"progress=no); with one run a side, within-run tests over that run's samples "
+		"(exceedance: values above all of the other run's; fisher: stalls among work "
+		"items), which do not replicate anything. Stall: drain wait >= %g ms. "
+		"P: two-sided p; Pholm: Holm-adjusted over the %zu test(s) of that variant "
+		"(constant rows left out); '*' marks Pholm < %g. CI%.0f: percentile bootstrap "
+		"over runs of the change in the mean, %u resamples, seed %llu.\n", prefix,
+		c->opts.perm_reps, PERM_EXACT_MAX, c->opts.stall_ms,
+		c->nvariants > 1 ? c->family[1] : 0, c->opts.alpha, c->opts.conf * 100,
 		c->opts.reps, (unsigned long long)c->opts.seed);
 }
 
-void compare_print_text(FILE *out, const struct comparison *c)
+static void text_header(FILE *out, const struct comparison *c, const char *title, int w)
 {
-	char buf[64], pv[16];
-
-	text_conditions(out, c, "");
-	fprintf(out, "\n%-8s %-16s", "", "");
+	fprintf(out, "\n%s\n%-9s %-*s", title, "", w, "");
 	for (size_t i = 0; i < c->nvariants; i++)
-		fprintf(out, " %23s", c->v[i].name);
-	fprintf(out, "\n%-8s %-16s", "Runs", "");
-	for (size_t i = 0; i < c->nvariants; i++)
-		fprintf(out, " %23zu", c->v[i].nruns);
+		cell_out(out, 23, c->v[i].name);
 	fputc('\n', out);
+}
+
+static void text_pooled(FILE *out, const struct comparison *c)
+{
+	char buf[64], name[48];
+
+	text_header(out, c, "Pooled samples (descriptive)", 22);
 	for (int r = 0; r < ROW_MAX_; r++)
 		for (int m = 0; m < M_MAX; m++) {
 			const struct metric_def *d = &metric_defs[m];
 
-			if (!metric_present(c, m))
+			if (!compare_metric_present(c, m))
 				continue;
-			fprintf(out, "%-8s %-16s", row_name(r, d), d->name);
+			fprintf(out, "%-9s %-22s", row_name(r, d), d->name);
 			for (size_t i = 0; i < c->nvariants; i++) {
 				const struct cell *x = &c->cells[m][i];
 
 				if (!x->present) {
-					fprintf(out, " %23s", "-");
+					cell_out(out, 23, "-");
 					continue;
 				}
-				change_str(buf, sizeof(buf), row_value(&c->cells[m][0], r),
-					   row_value(x, r), r == ROW_MEAN && x->significant);
-				fprintf(out, " %12.2f %10s", row_value(x, r), buf);
+				compare_change_str(buf, sizeof(buf), row_value(&c->cells[m][0], r),
+						   row_value(x, r));
+				fprintf(out, " %12.2f", row_value(x, r));
+				cell_out(out, 10, buf);
 			}
 			fputc('\n', out);
 		}
 	for (int m = 0; m < M_MAX; m++) {
-		if (!metric_present(c, m))
+		if (!compare_metric_present(c, m))
 			continue;
-		fprintf(out, "%-8s %-16s", "Samples", metric_defs[m].name);
+		fprintf(out, "%-9s %-22s", "Samples", metric_defs[m].name);
 		for (size_t i = 0; i < c->nvariants; i++)
 			fprintf(out, " %23zu", c->cells[m][i].s.n);
 		fputc('\n', out);
 	}
-	for (int m = 0; m < M_MAX; m++) {
-		if (!metric_present(c, m))
+	for (int k = 0; k < METRICS_CPUS; k++) {
+		if (!compare_cpu_present(c, k))
 			continue;
-		fprintf(out, "%-8s %-16s %23s", "CI95", metric_defs[m].name, "-");
-		for (size_t i = 1; i < c->nvariants; i++) {
-			const struct cell *x = &c->cells[m][i];
-
-			if (x->has_ci)
-				snprintf(buf, sizeof(buf), "[%+.1f%%, %+.1f%%]", x->ci_lo, x->ci_hi);
-			else
-				snprintf(buf, sizeof(buf), "-");
-			fprintf(out, " %23s", buf);
-		}
-		fputc('\n', out);
-	}
-	for (int m = 0; m < M_MAX; m++) {
-		if (!metric_present(c, m))
-			continue;
-		fprintf(out, "%-8s %-16s %23s", "P", metric_defs[m].name, "-");
-		for (size_t i = 1; i < c->nvariants; i++) {
-			const struct cell *x = &c->cells[m][i];
-
-			if (x->test != TEST_NONE)
-				snprintf(buf, sizeof(buf), "%s%s %s", x->significant ? "*" : "",
-					 p_str(pv, sizeof(pv), x->p),
-					 x->test == TEST_WELCH ? "welch" : "mwu");
-			else
-				snprintf(buf, sizeof(buf), "-");
-			fprintf(out, " %23s", buf);
-		}
-		fputc('\n', out);
-	}
-	fputc('\n', out);
-	text_legend(out, c, "");
-}
-
-void compare_print_markdown(FILE *out, const struct comparison *c)
-{
-	char buf[64], pv[16];
-
-	text_conditions(out, c, "");
-	fprintf(out, "\n| | metric |");
-	for (size_t i = 0; i < c->nvariants; i++)
-		fprintf(out, " %s (%zu runs) |", c->v[i].name, c->v[i].nruns);
-	fprintf(out, "\n|---|---|");
-	for (size_t i = 0; i < c->nvariants; i++)
-		fprintf(out, "---:|");
-	fputc('\n', out);
-	for (int r = 0; r < ROW_MAX_ + 2; r++)
-		for (int m = 0; m < M_MAX; m++) {
-			const struct metric_def *d = &metric_defs[m];
-
-			if (!metric_present(c, m))
-				continue;
-			fprintf(out, "| %s | %s |", r == ROW_MAX_ ? "CI95" : r > ROW_MAX_ ? "P" :
-				row_name(r, d), d->name);
+		snprintf(name, sizeof(name), "drain_wait_us.cpu%d", k);
+		for (int r = 0; r < 3; r++) {
+			fprintf(out, "%-9s %-22s", r == 0 ? "p99" : r == 1 ? "Max" : "Stalls", name);
 			for (size_t i = 0; i < c->nvariants; i++) {
-				const struct cell *x = &c->cells[m][i];
+				const struct cpu_cell *x = &c->cpu[k][i], *b = &c->cpu[k][0];
+				double v = r == 0 ? x->s.p99 : r == 1 ? x->s.max : x->stalls;
+				double bv = r == 0 ? b->s.p99 : r == 1 ? b->s.max : b->stalls;
 
-				if (r == ROW_MAX_ && i && x->has_ci)
-					fprintf(out, " [%+.1f%%, %+.1f%%] |", x->ci_lo, x->ci_hi);
-				else if (r > ROW_MAX_ && i && x->test != TEST_NONE)
-					fprintf(out, " %s%s (%s)%s |", x->significant ? "**" : "",
-						p_str(pv, sizeof(pv), x->p),
-						x->test == TEST_WELCH ? "Welch" : "Mann-Whitney",
-						x->significant ? "**" : "");
-				else if (r >= ROW_MAX_ || !x->present)
-					fprintf(out, " - |");
-				else if (!i)
-					fprintf(out, " %.2f |", row_value(x, r));
-				else {
-					change_str(buf, sizeof(buf), row_value(&c->cells[m][0], r),
-						   row_value(x, r), false);
-					fprintf(out, " %s%.2f %s%s |",
-						r == ROW_MEAN && x->significant ? "**" : "",
-						row_value(x, r), buf,
-						r == ROW_MEAN && x->significant ? "**" : "");
+				if (!x->present) {
+					cell_out(out, 23, "-");
+					continue;
 				}
+				compare_change_str(buf, sizeof(buf), bv, v);
+				fprintf(out, " %12.2f", v);
+				cell_out(out, 10, buf);
 			}
 			fputc('\n', out);
 		}
-	fputc('\n', out);
-	text_legend(out, c, "");
-}
-
-static void json_num(struct json *j, const char *key, double v)
-{
-	if (isfinite(v))
-		json_dbl(j, key, v);
-}
-
-void compare_print_json(FILE *out, const struct comparison *c)
-{
-	struct json j;
-
-	json_begin(&j, out, "conditions");
-	json_str(&j, "kernel", c->cond.kernel);
-	json_u64(&j, "cpus", c->cond.ncpus);
-	json_str(&j, "virt", c->cond.virt);
-	json_str(&j, "cpu_model", c->cond.cpu_model);
-	json_bool(&j, "differ", c->cond.differ);
-	json_key_obj(&j, "runs");
-	for (size_t i = 0; i < c->nvariants; i++)
-		json_u64(&j, c->v[i].name, c->v[i].nruns);
-	json_close(&j);
-	json_key_obj(&j, "kernels");
-	for (size_t i = 0; i < c->nvariants; i++)
-		json_str(&j, c->v[i].name, c->v[i].runs[0].run.hdr.kernel);
-	json_close(&j);
-	json_dbl(&j, "alpha", c->opts.alpha);
-	json_str(&j, "test", compare_test_name(c->opts.test));
-	json_u64(&j, "bootstrap_resamples", c->opts.reps);
-	json_u64(&j, "seed", c->opts.seed);
-	json_end(&j);
-	for (int m = 0; m < M_MAX; m++) {
-		if (!metric_present(c, m))
-			continue;
-		for (size_t i = 0; i < c->nvariants; i++) {
-			const struct cell *x = &c->cells[m][i];
-
-			if (!x->present)
-				continue;
-			json_begin(&j, out, "compare");
-			json_str(&j, "metric", metric_defs[m].name);
-			json_str(&j, "variant", c->v[i].name);
-			json_u64(&j, "runs", x->nruns);
-			json_u64(&j, "samples", x->s.n);
-			json_num(&j, "min", x->s.min);
-			json_num(&j, metric_defs[m].rate ? "hmean" : "amean", x->mean);
-			json_num(&j, "stddev", x->s.stddev);
-			json_num(&j, "cov", x->s.cov);
-			json_num(&j, "p50", x->s.p50);
-			json_num(&j, "p99", x->s.p99);
-			json_num(&j, "max", x->s.max);
-			if (x->has_change)
-				json_num(&j, "change_pct", x->change);
-			if (x->has_ci) {
-				json_num(&j, "ci_lo_pct", x->ci_lo);
-				json_num(&j, "ci_hi_pct", x->ci_hi);
+		for (size_t i = 0; i < c->nvariants && compare_cpu_present(c, k); i++)
+			if (c->cpu[k][i].censored) {
+				fprintf(out, "%-9s %-22s", "Pending", name);
+				for (size_t j = 0; j < c->nvariants; j++) {
+					if (c->cpu[k][j].censored)
+						snprintf(buf, sizeof(buf), "%llu, oldest %.0f",
+							 (unsigned long long)c->cpu[k][j].censored,
+							 c->cpu[k][j].censored_max);
+					else
+						snprintf(buf, sizeof(buf), "0");
+					cell_out(out, 23, buf);
+				}
+				fputc('\n', out);
+				break;
 			}
-			if (x->test != TEST_NONE) {
-				json_str(&j, "test", compare_test_name(x->test));
-				json_num(&j, "p", x->p);
-			}
-			json_bool(&j, "significant", x->significant);
-			json_end(&j);
-		}
 	}
+}
+
+static void text_inference(FILE *out, const struct comparison *c)
+{
+	char buf[64], val[32], tests[96], pv[24];
+
+	text_header(out, c, "Run-level inference (the run is the unit)", 30);
+	for (int id = 0; id < INF_MAX; id++) {
+		const struct infer_def *d = &infer_defs[id];
+
+		if (!compare_infer_present(c, id))
+			continue;
+		fprintf(out, "%-9s %-30s", d->stat, d->name);
+		for (size_t i = 0; i < c->nvariants; i++) {
+			const struct infer_cell *x = &c->inf[id][i];
+
+			if (!x->present) {
+				cell_out(out, 23, "-");
+				continue;
+			}
+			compare_infer_value(x, d, val, sizeof(val));
+			if (d->binary)	/* a share: its change says little; the test says it */
+				snprintf(buf, sizeof(buf), "%s", x->significant ? "*" : "");
+			else
+				compare_change_str(buf, sizeof(buf), c->inf[id][0].mean, x->mean);
+			if (x->significant)
+				mark(buf);
+			cell_out(out, 12, val);
+			cell_out(out, 10, buf);
+		}
+		compare_row_tests(c, id, tests, sizeof(tests));
+		fprintf(out, "%s%s\n", *tests ? "  " : "", tests);
+	}
+	for (int r = 0; r < 3; r++)
+		for (int id = 0; id < INF_MAX; id++) {
+			if (!compare_infer_present(c, id))
+				continue;
+			snprintf(buf, sizeof(buf), "%s.%s", infer_defs[id].name, infer_defs[id].stat);
+			fprintf(out, "%-9s %-30s", r == 0 ? "CI95" : r == 1 ? "P" : "Pholm", buf);
+			cell_out(out, 23, "-");
+			for (size_t i = 1; i < c->nvariants; i++) {
+				const struct infer_cell *x = &c->inf[id][i];
+
+				if (r == 0 && x->has_ci)
+					compare_ci_str(buf, sizeof(buf), x->ci_lo, x->ci_hi);
+				else if (r == 1 && x->test != TEST_NONE)
+					compare_p_str(buf, sizeof(buf), x->t.p);
+				else if (r == 2 && x->in_family)
+					snprintf(buf, sizeof(buf), "%s%s", x->significant ? "*" : "",
+						 compare_p_str(pv, sizeof(pv), x->p_holm));
+				else if (r == 2 && x->test != TEST_NONE)
+					snprintf(buf, sizeof(buf), "constant");
+				else
+					snprintf(buf, sizeof(buf), "-");
+				cell_out(out, 23, buf);
+			}
+			fputc('\n', out);
+		}
+}
+
+void compare_print_text(FILE *out, const struct comparison *c)
+{
+	text_conditions(out, c);
+	compare_notes(out, c, "");
+	text_pooled(out, c);
+	text_inference(out, c);
+	fputc('\n', out);
+	compare_legend(out, c, "");
 }

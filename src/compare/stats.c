@@ -4,7 +4,7 @@
 #include <string.h>
 #include "compare/stats.h"
 
-static int cmp_double(const void *a, const void *b)
+int stats_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
@@ -69,7 +69,7 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *s)
 	if (!sorted)
 		return;
 	memcpy(sorted, x, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	qsort(sorted, n, sizeof(*sorted), stats_cmp_double);
 	s->min = sorted[0];
 	s->max = sorted[n - 1];
 	s->amean = stats_amean(x, n);
@@ -182,7 +182,7 @@ struct ranked {
 
 static int cmp_ranked(const void *x, const void *y)
 {
-	return cmp_double(&((const struct ranked *)x)->v, &((const struct ranked *)y)->v);
+	return stats_cmp_double(&((const struct ranked *)x)->v, &((const struct ranked *)y)->v);
 }
 
 #define MWU_EXACT_MAX 400	/* na * nb up to this: exact distribution */
@@ -353,7 +353,7 @@ int stats_bootstrap_change(const double *a, size_t na, const double *b, size_t n
 	}
 	if (!kept)
 		goto out;
-	qsort(changes, kept, sizeof(*changes), cmp_double);
+	qsort(changes, kept, sizeof(*changes), stats_cmp_double);
 	*lo = stats_percentile_sorted(changes, kept, 100 * (1 - conf) / 2);
 	*hi = stats_percentile_sorted(changes, kept, 100 * (1 + conf) / 2);
 	ret = 0;
@@ -417,7 +417,7 @@ int stats_bootstrap_change_grouped(const struct stats_groups *a, const struct st
 	}
 	if (!kept)
 		goto out;
-	qsort(changes, kept, sizeof(*changes), cmp_double);
+	qsort(changes, kept, sizeof(*changes), stats_cmp_double);
 	*lo = stats_percentile_sorted(changes, kept, 100 * (1 - conf) / 2);
 	*hi = stats_percentile_sorted(changes, kept, 100 * (1 + conf) / 2);
 	ret = 0;

@@ -24,6 +24,9 @@ struct stats_summary {
 /* Summarize x (n may be 0: all NAN); x is not modified. */
 void stats_summarize(const double *x, size_t n, struct stats_summary *s);
 
+/* qsort comparator for doubles, ascending. */
+int stats_cmp_double(const void *a, const void *b);
+
 /* p-th percentile (0..100) of sorted data, R's type 7. */
 double stats_percentile_sorted(const double *sorted, size_t n, double p);
 
