@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,12 +27,14 @@
 #include "cmd/tracing_opts.h"
 #include "cmd/signals.h"
 #include "core/util.h"
+#include "cmd/record_child.h"
 
 static struct options {
 	const char *output;
 	const char *label;
 	bool force;
 	bool only_command;		/* filter faults/migrations/locks to COMMAND's process */
+	unsigned long runs;		/* --runs N: -o is a directory of N records */
 	unsigned long interval_ms;
 	char **command;
 } opts = {
@@ -43,6 +46,7 @@ static const char doc[] =
 "when the run is killed) for 'migtrace report' and 'migtrace compare'.\n"
 "\n"
 "USAGE: migtrace record -o FILE [OPTIONS] [-- COMMAND [ARG...]]\n"
+"       migtrace record -o DIR --runs N [OPTIONS] -- COMMAND [ARG...]\n"
 "\n"
 "With COMMAND, recording starts, COMMAND runs, and recording stops when it\n"
 "exits; its exit status, wall time and last 'RESULT ...' line are kept.\n"
@@ -51,15 +55,19 @@ static const char doc[] =
 "EXAMPLES:\n"
 "    migtrace record -o base.mtr --label baseline -d 30\n"
 "    migtrace record -o fix-1.mtr --label drain-backoff -- ./migrepro -i 8\n"
-"    migtrace report fix-1.mtr\n";
+"    migtrace report fix-1.mtr\n"
+"    migtrace record -o runs/fix --runs 10 --label drain-backoff -- ./migrepro -i 8\n";
 
-enum { OPT_ONLY_COMMAND = 1000 };
+enum { OPT_ONLY_COMMAND = 1000, OPT_RUNS };
 
 static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0, "Record file to create (required)", 0 },
 	{ "label", 'l', "NAME", 0, "Variant label (default: the kernel release)", 0 },
 	{ "force", 'f', NULL, 0, "Replace FILE if it exists", 0 },
 	{ "interval", 'i', "MS", 0, "Snapshot and flush interval in ms (default 1000)", 0 },
+	{ "runs", OPT_RUNS, "N", 0,
+	  "Run COMMAND N times, one record each: -o names a directory (created 0700), "
+	  "the records are DIR/run-01.mtr .. run-N.mtr, for 'migtrace compare DIR ...'", 0 },
 	{ "only-command", OPT_ONLY_COMMAND, NULL, 0,
 	  "Like -p, for COMMAND's process (it starts once tracing is attached)", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
@@ -91,6 +99,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_ONLY_COMMAND:
 		opts.only_command = true;
 		break;
+	case OPT_RUNS:
+		if (!parse_ulong(arg, 999, &v) || v < 1)
+			argp_error(state, "invalid --runs: %s (1..999)", arg);
+		opts.runs = v;
+		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
@@ -105,127 +118,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
-}
-
-/* The workload: its pid, its stdout (relayed, scanned for RESULT lines). */
-struct child {
-	pid_t pid;
-	int out_fd;
-	int go_fd;		/* a byte written here lets the command exec */
-	char line[512];
-	size_t line_len;
-	bool exited;
-	int status;
-	uint64_t start_ns, end_ns;
-};
-
-/*
- * Fork the command, held before exec until release(): its pid must be known
- * to filter on it before tracing starts, and it must not run untraced.
- */
-static int spawn(struct child *c, char **argv, char *err, size_t len)
-{
-	int out[2], go[2];
-	char b;
-
-	if (pipe2(out, O_CLOEXEC)) {
-		snprintf(err, len, "pipe: %s", strerror(errno));
-		return -errno;
-	}
-	if (pipe2(go, O_CLOEXEC)) {
-		snprintf(err, len, "pipe: %s", strerror(errno));
-		close(out[0]);
-		close(out[1]);
-		return -errno;
-	}
-	c->pid = fork();
-	if (c->pid < 0) {
-		snprintf(err, len, "fork: %s", strerror(errno));
-		close(out[0]);
-		close(out[1]);
-		close(go[0]);
-		close(go[1]);
-		return -errno;
-	}
-	if (c->pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		close(go[1]);
-		if (read(go[0], &b, 1) != 1)	/* recording never started */
-			_exit(125);
-		dup2(out[1], STDOUT_FILENO);
-		execvp(argv[0], argv);
-		fprintf(stderr, "migtrace record: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(out[1]);
-	close(go[0]);
-	c->out_fd = out[0];
-	c->go_fd = go[1];
-	fcntl(c->out_fd, F_SETFL, O_NONBLOCK);
-	return 0;
-}
-
-static void release(struct child *c)
-{
-	c->start_ns = mono_ns();
-	if (c->go_fd >= 0 && write(c->go_fd, "g", 1) != 1)
-		fprintf(stderr, "migtrace record: starting the command failed\n");
-	close(c->go_fd);
-	c->go_fd = -1;
-}
-
-static void line_done(struct child *c, struct rec_end *end)
-{
-	c->line[c->line_len] = 0;
-	if (!strncmp(c->line, "RESULT ", 7)) {
-		snprintf(end->result, sizeof(end->result), "%s", c->line);
-		end->has_throughput = rec_result_throughput(c->line, &end->throughput);
-	}
-	c->line_len = 0;
-}
-
-/* Relay what the workload printed; keep its last RESULT line. */
-static void relay(struct child *c, struct rec_end *end)
-{
-	char buf[4096];
-	ssize_t n;
-
-	while (c->out_fd >= 0 && (n = read(c->out_fd, buf, sizeof(buf))) > 0) {
-		fwrite(buf, 1, n, stdout);
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] != '\n') {
-				if (c->line_len < sizeof(c->line) - 1)
-					c->line[c->line_len++] = buf[i];
-				continue;
-			}
-			line_done(c, end);
-		}
-	}
-	fflush(stdout);
-}
-
-static void reap(struct child *c, int options)
-{
-	if (c->pid > 0 && !c->exited && waitpid(c->pid, &c->status, options) == c->pid) {
-		c->exited = true;
-		c->end_ns = mono_ns();
-	}
-}
-
-/* Asked to stop while the workload runs: TERM it, then KILL after 2 s. */
-static void stop_child(struct child *c)
-{
-	if (c->pid <= 0 || c->exited)
-		return;
-	kill(c->pid, SIGTERM);
-	for (int i = 0; i < 200 && !c->exited; i++) {
-		usleep(10000);
-		reap(c, WNOHANG);
-	}
-	if (!c->exited) {
-		kill(c->pid, SIGKILL);
-		reap(c, 0);
-	}
 }
 
 static struct detect_live detectors;
@@ -339,7 +231,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 
 	snprintf(end.reason, sizeof(end.reason), "signal");
 	if (c->pid > 0)
-		release(c);
+		child_release(c);
 	while (!signals_exiting()) {
 		uint64_t now;
 
@@ -349,8 +241,8 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 				strerror(-ret));
 			break;
 		}
-		relay(c, &end);
-		reap(c, WNOHANG);
+		child_relay(c, &end);
+		child_reap(c, WNOHANG);
 		if (c->exited) {
 			snprintf(end.reason, sizeof(end.reason), "command");
 			break;
@@ -379,10 +271,10 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 		if (w->err)
 			break;
 	}
-	stop_child(c);
-	relay(c, &end);
+	child_stop(c);
+	child_relay(c, &end);
 	if (c->line_len)	/* a last line without its newline */
-		line_done(c, &end);
+		child_line_done(c, &end);
 	/* What is still in the ring buffer goes in before the last snapshot. */
 	session_poll(s, 0, SESSION_POLL_BUDGET);
 	detect_live_finish(&detectors);
@@ -396,41 +288,20 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 	return 0;
 }
 
-int cmd_record(int argc, char **argv)
+/* One recorded run into opts.output. */
+static int record_one(void)
 {
-	static const struct argp_child children[] = { { &tracing_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
-	static const struct argp argp = {
-		.options = options, .parser = parse_arg, .args_doc = "[-- COMMAND [ARG...]]",
-		.doc = doc, .children = children,
-	};
 	static struct session s;
 	static struct rec_writer w;
 	struct child c = { .pid = -1, .out_fd = -1, .go_fd = -1 };
 	char err[512];
-	int ret, nopt = argc;
+	int ret;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			nopt = i;
-			opts.command = i + 1 < argc ? argv + i + 1 : NULL;
-			break;
-		}
-	if (nopt < argc && !opts.command) {
-		fprintf(stderr, "migtrace record: nothing after --\n");
-		return EXIT_USAGE;
-	}
-	argv[0] = (char *)"migtrace record";	/* what argp names in its messages */
-	if (argp_parse(&argp, nopt, argv, 0, NULL, NULL))
-		return EXIT_USAGE;
-	if (opts.only_command && (!opts.command || tracing_opts.session.tgid)) {
-		fprintf(stderr, "migtrace record: --only-command needs a command and no -p\n");
-		return EXIT_USAGE;
-	}
-	signals_install();
-	if (opts.command && spawn(&c, opts.command, err, sizeof(err))) {
+	if (opts.command && child_spawn(&c, opts.command, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
 		return 1;
 	}
+
 	if (opts.only_command)
 		tracing_opts.session.tgid = c.pid;
 
@@ -472,11 +343,88 @@ cleanup:
 	}
 	if (c.go_fd >= 0) {	/* never released: it exits without running */
 		close(c.go_fd);
-		reap(&c, 0);
+		child_reap(&c, 0);
 	}
 	if (c.out_fd >= 0)
 		close(c.out_fd);
 	detect_live_free(&detectors);
 	session_close(&s);
 	return ret;
+}
+
+/*
+ * --runs N: DIR/run-01.mtr .. run-N.mtr, COMMAND run once for each, each
+ * run recorded by a child process of its own (fresh BPF state, detectors
+ * and writer), one after the other. Stops at the first failed recording
+ * or when asked to (SIGINT, SIGTERM).
+ */
+static int record_runs(void)
+{
+	const char *dir = opts.output;
+	int width = opts.runs >= 100 ? 3 : 2, ret = 0;
+	char path[4096];
+
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "migtrace record: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	for (unsigned long i = 1; i <= opts.runs && !signals_exiting() && !ret; i++) {
+		int status;
+		pid_t pid;
+
+		snprintf(path, sizeof(path), "%s/run-%0*lu.mtr", dir, width, i);
+		fflush(NULL);
+		pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "migtrace record: fork: %s\n", strerror(errno));
+			return 1;
+		}
+		if (pid == 0) {
+			opts.output = path;
+			fflush(NULL);
+			_exit(record_one());
+		}
+		fprintf(stderr, "migtrace record: run %lu of %lu: %s\n", i, opts.runs, path);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			fprintf(stderr, "migtrace record: run %lu failed; stopping\n", i);
+			ret = 1;
+		}
+	}
+	return ret;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct argp_child children[] = { { &tracing_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
+	static const struct argp argp = {
+		.options = options, .parser = parse_arg, .args_doc = "[-- COMMAND [ARG...]]",
+		.doc = doc, .children = children,
+	};
+	int nopt = argc;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			nopt = i;
+			opts.command = i + 1 < argc ? argv + i + 1 : NULL;
+			break;
+		}
+	if (nopt < argc && !opts.command) {
+		fprintf(stderr, "migtrace record: nothing after --\n");
+		return EXIT_USAGE;
+	}
+	argv[0] = (char *)"migtrace record";	/* what argp names in its messages */
+	if (argp_parse(&argp, nopt, argv, 0, NULL, NULL))
+		return EXIT_USAGE;
+	if (opts.only_command && (!opts.command || tracing_opts.session.tgid)) {
+		fprintf(stderr, "migtrace record: --only-command needs a command and no -p\n");
+		return EXIT_USAGE;
+	}
+	if (opts.runs && !opts.command) {
+		fprintf(stderr, "migtrace record: --runs needs a command (-- COMMAND)\n");
+		return EXIT_USAGE;
+	}
+	signals_install();
+	return opts.runs ? record_runs() : record_one();
 }
