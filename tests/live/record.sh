@@ -3,8 +3,9 @@
 # a live one; SIGKILL and SIGTERM leave readable files; damage is named with
 # its offset; and a comparison of runs whose difference is known by
 # construction (an RT task delaying the drain on one CPU, or the same task
-# as SCHED_OTHER) marks the drain latency and not the fault retries, which
-# the workload makes identical (every fault run has exactly 5 attempts).
+# as SCHED_OTHER), 6 runs a side recorded with record --runs, marks the
+# straggler wait or the stall count with the run-level test named, and no
+# pooled row; one run a side is tested within the run and says so.
 cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
 WL=build/tests/rec_workload
@@ -12,14 +13,20 @@ js() { jq -s "$@"; }
 if [ "$NCPU" -lt 2 ]; then skip "needs two CPUs"; exit 0; fi
 hog_cpu=$((NCPU - 1))
 
+# hog_ready OUT: until the hog is pinned and set up (its tid= line), 5 s at most.
+hog_ready() {
+	for _ in $(seq 250); do grep -q '^tid=' "$1" 2>/dev/null && return 0; sleep 0.02; done
+	return 1
+}
+
 # record_run NAME LABEL [RTPRIO]: one 3 s run of the workload on CPU 0 while a
 # spinner holding fresh LRU pages runs on the last CPU.
 record_run() {
 	local name=$1 label=$2 rt=${3:+-r $3}
 	# shellcheck disable=SC2086
-	$HOG -c "$hog_cpu" -d 5 $rt -s 300 -z 20 >/dev/null & local hog=$!
+	$HOG -c "$hog_cpu" -d 5 $rt -s 300 -z 20 >"$WORK/$name.hog" & local hog=$!
 	PIDS+=($hog)
-	sleep 0.3
+	hog_ready "$WORK/$name.hog"
 	"$MIGTRACE" record --only-command -o "$WORK/$name.mtr" --label "$label" -- \
 		"$WL" -d 3 -c 0 -D 100 >"$WORK/$name.out" 2>"$WORK/$name.err"
 	local status=$?
@@ -98,27 +105,52 @@ check "wrong magic: status 1 with a clear error ($status)" \
 	test "$status" -eq 1 && grep -q "junk.mtr: offset 0: not a migtrace record" "$WORK/junk.err"
 
 # --- compare: known difference by construction ------------------------------------
-record_run base-2 base
-record_run rt-1 rt 50
-record_run rt-2 rt 50
-base="$WORK/base-1.mtr,$WORK/base-2.mtr"
-rt="$WORK/rt-1.mtr,$WORK/rt-2.mtr"
-"$MIGTRACE" compare "$base" "$rt" >"$WORK/cmp.txt" 2>"$WORK/cmp.err"
+# record_runs NAME LABEL N [RTPRIO]: record --runs N of the workload (2 s each)
+# into $WORK/NAME/, under one hog on the last CPU that is set up first.
+record_runs() {
+	local name=$1 label=$2 n=$3 rt=${4:+-r $4}
+	# shellcheck disable=SC2086
+	$HOG -c "$hog_cpu" -d $((n * 5 + 10)) $rt -s 300 -z 20 >"$WORK/$name.hog" & local hog=$!
+	PIDS+=($hog)
+	hog_ready "$WORK/$name.hog"
+	"$MIGTRACE" record --runs "$n" --only-command -o "$WORK/$name" --label "$label" -- \
+		"$WL" -d 2 -c 0 -D 100 >"$WORK/$name.out" 2>"$WORK/$name.err"
+	local status=$?
+	kill "$hog" 2>/dev/null
+	wait "$hog" 2>/dev/null
+	return $status
+}
+# 6 a side: an exact permutation test's smallest two-sided p is 2/924, small
+# enough to survive Holm over the handful of run-level tests.
+RUNS=6
+record_runs base base $RUNS
+check "record --runs $RUNS exits 0 ($?)" test $? -eq 0
+n=$(find "$WORK/base" -name 'run-0*.mtr' | wc -l)
+mode=$(stat -c %a "$WORK/base")
+check "record --runs $RUNS: $n records in a directory of mode $mode" test "$n" -eq $RUNS -a "$mode" = 700
+record_runs rt rt $RUNS 50
+"$MIGTRACE" compare "$WORK/base" "$WORK/rt" >"$WORK/cmp.txt" 2>"$WORK/cmp.err"
 check "compare exits 0 ($?)" test $? -eq 0
 check "compare table states the conditions and runs per variant" \
-	grep -q "^Conditions: kernel $(uname -r), $NCPU CPUs.*runs per variant: base=2 rt=2" "$WORK/cmp.txt"
-"$MIGTRACE" compare --json "$base" "$rt" >"$WORK/cmp.json"
-sig() { js -r ".[] | select(.type==\"compare\" and .metric==\"$1\" and .variant==\"rt\") | \"\(.significant) \(.test) p=\(.p)\"" "$WORK/cmp.json"; }
-wait_sig=$(sig drain_wait_us)
-check "drain latency difference marked significant ($wait_sig)" test "${wait_sig%% *}" = true
-retry_sig=$(sig fault_retries)
-check "unchanged fault retries not marked ($retry_sig)" test "${retry_sig%% *}" = false
-check "significant mean marked in the table" grep -qE '^Amean +drain_wait_us .*\*' "$WORK/cmp.txt"
-check "unchanged metric not marked in the table" \
+	grep -q "^Conditions: kernel $(uname -r), $NCPU CPUs.*runs per variant: base=$RUNS rt=$RUNS" "$WORK/cmp.txt"
+"$MIGTRACE" compare --json "$WORK/base" "$WORK/rt" >"$WORK/cmp.json"
+sig() { js -r ".[] | select(.type==\"inference\" and .metric==\"$1\" and .variant==\"rt\") | \"\(.significant) \(.test) p=\(.p) holm=\(.p_holm)\"" "$WORK/cmp.json"; }
+strag=$(sig straggler_wait_us.max_per_run)
+stalls=$(sig stalls.per_run)
+check "RT: straggler wait or stall count marked by the permutation test ($strag; stalls $stalls)" \
+	test "$strag" != "${strag#true permutation}" -o "$stalls" != "${stalls#true permutation}"
+check "the marked row names its test in the table" \
+	grep -qE '^(max/run +straggler_wait_us|count/run +stalls) .*\*.*  permutation$' "$WORK/cmp.txt"
+check "pooled rows are never marked" \
+	test -z "$(sed -n '/^Pooled samples/,/^$/p' "$WORK/cmp.txt" | grep -F '*')"
+check "unchanged pooled fault retries" \
 	grep -qE '^Amean +fault_retries +3\.00 \( +0\.00%\) +3\.00 \( +0\.00%\)' "$WORK/cmp.txt"
-grep -E '^(Conditions|Amean|Samples|P) ' "$WORK/cmp.txt"	# shown when a check fails
-"$MIGTRACE" compare --markdown --plot "$WORK/plots" "$base" "$rt" >"$WORK/cmp.md" 2>"$WORK/cmp.err"
-check "Markdown table" grep -q '^| Amean | drain_wait_us |' "$WORK/cmp.md"
+grep -E '^(Conditions|Lost|max/run|p99/run|count/run|P|Pholm) ' "$WORK/cmp.txt"	# shown when a check fails
+"$MIGTRACE" compare "$WORK/base/run-01.mtr" "$WORK/rt/run-01.mtr" >"$WORK/cmp1.txt" 2>"$WORK/cmp1.err"
+check "one run a side: the straggler row's test is within-run, and named so" \
+	grep -qE '^max/run +straggler_wait_us .*exceedance\(within-run\)$' "$WORK/cmp1.txt"
+"$MIGTRACE" compare --markdown --plot "$WORK/plots" "$WORK/base" "$WORK/rt" >"$WORK/cmp.md" 2>"$WORK/cmp.err"
+check "Markdown table" grep -q '^| max/run | straggler_wait_us |' "$WORK/cmp.md"
 if command -v gnuplot >/dev/null; then
 	check "plots: PNG and SVG per metric and a summary" \
 		test -s "$WORK/plots/drain_wait_us.png" -a -s "$WORK/plots/drain_wait_us.svg" \
