@@ -360,8 +360,8 @@ void compare_print_text(FILE *out, const struct comparison *c)
 {
 	text_conditions(out, c);
 	compare_notes(out, c, "");
-	text_pooled(out, c);
 	text_inference(out, c);
+	text_pooled(out, c);
 	fputc('\n', out);
 	compare_legend(out, c, "");
 }
