@@ -22,48 +22,240 @@ static __always_inline void fault_run_emit(struct mt_fault_run *r, bool open)
 	bpf_ringbuf_submit(e, 0);
 }
 
-/* A fault by the current task on address: extend its run or start a new one. */
-static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 source)
-{
-	__u32 pid = current_pid();
-	__u64 page = address & ~4095ULL, now = bpf_ktime_get_ns();
-	struct mt_fault_run *r, fresh = {};
+/*
+ * The last run counted on each CPU, so that a fault touches no hash: the
+ * fault_runs entry of a task (by thread id) holds its run once the run is
+ * worth reading (3 attempts: two are ordinary, a per-VMA-lock pass then the
+ * mmap_lock one in do_swap_page, or a read then a write fault) or another
+ * task faults on this CPU, and is brought up to date from here at most once
+ * a tick while the run goes on, and when the run ends. The
+ * loader reads that entry every 100 ms (read_occupant_run, read_open_runs):
+ * its attempts and last_ts may lag by the faults of the current tick (under
+ * 4 ms at HZ=250), never by a run: a run reaching 3 attempts is in the table
+ * at once (or counted in fault_runs_full), and an ended run leaves it at
+ * once, reported. Times are coarse_now()'s: to a tick.
+ *
+ * The cache is this CPU's view of one task's run; the task may run on and
+ * move. It is used only while the task has not migrated since (its task
+ * pointer and se.nr_migrations), so no other CPU counted that run in
+ * between; counts go to the entry as deltas (flushed), so a stale view left
+ * on a CPU the task moved from adds, never overwrites.
+ */
+struct fault_cpu {
+	__u64 task;		/* task_struct of the run counted here, 0: none */
+	__u64 migrations;	/* its se.nr_migrations then */
+	__u64 page;
+	__u64 first_ts, last_ts;
+	__u64 attempts, vma_lock_attempts;	/* as counted on this CPU */
+	__u64 flushed, flushed_vma;	/* of which already in the fault_runs entry */
+	__u64 flush_jiffies;
+	__s32 last_ret;
+	__u32 source;
+	__u32 pid;
+	__u32 in_table;		/* the fault_runs entry of pid holds this run */
+};
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fault_cpu);
+} fault_cpu SEC(".maps");
+
+static __always_inline bool run_is(const struct mt_fault_run *r, const struct fault_cpu *c)
+{
+	return r->address == c->page && r->first_ts == c->first_ts && r->source == c->source;
+}
+
+/* Bring the fault_runs entry of the cached run up to date. */
+static __always_inline void fault_cpu_flush(struct fault_cpu *c)
+{
+	struct mt_fault_run *r = bpf_map_lookup_elem(&fault_runs, &c->pid);
+
+	c->flush_jiffies = bpf_jiffies64();
+	if (!r || !run_is(r, c)) {
+		c->in_table = 0;	/* gone (the task exited) or replaced */
+		return;
+	}
+	r->attempts += c->attempts - c->flushed;
+	r->vma_lock_attempts += c->vma_lock_attempts - c->flushed_vma;
+	if (c->last_ts > r->last_ts)
+		r->last_ts = c->last_ts;
+	r->last_ret = c->last_ret;
+	c->flushed = c->attempts;
+	c->flushed_vma = c->vma_lock_attempts;
+}
+
+/* The cached run of the current task is worth reading: into the table. */
+static __always_inline void fault_cpu_publish(struct fault_cpu *c)
+{
+	struct mt_fault_run fresh = {
+		.address = c->page,
+		.first_ts = c->first_ts,
+		.last_ts = c->last_ts,
+		.attempts = c->attempts,
+		.vma_lock_attempts = c->vma_lock_attempts,
+		.last_ret = c->last_ret,
+		.source = c->source,
+	};
+
+	task_describe_current(&fresh.task);
+	c->flush_jiffies = bpf_jiffies64();
+	if (bpf_map_update_elem(&fault_runs, &c->pid, &fresh, BPF_ANY)) {
+		__sync_fetch_and_add(&state_full, 1);
+		__sync_fetch_and_add(&fault_runs_full, 1);
+		return;
+	}
+	c->in_table = 1;
+	c->flushed = c->attempts;
+	c->flushed_vma = c->vma_lock_attempts;
+}
+
+/*
+ * The current task's run counted here ended (or the task exits): report it
+ * and take it out of the table. One the table refused is reported from here.
+ */
+static __always_inline void fault_cpu_end(struct fault_cpu *c)
+{
+	struct mt_fault_run *r, mine;
+
+	if (c->in_table) {
+		fault_cpu_flush(c);
+		r = bpf_map_lookup_elem(&fault_runs, &c->pid);
+		if (r && run_is(r, c)) {
+			if (r->attempts > 2)
+				fault_run_emit(r, false);
+			bpf_map_delete_elem(&fault_runs, &c->pid);
+			return;
+		}
+	}
+	if (c->attempts > 2) {
+		__builtin_memset(&mine, 0, sizeof(mine));
+		mine.address = c->page;
+		mine.first_ts = c->first_ts;
+		mine.last_ts = c->last_ts;
+		mine.attempts = c->attempts;
+		mine.vma_lock_attempts = c->vma_lock_attempts;
+		mine.last_ret = c->last_ret;
+		mine.source = c->source;
+		fault_run_emit(&mine, false);
+	}
+}
+
+/*
+ * Another task faults here: the run counted so far (its task is not
+ * current) goes to the table as it is, where its task finds it again on
+ * its next fault, here or elsewhere. A newer view there is kept.
+ */
+static __always_inline void fault_cpu_save(struct fault_cpu *c)
+{
+	struct mt_fault_run run = {
+		.address = c->page,
+		.first_ts = c->first_ts,
+		.last_ts = c->last_ts,
+		.attempts = c->attempts,
+		.vma_lock_attempts = c->vma_lock_attempts,
+		.last_ret = c->last_ret,
+		.source = c->source,
+	};
+	struct task_struct *task = (struct task_struct *)c->task;
+	long err;
+
+	task_describe(&run.task, task);
+	err = bpf_map_update_elem(&fault_runs, &c->pid, &run, BPF_NOEXIST);
+	if (err && err != -17) {	/* -EEXIST: a newer view is there */
+		__sync_fetch_and_add(&state_full, 1);
+		__sync_fetch_and_add(&fault_runs_full, 1);
+	}
+}
+
+/*
+ * Not the cached task (or it moved since): leave the cached run in the
+ * table, then find the current task's run there: it goes on here, or
+ * it ended (reported, out of the table) and a new one starts.
+ */
+static __always_inline void fault_cpu_switch(struct fault_cpu *c, __u64 task, __u64 migrations,
+					__u32 pid, __u64 page, __u32 vma_locked, __u32 source,
+					__u64 now)
+{
+	struct mt_fault_run *r;
+
+	if (c->task && c->in_table)
+		fault_cpu_flush(c);
+	else if (c->task)
+		fault_cpu_save(c);
+	c->task = task;
+	c->migrations = migrations;
+	c->pid = pid;
+	c->page = page;
+	c->source = source;
+	c->last_ts = now;
+	c->flush_jiffies = bpf_jiffies64();
 	r = bpf_map_lookup_elem(&fault_runs, &pid);
 	if (r && r->address == page && r->source == source) {
 		r->attempts++;
 		r->vma_lock_attempts += vma_locked;
-		r->last_ts = now;
+		if (now > r->last_ts)
+			r->last_ts = now;
+		c->first_ts = r->first_ts;
+		c->attempts = c->flushed = r->attempts;
+		c->vma_lock_attempts = c->flushed_vma = r->vma_lock_attempts;
+		c->last_ret = r->last_ret;
+		c->in_table = 1;
 		return;
 	}
 	if (r) {
-		/*
-		 * Two attempts are ordinary: a per-VMA-lock pass then the
-		 * mmap_lock one in do_swap_page, or a read fault then a write
-		 * fault on a page.
-		 */
 		if (r->attempts > 2)
 			fault_run_emit(r, false);
-		/* Reuse the entry in place: an update per fault costs too much. */
-		r->address = page;
-		r->first_ts = r->last_ts = now;
-		r->attempts = 1;
-		r->vma_lock_attempts = vma_locked;
-		r->last_ret = -1;
-		r->source = source;
+		bpf_map_delete_elem(&fault_runs, &pid);
+	}
+	c->first_ts = now;
+	c->attempts = 1;
+	c->vma_lock_attempts = vma_locked;
+	c->flushed = c->flushed_vma = 0;
+	c->last_ret = -1;
+	c->in_table = 0;
+}
+
+/* A fault by the current task on address: extend its run or start a new one. */
+static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 source)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 page = address & ~4095ULL, now = coarse_now();
+	__u64 migrations = t->se.nr_migrations;
+	struct fault_cpu *c;
+	__u32 zero = 0;
+
+	c = bpf_map_lookup_elem(&fault_cpu, &zero);
+	if (!c)
+		return;
+	if (c->task != (__u64)t || c->migrations != migrations) {
+		fault_cpu_switch(c, (__u64)t, migrations, t->pid, page, vma_locked, source, now);
 		return;
 	}
-	fresh.address = page;
-	fresh.first_ts = fresh.last_ts = now;
-	fresh.attempts = 1;
-	fresh.vma_lock_attempts = vma_locked;
-	fresh.last_ret = -1;
-	fresh.source = source;
-	task_describe_current(&fresh.task);
-	if (bpf_map_update_elem(&fault_runs, &pid, &fresh, BPF_ANY)) {
-		__sync_fetch_and_add(&state_full, 1);
-		__sync_fetch_and_add(&fault_runs_full, 1);
+	if (c->page == page && c->source == source) {
+		c->attempts++;
+		c->vma_lock_attempts += vma_locked;
+		c->last_ts = now;
+		if (c->in_table) {
+			if (c->flush_jiffies != bpf_jiffies64())
+				fault_cpu_flush(c);
+		} else if (c->attempts == 3) {
+			fault_cpu_publish(c);
+		}
+		return;
 	}
+	/* The same task on another page: its run ended. */
+	if (c->in_table || c->attempts > 2)
+		fault_cpu_end(c);
+	c->page = page;
+	c->source = source;
+	c->first_ts = c->last_ts = now;
+	c->attempts = 1;
+	c->vma_lock_attempts = vma_locked;
+	c->flushed = c->flushed_vma = 0;
+	c->last_ret = -1;
+	c->in_table = 0;
 }
 
 /*
@@ -74,11 +266,20 @@ SEC("?raw_tp/sched_process_exit")
 int BPF_PROG(raw_tp_sched_process_exit)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 pid = (__u32)pid_tgid;
-	struct mt_fault_run *r = bpf_map_lookup_elem(&fault_runs, &pid);
+	__u32 pid = (__u32)pid_tgid, zero = 0;
+	struct fault_cpu *c = bpf_map_lookup_elem(&fault_cpu, &zero);
+	struct mt_fault_run *r;
 
 	bpf_map_delete_elem(&holders, &pid);
 	inflight_forget_task(pid_tgid);
+	if (c && c->task == (__u64)bpf_get_current_task()) {
+		if (c->in_table)
+			fault_cpu_flush(c);
+		else if (c->attempts > 2)
+			fault_cpu_end(c);
+		c->task = 0;
+	}
+	r = bpf_map_lookup_elem(&fault_runs, &pid);
 	if (!r)
 		return 0;
 	if (r->attempts > 2)
@@ -103,12 +304,18 @@ static __always_inline int on_swap_page_enter(struct vm_fault *vmf)
 static __always_inline int on_swap_page_exit(long ret)
 {
 	struct inflight_val in;
-	__u32 pid = current_pid();
+	__u32 pid = current_pid(), zero = 0;
+	struct fault_cpu *c = bpf_map_lookup_elem(&fault_cpu, &zero);
 	struct mt_fault_run *r;
 
 	if (!inflight_exit(IF_SWAP_PAGE, &in))
 		return 0;
 	hist_add(MT_H_SWAP_PAGE, bpf_ktime_get_ns() - in.ts);
+	/* Into the cached run, which takes it to the table (fault_cpu_flush). */
+	if (c && c->task == (__u64)bpf_get_current_task()) {
+		c->last_ret = ret;
+		return 0;
+	}
 	r = bpf_map_lookup_elem(&fault_runs, &pid);
 	if (r)
 		r->last_ret = ret;

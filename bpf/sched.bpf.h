@@ -5,6 +5,17 @@
 
 /* ---- who runs on each CPU, and who runs while its drain is pending ---- */
 
+/*
+ * Runs on every context switch of every CPU: the cost users pay all day.
+ * With no drain work pending on this CPU it does the minimum: two per-CPU
+ * array writes (the occupant, and since when to a tick: coarse_now()), no
+ * hash lookup, no precise clock. The coarse time is enough there: it is
+ * read only once drain work is queued, and then only as "on the CPU since
+ * before the work was queued" (the blocker's stretch starts at
+ * max(since, queue_ts); the loader caps the occupant's time at the work's
+ * age), which an error of less than a tick toward earlier cannot change.
+ * While work is pending, every switch is measured with the precise clock.
+ */
 SEC("?raw_tp/sched_switch")
 int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
@@ -12,7 +23,7 @@ int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct mt_cpu_occupant *occ;
 	struct mt_cpu_drain *d;
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now;
 
 	if (cpu >= MT_MAX_CPUS)
 		return 0;
@@ -20,12 +31,18 @@ int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 	if (!occ)
 		return 0;
 	d = drain_of_cpu(cpu);
+	if (!d || !d->queue_ts || d->start_ts) {
+		occ->task = (__u64)next;
+		occ->since_ts = coarse_now();
+		return 0;
+	}
 	/*
 	 * Charge the outgoing task to drain work pending here and not yet
 	 * started. A task preempted for a moment (migration/N) and back again
 	 * keeps what it had: the blocker's time adds up over its stretches.
 	 */
-	if (d && d->queue_ts && !d->start_ts) {
+	now = bpf_ktime_get_ns();
+	{
 		__u64 from = occ->since_ts > d->queue_ts ? occ->since_ts : d->queue_ts;
 		__u64 ran = now > from ? now - from : 0;
 		__u32 prev_pid = BPF_CORE_READ(prev, pid);
