@@ -16,6 +16,7 @@
 # for a host with only the static binary.
 #   BENCH_ROUNDS (5) BENCH_FAULTS (200000) BENCH_SWITCHES (200000)
 #   BENCH_RUNS (200000) BENCH_FP_SECONDS (180; 0 skips)
+#   BENCH_MODES ("faults switches"; "" skips) BENCH_STORM=0, BENCH_START=0 skip those
 set -u
 cd "$(dirname "$0")/.."
 B=build/bench
@@ -53,7 +54,14 @@ wait_for() {
 	return 1
 }
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU time of a process in ns, all its threads (schedstat: ns; else clock ticks).
+if [ -r /proc/self/schedstat ]; then
+	CPU_HZ=1000000000
+	cpu_ticks() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+else
+	CPU_HZ=$(getconf CLK_TCK)
+	cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+fi
 
 stats_was=$(cat /proc/sys/kernel/bpf_stats_enabled)
 echo 1 >/proc/sys/kernel/bpf_stats_enabled
@@ -80,7 +88,7 @@ stop() { [ -n "$pid" ] && kill -INT "$pid" && wait "$pid" 2>/dev/null; pid=; }
 
 # Interleaved rounds; one TSV row per (mode, tracer, round):
 # mode tracer round prog_ns prog_runs wall_ns events
-for mode in faults switches; do
+for mode in ${BENCH_MODES-faults switches}; do
 	n=$FAULTS; [ "$mode" = switches ] && n=$SWITCHES
 	for round in $(seq "$ROUNDS"); do
 		for t in $TRACERS; do
@@ -97,41 +105,52 @@ for mode in faults switches; do
 		done
 	done
 done
-$PY summary "$TMP/samples.tsv"
+[ -s "$TMP/samples.tsv" ] && $PY summary "$TMP/samples.tsv"
 
-# Storm: fault runs of 3 faults on every CPU, one ring-buffer record per run.
+# Every CPU busy: page faults at full speed (traced events, no ring-buffer
+# record) and fault runs of 3 faults (one record each, the storm), under the
+# trace command (woken by the ring buffer) and the daemon (reads in batches):
+# lost records and the loader's CPU.
 ncpu=$(nproc)
-start migtrace runs
-t0=$(cpu_ticks "$pid"); w0=$(date +%s%N)
-out=$($B/workload runs "$RUNS" "$ncpu")
-t1=$(cpu_ticks "$pid"); w1=$(date +%s%N)
-stop
-lost=$($PY drops "$TMP/mt.json")
-python3 - "$t0" "$t1" "$w0" "$w1" "$(getconf CLK_TCK)" "${out#events=}" "$lost" "$ncpu" <<'EOF'
-import sys
-t0, t1, w0, w1, hz = (int(x) for x in sys.argv[1:6])
-runs = int(sys.argv[6].split()[0]); lost = int(sys.argv[7]); ncpu = sys.argv[8]
-secs = (w1 - w0) / 1e9
-rate = runs / secs
-cpu = (t1 - t0) / hz / secs * 100
-print(f"\nstorm: {runs} fault runs on {ncpu} CPUs in {secs:.2f} s ({rate:.0f} records/s)")
-print(f"  lost events: {lost} (target 0): {'met' if lost == 0 else 'MISSED'}")
-at100k = cpu * 100000 / rate if rate else float('nan')
-print(f"  loader CPU: {cpu:.2f}% of a core at {rate:.0f} records/s, {at100k:.2f}% scaled"
-      f" to 100k/s (target < 1%; {1 / hz * 100 / secs:.2f}% per clock tick of"
-      f" resolution): {'met' if at100k < 1 else 'MISSED'}")
-EOF
+# start_loader trace|daemon: attached once it says so.
+start_loader() {
+	if [ "$1" = trace ]; then
+		$MT --json >"$TMP/mt.json" 2>"$TMP/t.err" & pid=$!
+		wait_for "$TMP/t.err" Tracing
+	else
+		$MT daemon --interval 3600 --json-out "$TMP/mt.json" 2>"$TMP/t.err" & pid=$!
+		wait_for "$TMP/mt.json" '"type":"daemon"'
+	fi
+}
+if [ "${BENCH_STORM:-1}" != 0 ]; then
+	printf '\nloader and lost records, %d CPUs busy\n' "$ncpu"
+	for load in faults runs; do
+		n=$((FAULTS * ncpu)); [ "$load" = runs ] && n=$RUNS
+		for loader in trace daemon; do
+			: >"$TMP/mt.json"
+			start_loader $loader || { stop; continue; }
+			$PY snap "$pid" >"$TMP/a"
+			t0=$(cpu_ticks "$pid"); w0=$(date +%s%N)
+			$B/workload $load "$n" "$ncpu" >/dev/null
+			t1=$(cpu_ticks "$pid"); w1=$(date +%s%N)
+			$PY snap "$pid" >"$TMP/b"
+			stop
+			$PY loader $loader $load "$ncpu" "$t0" "$t1" "$w0" "$w1" "$CPU_HZ" \
+				"$TMP/a" "$TMP/b" "$TMP/mt.json"
+		done
+	done
+fi
 
 # Start to attached: until "Tracing..." (printed once every hook is attached).
 starts=()
-for _ in $(seq 7); do
+[ "${BENCH_START:-1}" != 0 ] && for _ in $(seq 7); do
 	t0=$(date +%s%N)
 	$MT >/dev/null 2>"$TMP/start.err" & pid=$!
 	wait_for "$TMP/start.err" Tracing
 	starts+=($(( $(date +%s%N) - t0 )))
 	stop
 done
-printf '%s\n' "${starts[@]}" | sort -n | awk '{ v[NR] = $1 / 1e9 } END {
+[ ${#starts[@]} -gt 0 ] && printf '%s\n' "${starts[@]}" | sort -n | awk '{ v[NR] = $1 / 1e9 } END {
 	printf "\nstart to attached: %.3f s median of %d [%.3f-%.3f] (target < 0.2 s): %s\n",
 		v[4], NR, v[1], v[NR], v[4] < 0.2 ? "met" : "MISSED" }'
 echo "(machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), $(date -u +%F); other load on the machine skews these numbers)"

@@ -12,6 +12,12 @@
                                   between snapshots A and B: "ns runs"
   bpfstats.py drops FILE          lost records in migtrace --json output
   bpfstats.py summary TSV         medians, spreads and ratios of the samples
+  bpfstats.py loader LOADER LOAD CPUS T0 T1 W0 W1 HZ A B JSON
+                                  one line: the loader's CPU (clock ticks T0..T1
+                                  over W0..W1 ns), traced events/s (run_cnt of
+                                  every program between snapshots A and B),
+                                  ring-buffer records/s and lost records
+                                  (migtrace --json or daemon output)
 """
 import ctypes
 import json
@@ -109,6 +115,41 @@ def drops(path):
     print(total)
 
 
+def records(path):
+    """Fault runs received (the storm's records) and records lost, from JSON lines."""
+    runs = lost = 0
+    with open(path) as f:
+        for line in f:
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            if o.get("type") == "faults":
+                runs = max(runs, int(o.get("runs", 0)))
+            elif o.get("type") == "drops":
+                lost = max(lost, int(o.get("total", 0)))
+    return runs, lost
+
+
+def loader(name, load, cpus, t0, t1, w0, w1, hz, a, b, out):
+    secs = (int(w1) - int(w0)) / 1e9
+    cpu = (int(t1) - int(t0)) / int(hz) / secs * 100
+    a, b = read_snap(a), read_snap(b)
+    events = sum(cnt - a.get(k, (0, 0, ""))[1] for k, (_, cnt, _) in b.items())
+    runs, lost = records(out)
+    rate = events / secs
+    tick = 1 / int(hz) / secs * 100
+    verdict = ""
+    if load == "faults":
+        scaled = cpu * 100000 / rate if rate else float("nan")
+        verdict = (f"; {scaled:.2f}% scaled to 100k events/s (target < 1%): "
+                   f"{'met' if scaled < 1 else 'MISSED'}")
+    print(f"  {name:<7} {load:<6} on {cpus} CPUs: {rate:9.0f} traced events/s, "
+          f"{runs / secs:7.0f} records/s, lost {lost} ({'met' if lost == 0 else 'MISSED'}: target 0), "
+          f"loader {cpu:5.2f}% of a core" + (f" (+-{tick:.2f})" if tick > 0.01 else "")
+          + verdict)
+
+
 def spread(v):
     return f"{min(v):.0f}-{max(v):.0f}" if v else "-"
 
@@ -170,6 +211,8 @@ if __name__ == "__main__":
         delta(*sys.argv[2:5])
     elif cmd == "drops" and len(sys.argv) == 3:
         drops(sys.argv[2])
+    elif cmd == "loader" and len(sys.argv) == 13:
+        loader(*sys.argv[2:13])
     elif cmd == "summary" and len(sys.argv) == 3:
         summary(sys.argv[2])
     else:
