@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include "check.h"
 #include "compare/compare.h"
+#include "record/snapshot_codec.h"
+
+#define MS 1000000ULL
 
 #define RUNS 6
 #define VARIANTS 3
@@ -208,6 +211,111 @@ static void censored_pending_work(void)
 	CHECK(fabs(cmp.cpu[1][1].censored_max - 250e3) < 1e-6);
 }
 
+static struct mt_event ev_queue(uint64_t ts, uint32_t pid, uint32_t cpu)
+{
+	struct mt_event e = { .type = MT_EV_DRAIN_QUEUE, .ts = ts };
+
+	e.task.pid = e.task.tgid = pid;
+	e.drain_queue.target_cpu = cpu;
+	return e;
+}
+
+static struct mt_event ev_work(uint32_t pid, uint32_t cpu, uint64_t queued, uint64_t started)
+{
+	struct mt_event e = { .type = MT_EV_DRAIN_WORK, .cpu = cpu, .ts = started + 5000 };
+
+	e.task.pid = 50 + cpu;
+	e.drain_work.queue_ts = queued;
+	e.drain_work.start_ts = started;
+	e.drain_work.target_cpu = cpu;
+	e.drain_work.queuer.pid = e.drain_work.queuer.tgid = pid;
+	return e;
+}
+
+/*
+ * A record read back by metrics_load: two lru_add_drain_all calls by pid
+ * 100 over CPUs 0 and 1, whose stragglers (the items ending last) waited
+ * 5 ms and 40 us; a third call by pid 200 interleaved with the first; one
+ * work item still pending on CPU 1 at the last snapshot (censored at 7 ms);
+ * 3 records lost; a livelock incident; the RESULT line; a migrate-hold
+ * histogram with a lone 900 ms tail bucket among 100000 short holds.
+ */
+static void samples_from_a_record(void)
+{
+	static struct snapshot snap;
+	char path[] = "/tmp/migtrace-test-cmprec.XXXXXX", buf[8192], err[256];
+	struct rec_incident inc = { .kind = "livelock", .id = 1, .start_ns = 1200 * MS, .cpu = 1 };
+	struct rec_end end = { .reason = "command", .result = "RESULT progress=yes ops_per_s=4",
+			       .has_throughput = true, .throughput = 4 };
+	const uint64_t t = 1000 * MS;
+	struct mt_event evs[] = {
+		ev_queue(t, 100, 0), ev_queue(t + 1000, 100, 1),
+		ev_queue(t + 2000, 200, 0),
+		ev_work(100, 0, t, t + 20000),
+		ev_work(200, 0, t + 2000, t + 30000),
+		ev_work(100, 1, t + 1000, t + 1000 + 5 * MS),
+		ev_queue(t + 100 * MS, 100, 0), ev_queue(t + 100 * MS, 100, 1),
+		ev_work(100, 1, t + 100 * MS, t + 100 * MS + 10000),
+		ev_work(100, 0, t + 100 * MS, t + 100 * MS + 40000),
+	};
+	struct run_samples rs;
+	struct rec_writer w;
+	struct rec_header h;
+	size_t slen;
+	void *p;
+	int n;
+
+	close(mkstemp(path));
+	unlink(path);
+	CHECK(rec_create(&w, path, false, err, sizeof(err)) == 0);
+	header(&h, "6.1.0", "base");
+	h.event_size = sizeof(struct mt_event);
+	h.hooks[HOOK_LRU_ADD_DRAIN_ALL].mech = MECH_NONE;	/* rebuilt from work items */
+	n = rec_header_format(&h, buf, sizeof(buf));
+	rec_write_chunk(&w, REC_HEADER, buf, n);
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		rec_add_event(&w, &evs[i]);
+	rec_flush_events(&w);
+	memset(&snap, 0, sizeof(snap));
+	snap.ncpus = 4;
+	snap.dropped[MT_EV_DRAIN_WORK] = 3;
+	snap.npending = 1;
+	snap.pending[0] = (struct pending_drain){ .cpu = 1, .age_ns = 7 * MS };
+	snap.global[MT_H_MIGRATE_HOLD].slots[10] = 100000;	/* ~1-2 us */
+	snap.global[MT_H_MIGRATE_HOLD].slots[29] = 1;		/* 537 ms - 1.07 s */
+	snap.global[MT_H_MIGRATE_HOLD].count = 100001;
+	snap.global[MT_H_MIGRATE_HOLD].max_ns = 900 * MS;
+	p = rec_snapshot_encode(&snap, 2000 * MS, &slen);
+	rec_write_chunk(&w, REC_SNAPSHOT, p, slen);
+	free(p);
+	n = rec_incident_format(&inc, buf, sizeof(buf));
+	rec_write_chunk(&w, REC_INCIDENT, buf, n);
+	n = rec_end_format(&end, buf, sizeof(buf));
+	rec_write_chunk(&w, REC_END, buf, n);
+	CHECK(rec_close(&w) == 0);
+
+	CHECK(metrics_load(path, &rs, NULL, NULL, err, sizeof(err)) == 0);
+	CHECK_EQ_U64(rs.m[M_DRAIN_WAIT].n, 5);
+	CHECK_EQ_U64(rs.m[M_STRAGGLER_WAIT].n, 3);
+	if (rs.m[M_STRAGGLER_WAIT].n == 3) {
+		CHECK(rs.m[M_STRAGGLER_WAIT].v[0] == 28000);	/* pid 200: its only item */
+		CHECK(rs.m[M_STRAGGLER_WAIT].v[1] == 5 * MS);	/* CPU 1 ended last */
+		CHECK(rs.m[M_STRAGGLER_WAIT].v[2] == 40000);	/* CPU 0 ended last */
+	}
+	CHECK_EQ_U64(rs.cpu_wait[1].n, 2);
+	CHECK_EQ_U64(rs.cpu_wait[0].n, 3);
+	CHECK_EQ_U64(rs.censored.n, 1);
+	CHECK(rs.censored.n == 1 && rs.censored.v[0] == 7 * MS && rs.censored_cpu[0] == 1);
+	CHECK_EQ_U64(rs.dropped, 3);
+	CHECK(rs.livelocked && rs.has_livelock_info);
+	/* The hold histogram: synthesised, capped, and its lone tail sample kept at the max. */
+	CHECK(rs.synth[M_FOLIO_HOLD] && !rs.synth[M_DRAIN_WAIT]);
+	CHECK(rs.m[M_FOLIO_HOLD].n > 1 && rs.m[M_FOLIO_HOLD].n < 20010);
+	CHECK(rs.m[M_FOLIO_HOLD].n && rs.m[M_FOLIO_HOLD].v[rs.m[M_FOLIO_HOLD].n - 1] == 900 * MS);
+	metrics_free(&rs);
+	unlink(path);
+}
+
 static void changes_beyond_1000_percent_are_ratios(void)
 {
 	char buf[32];
@@ -307,6 +415,7 @@ int main(void)
 	RUN(marks_only_built_in_differences);
 	RUN(one_run_is_within_run);
 	RUN(censored_pending_work);
+	RUN(samples_from_a_record);
 	RUN(changes_beyond_1000_percent_are_ratios);
 	RUN(aa_control_false_positive_rate);
 	RUN(table_matches_golden);
