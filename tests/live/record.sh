@@ -165,6 +165,11 @@ grep -E '^(Conditions|Lost|max/run|p99/run|count/run|P|Pholm) ' "$WORK/cmp.txt"	
 "$MIGTRACE" compare "$WORK/base/run-01.mtr" "$WORK/rt/run-01.mtr" >"$WORK/cmp1.txt" 2>"$WORK/cmp1.err"
 check "one run a side: the straggler row's test is within-run, and named so" \
 	grep -qE '^max/run +straggler_wait_us .*exceedance\(within-run\)$' "$WORK/cmp1.txt"
+if ! echo "$base_blk" | grep -qE '/(FIFO|RR)'; then	# the calm-vs-RT pair
+	check "one run a side: the RT straggler wait is marked, within-run" \
+		grep -qE '^max/run +straggler_wait_us .*\*.*exceedance\(within-run\)$' "$WORK/cmp1.txt"
+fi
+grep -E '^(max/run|count/run|P|Pholm) ' "$WORK/cmp1.txt"	# shown when a check fails
 "$MIGTRACE" compare --markdown --plot "$WORK/plots" "$WORK/base" "$WORK/rt" >"$WORK/cmp.md" 2>"$WORK/cmp.err"
 check "Markdown table" grep -q '^| max/run | straggler_wait_us |' "$WORK/cmp.md"
 if command -v gnuplot >/dev/null; then
