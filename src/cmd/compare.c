@@ -51,7 +51,7 @@ static const char doc[] =
 enum { OPT_PLOT = 1000, OPT_ALPHA, OPT_BOOT, OPT_SEED, OPT_PERMS, OPT_STALL, OPT_NO_GNUPLOT };
 
 static const struct argp_option options[] = {
-	{ "json", 'j', NULL, 0, "JSON lines: a conditions object, then one per metric and variant", 0 },
+	{ "json", 'j', NULL, 0, "JSON lines: conditions, then per run, per run-level row and variant (inference), per pooled metric and variant, per CPU", 0 },
 	{ "markdown", 'm', NULL, 0, "A Markdown table", 0 },
 	{ "plot", OPT_PLOT, "DIR", 0, "CDF charts per metric and a summary, PNG and SVG, into DIR", 0 },
 	{ "no-gnuplot", OPT_NO_GNUPLOT, NULL, 0, "With --plot: write data and scripts only", 0 },
@@ -62,7 +62,7 @@ static const struct argp_option options[] = {
 	{ "permutations", OPT_PERMS, "N", 0,
 	  "Random splits when exact enumeration is too large (20000)", 0 },
 	{ "bootstrap", OPT_BOOT, "N", 0, "Bootstrap resamples for the CI (2000)", 0 },
-	{ "seed", OPT_SEED, "N", 0, "Bootstrap seed (1): same input, same output", 0 },
+	{ "seed", OPT_SEED, "N", 0, "Seed of the bootstrap and of Monte Carlo permutations (1): same input, same output", 0 },
 	{ "quiet", 'q', NULL, 0, "No warnings about damaged records", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
