@@ -180,6 +180,16 @@ void compare_notes(FILE *out, const struct comparison *c, const char *prefix)
 	for (size_t i = 0; i < c->nvariants; i++)
 		fprintf(out, " %s=%zu", c->v[i].name, c->inf[INF_DRAIN_MAX][i].censored_runs);
 	fputc('\n', out);
+	for (size_t i = 1; i < c->nvariants; i++) {
+		size_t na = c->v[0].nruns, nb = c->v[i].nruns;
+		double pmin = exact_permutation_min_p(na, nb);
+
+		if (na * nb > 1 && pmin >= c->opts.alpha)
+			fprintf(out, "%sToo few runs: with %zu and %zu runs the permutation test's "
+				"smallest p is %.3g, not below alpha %g: no run-level row of %s can be "
+				"marked (6 runs a side reach 0.0022).\n", prefix, na, nb, pmin,
+				c->opts.alpha, c->v[i].name);
+	}
 	any = false;
 	for (int m = 0; m < M_MAX; m++)
 		for (size_t i = 0; i < c->nvariants; i++) {

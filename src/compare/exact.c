@@ -111,6 +111,13 @@ int exact_permutation(const double *a, size_t na, const double *b, size_t nb,
 	return 0;
 }
 
+double exact_permutation_min_p(size_t na, size_t nb)
+{
+	double c = choose(na + nb, na);
+
+	return c > 0 ? (na == nb ? 2 : 1) / c : 1;
+}
+
 /* log P(X = x) of the hypergeometric: x successes in a draw of n from N with K. */
 static double log_hyper(uint64_t x, uint64_t n, uint64_t K, uint64_t N)
 {

@@ -34,6 +34,13 @@ int exact_permutation(const double *a, size_t na, const double *b, size_t nb,
 		      unsigned int reps, uint64_t seed, struct exact_test *t);
 
 /*
+ * The smallest p the permutation test can give with na and nb values (all
+ * distinct): 2 / C(na + nb, na) when na == nb (the two extreme splits tie),
+ * else 1 / C(na + nb, na); Monte Carlo sizes are never below 1 / (1 + reps).
+ */
+double exact_permutation_min_p(size_t na, size_t nb);
+
+/*
  * Fisher's exact test of [[ya, na - ya], [yb, nb - yb]]: the sum of the
  * probabilities (hypergeometric, margins fixed) of every table no more
  * probable than the observed one. -1 when a side is empty.

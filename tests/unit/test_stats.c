@@ -212,6 +212,9 @@ static void permutation_by_hand(void)
 	CHECK(!t.exact && t.perms == 20000);
 	CHECK_NEAR(t.p, 1.0 / 20001, 1e-12);
 	CHECK(exact_permutation(a, 0, b, 3, 1000, 1, &t) == -1);
+	CHECK_NEAR(exact_permutation_min_p(3, 3), 0.1, 1e-12);		/* 2 / 20 */
+	CHECK_NEAR(exact_permutation_min_p(6, 6), 2.0 / 924, 1e-12);
+	CHECK_NEAR(exact_permutation_min_p(2, 3), 0.1, 1e-12);		/* 1 / 10 */
 }
 
 /*
