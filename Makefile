@@ -47,7 +47,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean test check check-all unit demo bench fuzz install uninstall lab-check host-bundle lab-series-check
+.PHONY: all clean test check check-all unit demo bench bench-host fuzz install uninstall lab-check host-bundle lab-series-check
 
 all: $(OUTPUT)/migtrace
 
@@ -95,10 +95,11 @@ demo: all $(TEST_HELPERS)
 test check: all $(UNIT_TESTS) $(TEST_HELPERS) $(OUTPUT)/fuzz/fuzz_record
 	$(Q)tests/run.sh
 
+# Static, like migtrace: bench/host-bench.sh carries them to a host without a toolchain.
 $(OUTPUT)/bench/empty: bench/empty.c $(OUTPUT)/empty.skel.h
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(STATIC) $< $(LDLIBS) -o $@
 
 $(OUTPUT)/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(OUTPUT)
 	$(call msg,BPF,$@)
@@ -108,10 +109,13 @@ $(OUTPUT)/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(OUTPUT)
 $(OUTPUT)/bench/workload: bench/workload.c
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -lpthread -o $@
+	$(Q)$(CC) $(CFLAGS) $(STATIC) $< -lpthread -o $@
 
 bench: all $(OUTPUT)/bench/empty $(OUTPUT)/bench/workload $(TEST_HELPERS)
 	$(Q)bench/bench.sh
+
+# What bench/host-bench.sh needs on a host with only python3 and bash.
+bench-host: all $(OUTPUT)/bench/empty $(OUTPUT)/bench/workload
 
 # What a production-like host needs (no compiler, no bpftool/bpftrace/jq
 # there): static binaries and scripts/host-check.sh; carried as build/host.

@@ -17,11 +17,13 @@
 #   BENCH_ROUNDS (5) BENCH_FAULTS (200000) BENCH_SWITCHES (200000)
 #   BENCH_RUNS (200000) BENCH_FP_SECONDS (180; 0 skips)
 #   BENCH_MODES ("faults switches"; "" skips) BENCH_STORM=0, BENCH_START=0 skip those
+#   BENCH_MT (build/migtrace) BENCH_BIN (build/bench: workload, empty)
 set -u
-cd "$(dirname "$0")/.."
-B=build/bench
-MT=build/migtrace
-PY="python3 bench/bpfstats.py"
+HERE=$(cd "$(dirname "$0")" && pwd)
+cd "$HERE/.."
+B=${BENCH_BIN:-build/bench}
+MT=${BENCH_MT:-build/migtrace}
+PY="python3 $HERE/bpfstats.py"
 ROUNDS=${BENCH_ROUNDS:-5}
 FAULTS=${BENCH_FAULTS:-200000}
 SWITCHES=${BENCH_SWITCHES:-200000}
@@ -30,7 +32,8 @@ TMP=$(mktemp -d)
 TRACERS="none empty migtrace bpftrace"
 command -v bpftrace >/dev/null || { TRACERS="none empty migtrace"; echo "bench: no bpftrace: its column is skipped" >&2; }
 
-for f in $MT $B/empty $B/workload build/tests/cpu_hog; do
+fp=${BENCH_FP_SECONDS:-180}
+for f in $MT $B/empty $B/workload $([ "$fp" -gt 0 ] && echo build/tests/cpu_hog); do
 	[ -x "$f" ] || { echo "bench: $f missing: run make bench" >&2; exit 1; }
 done
 
@@ -72,6 +75,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 # start TRACER MODE: run it in the background (pid in $pid), wait until attached.
 start() {
@@ -157,7 +161,6 @@ echo "(machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 # No false alarms on a busy but healthy machine, for minutes (the suite runs
 # the same check for 20 s): BENCH_FP_SECONDS=0 skips it.
-fp=${BENCH_FP_SECONDS:-180}
 if [ "$fp" -gt 0 ]; then
 	printf '\nfalse alarms: %d s of compilation, compaction and sleeping RT tasks\n' "$fp"
 	FP_SECONDS=$fp bash tests/live/no_false_alarms.sh | sed 's/^/  /'

@@ -173,11 +173,13 @@ def summary(path):
                 by.setdefault(r[1], {})[int(r[2])] = (float(r[3]), int(r[4]),
                                                       float(r[5]), int(r[6]))
         rounds = sorted(by.get("none", {}))
+        hook = hooks.get(mode, mode)
+        tracers = [t for t in ("empty", "migtrace", "bpftrace") if by.get(t)]
         print(f"\n{hooks.get(mode, mode)} ({mode}): {len(rounds)} interleaved rounds "
-              f"(none, empty, migtrace, bpftrace, ...), CPU 0")
+              f"({', '.join(['none'] + tracers)}, ...), CPU 0")
         print("  in-program ns per run (kernel.bpf_stats_enabled): median [min-max]")
         prog = {}
-        for t in ("empty", "migtrace", "bpftrace"):
+        for t in tracers:
             prog[t] = [by.get(t, {}).get(k, (0,))[0] for k in rounds
                        if by.get(t, {}).get(k, (0,))[0] > 0]
             print(f"    {t:<10} {med(prog[t]):8.1f} ns  [{spread(prog[t])}]")
@@ -189,15 +191,18 @@ def summary(path):
             m = med(prog[a]) / med(prog[b]) if prog[a] and prog[b] else float("nan")
             return m, pairs
         for b, target in (("empty", 2.0), ("bpftrace", 0.5)):
+            if b not in tracers or "migtrace" not in tracers:
+                print(f"    {hook}: migtrace / {b} not measured ({b} did not run)")
+                continue
             m, pairs = ratio("migtrace", b)
             ok = "met" if m <= target else "MISSED"
-            print(f"    migtrace / {b:<9} {m:5.2f}x  [per round {spread([p * 100 for p in pairs])}%]"
+            print(f"    {hook}: migtrace / {b:<9} {m:5.2f}x  [per round {spread([p * 100 for p in pairs])}%]"
                   f"  target <= {target}: {ok}")
         print("  wall clock, sanity check only: ns per event added over the workload alone,"
               " median [min-max] of rounds (the spread is the noise)")
         base = [by["none"][k][2] / by["none"][k][3] for k in rounds]
         print(f"    {'alone':<10} {med(base):8.1f} ns/event  [{spread(base)}]")
-        for t in ("empty", "migtrace", "bpftrace"):
+        for t in tracers:
             added = [by[t][k][2] / by[t][k][3] - by["none"][k][2] / by["none"][k][3]
                      for k in rounds if k in by.get(t, {})]
             print(f"    {t:<10} {med(added):+8.1f} ns/event  [{spread(added)}]")
