@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include "empty.skel.h"
 
-static void on_signal(int sig)
+static void on_signal(int sig __attribute__((unused)))
 {
 }
 
