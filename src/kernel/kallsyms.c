@@ -14,7 +14,7 @@
  * every line read). Within one boot the kernel's own symbols do not move:
  * the answer is kept in a root-only file under /run (gone at reboot), keyed
  * by the boot, the kernel release and the names asked for, and used only
- * if root owns it and nobody else can write it.
+ * if root owns it and nobody else can write it, by root with CAP_SYSLOG.
  */
 #define CACHE_DIR	"/run/migtrace"
 #define CACHE_FILE	CACHE_DIR "/kallsyms"
@@ -43,6 +43,22 @@ static bool cache_key(const char *const *names, int n, char *key, size_t len)
 	for (int i = 0; i < n && off < len; i++)
 		off += snprintf(key + off, len - off, " %s", names[i][0] ? names[i] : "-");
 	return off < len;
+}
+
+/* Only a process that may see the addresses anyway: CAP_SYSLOG (34) in effect. */
+static bool may_see_addresses(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return eff & (1ULL << 34);
 }
 
 static bool trusted(int fd)
@@ -149,7 +165,7 @@ int kallsyms_resolve(const char *path, const char *const *names, uint64_t *addrs
 {
 	char key[2048];
 	bool keyed = !strcmp(path, "/proc/kallsyms") && geteuid() == 0 &&
-		     cache_key(names, n, key, sizeof(key));
+		     may_see_addresses() && cache_key(names, n, key, sizeof(key));
 	int ret;
 
 	if (keyed && cache_read(key, addrs, n))
