@@ -56,9 +56,11 @@ if [ "${MIGTRACE_LAB:-0}" = 1 ]; then
 	tail -n 25 "$log"
 	[ $st -eq 0 ] && echo "PASS every variant builds, boots, passes hmm-tests, livelocks or not as expected" >>"$log"
 	count lab-check $st
+	scripts/lab/series-check >"$log" 2>&1; st=$?
+	count series-check $st
 	scripts/lab/detect-check >"$log" 2>&1; st=$?
 	cat "$log"
-	[ $st -eq 0 ] && echo "PASS livelocks named within 1 s in the guests, none where runs progress" >>"$log"
+	[ $st -eq 0 ] && echo "PASS verdicts run by run against the reproducer's truth (full hooks, tracepoints only, patched tracepoints)" >>"$log"
 	count detect-check $st
 fi
 
