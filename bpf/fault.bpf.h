@@ -23,36 +23,46 @@ static __always_inline void fault_run_emit(struct mt_fault_run *r, bool open)
 }
 
 /*
- * The last run counted on each CPU, so that a fault touches no hash: the
+ * The last runs counted on each CPU, so that a fault touches no hash: the
  * fault_runs entry of a task (by thread id) holds its run once the run is
  * worth reading (3 attempts: two are ordinary, a per-VMA-lock pass then the
- * mmap_lock one in do_swap_page, or a read then a write fault) or another
- * task faults on this CPU, and is brought up to date from here at most once
- * a tick while the run goes on, and when the run ends. The
- * loader reads that entry every 100 ms (read_occupant_run, read_open_runs):
- * its attempts and last_ts may lag by the faults of the current tick (under
- * 4 ms at HZ=250), never by a run: a run reaching 3 attempts is in the table
- * at once (or counted in fault_runs_full), and an ended run leaves it at
- * once, reported. Times are coarse_now()'s: to a tick.
+ * mmap_lock one in do_swap_page, or a read then a write fault) or its view
+ * here is replaced, and is brought up to date from here at most once a tick
+ * while the run goes on, and when it ends. The loader reads that entry
+ * every 100 ms (read_occupant_run, read_open_runs): its attempts and
+ * last_ts may lag by the faults of the current tick (under 4 ms at HZ=250),
+ * never by a run: a run reaching 3 attempts is in the table at once (or
+ * counted in fault_runs_full), and a run of 3 or more that ends is reported
+ * and leaves it at once. An entry of fewer than 3 attempts may name an
+ * older page of its task than the current one: every reader takes both as
+ * "not retrying". Times are coarse_now()'s: to a tick.
  *
- * The cache is this CPU's view of one task's run; the task may run on and
- * move. It is used only while the task has not migrated since (its task
- * pointer and se.nr_migrations), so no other CPU counted that run in
- * between; counts go to the entry as deltas (flushed), so a stale view left
- * on a CPU the task moved from adds, never overwrites.
+ * A view is a CPU's count of one task's run, kept in one of two slots (two
+ * tasks taking turns on a CPU stay cached). It is the task's own count
+ * only while the task has not migrated since it was taken (its task
+ * pointer and se.nr_migrations): then no other CPU counted that run in
+ * between. Counts reach the entry as deltas (flushed), so a view left on a
+ * CPU the task moved from adds what it counted, never overwrites; such a
+ * view never writes a run of its own.
  */
-struct fault_cpu {
+struct fault_view {
 	__u64 task;		/* task_struct of the run counted here, 0: none */
 	__u64 migrations;	/* its se.nr_migrations then */
 	__u64 page;
 	__u64 first_ts, last_ts;
-	__u64 attempts, vma_lock_attempts;	/* as counted on this CPU */
+	__u64 attempts, vma_lock_attempts;	/* the run's, as known here */
 	__u64 flushed, flushed_vma;	/* of which already in the fault_runs entry */
 	__u64 flush_jiffies;
 	__s32 last_ret;
 	__u32 source;
 	__u32 pid;
 	__u32 in_table;		/* the fault_runs entry of pid holds this run */
+};
+
+struct fault_cpu {
+	struct fault_view v[2];
+	__u32 mru;		/* the slot used last */
+	__u32 pad;
 };
 
 struct {
@@ -62,13 +72,37 @@ struct {
 	__type(value, struct fault_cpu);
 } fault_cpu SEC(".maps");
 
-static __always_inline bool run_is(const struct mt_fault_run *r, const struct fault_cpu *c)
+static __always_inline bool run_is(const struct mt_fault_run *r, const struct fault_view *c)
 {
 	return r->address == c->page && r->first_ts == c->first_ts && r->source == c->source;
 }
 
-/* Bring the fault_runs entry of the cached run up to date. */
-static __always_inline void fault_cpu_flush(struct fault_cpu *c)
+static __always_inline void run_from_view(struct mt_fault_run *r, const struct fault_view *c)
+{
+	r->address = c->page;
+	r->first_ts = c->first_ts;
+	r->last_ts = c->last_ts;
+	r->attempts = c->attempts;
+	r->vma_lock_attempts = c->vma_lock_attempts;
+	r->last_ret = c->last_ret;
+	r->source = c->source;
+}
+
+static __always_inline void view_start(struct fault_view *c, __u64 page, __u32 vma_locked,
+				       __u32 source, __u64 now)
+{
+	c->page = page;
+	c->source = source;
+	c->first_ts = c->last_ts = now;
+	c->attempts = 1;
+	c->vma_lock_attempts = vma_locked;
+	c->flushed = c->flushed_vma = 0;
+	c->last_ret = -1;
+	c->in_table = 0;
+}
+
+/* Bring the fault_runs entry of the view's run up to date. */
+static __always_inline void view_flush(struct fault_view *c)
 {
 	struct mt_fault_run *r = bpf_map_lookup_elem(&fault_runs, &c->pid);
 
@@ -86,19 +120,12 @@ static __always_inline void fault_cpu_flush(struct fault_cpu *c)
 	c->flushed_vma = c->vma_lock_attempts;
 }
 
-/* The cached run of the current task is worth reading: into the table. */
-static __always_inline void fault_cpu_publish(struct fault_cpu *c)
+/* The current task's run is worth reading: into the table. */
+static __always_inline void view_publish(struct fault_view *c)
 {
-	struct mt_fault_run fresh = {
-		.address = c->page,
-		.first_ts = c->first_ts,
-		.last_ts = c->last_ts,
-		.attempts = c->attempts,
-		.vma_lock_attempts = c->vma_lock_attempts,
-		.last_ret = c->last_ret,
-		.source = c->source,
-	};
+	struct mt_fault_run fresh = {};
 
+	run_from_view(&fresh, c);
 	task_describe_current(&fresh.task);
 	c->flush_jiffies = bpf_jiffies64();
 	if (bpf_map_update_elem(&fault_runs, &c->pid, &fresh, BPF_ANY)) {
@@ -112,15 +139,15 @@ static __always_inline void fault_cpu_publish(struct fault_cpu *c)
 }
 
 /*
- * The current task's run counted here ended (or the task exits): report it
+ * The current task's run of 3 or more ended (or the task exits): report it
  * and take it out of the table. One the table refused is reported from here.
  */
-static __always_inline void fault_cpu_end(struct fault_cpu *c)
+static __always_inline void view_end(struct fault_view *c)
 {
-	struct mt_fault_run *r, mine;
+	struct mt_fault_run *r, mine = {};
 
 	if (c->in_table) {
-		fault_cpu_flush(c);
+		view_flush(c);
 		r = bpf_map_lookup_elem(&fault_runs, &c->pid);
 		if (r && run_is(r, c)) {
 			if (r->attempts > 2)
@@ -130,69 +157,65 @@ static __always_inline void fault_cpu_end(struct fault_cpu *c)
 		}
 	}
 	if (c->attempts > 2) {
-		__builtin_memset(&mine, 0, sizeof(mine));
-		mine.address = c->page;
-		mine.first_ts = c->first_ts;
-		mine.last_ts = c->last_ts;
-		mine.attempts = c->attempts;
-		mine.vma_lock_attempts = c->vma_lock_attempts;
-		mine.last_ret = c->last_ret;
-		mine.source = c->source;
+		run_from_view(&mine, c);
 		fault_run_emit(&mine, false);
 	}
 }
 
 /*
- * Another task faults here: the run counted so far (its task is not
- * current) goes to the table as it is, where its task finds it again on
- * its next fault, here or elsewhere. A newer view there is kept.
+ * A view is replaced (its task is not current): what it counted goes to
+ * the table, where the task finds it again on its next fault, here or
+ * elsewhere: added to its entry, or, if the task has not moved since, as
+ * the task's run (in place of an older one).
  */
-static __always_inline void fault_cpu_save(struct fault_cpu *c)
+static __always_inline void view_leave(struct fault_view *c)
 {
-	struct mt_fault_run run = {
-		.address = c->page,
-		.first_ts = c->first_ts,
-		.last_ts = c->last_ts,
-		.attempts = c->attempts,
-		.vma_lock_attempts = c->vma_lock_attempts,
-		.last_ret = c->last_ret,
-		.source = c->source,
-	};
 	struct task_struct *task = (struct task_struct *)c->task;
+	struct mt_fault_run run = {}, *r;
 	long err;
 
+	if (!task)
+		return;
+	if (c->in_table) {
+		view_flush(c);
+		return;
+	}
+	if (BPF_CORE_READ(task, se.nr_migrations) != c->migrations)
+		return;
+	r = bpf_map_lookup_elem(&fault_runs, &c->pid);
+	if (r) {
+		run_from_view(r, c);	/* the same task: its description stays */
+		return;
+	}
+	run_from_view(&run, c);
 	task_describe(&run.task, task);
 	err = bpf_map_update_elem(&fault_runs, &c->pid, &run, BPF_NOEXIST);
-	if (err && err != -17) {	/* -EEXIST: a newer view is there */
+	if (err && err != -17) {	/* -EEXIST: another CPU put it there */
 		__sync_fetch_and_add(&state_full, 1);
 		__sync_fetch_and_add(&fault_runs_full, 1);
 	}
 }
 
 /*
- * Not the cached task (or it moved since): leave the cached run in the
- * table, then find the current task's run there: it goes on here, or
- * it ended (reported, out of the table) and a new one starts.
+ * A view of the current task (it was not cached here, or it moved since):
+ * its run from the table goes on, or the run there ended (reported if it
+ * had 3 or more) and this fault starts the next one in its place.
  */
-static __always_inline void fault_cpu_switch(struct fault_cpu *c, __u64 task, __u64 migrations,
-					__u32 pid, __u64 page, __u32 vma_locked, __u32 source,
-					__u64 now)
+static __always_inline void view_take(struct fault_view *c, __u64 task, __u64 migrations,
+				      __u32 pid, __u64 page, __u32 vma_locked, __u32 source,
+				      __u64 now)
 {
 	struct mt_fault_run *r;
 
-	if (c->task && c->in_table)
-		fault_cpu_flush(c);
-	else if (c->task)
-		fault_cpu_save(c);
 	c->task = task;
 	c->migrations = migrations;
 	c->pid = pid;
-	c->page = page;
-	c->source = source;
-	c->last_ts = now;
 	c->flush_jiffies = bpf_jiffies64();
+	view_start(c, page, vma_locked, source, now);
 	r = bpf_map_lookup_elem(&fault_runs, &pid);
-	if (r && r->address == page && r->source == source) {
+	if (!r)
+		return;
+	if (r->address == page && r->source == source) {
 		r->attempts++;
 		r->vma_lock_attempts += vma_locked;
 		if (now > r->last_ts)
@@ -204,17 +227,21 @@ static __always_inline void fault_cpu_switch(struct fault_cpu *c, __u64 task, __
 		c->in_table = 1;
 		return;
 	}
-	if (r) {
-		if (r->attempts > 2)
-			fault_run_emit(r, false);
-		bpf_map_delete_elem(&fault_runs, &pid);
-	}
-	c->first_ts = now;
-	c->attempts = 1;
-	c->vma_lock_attempts = vma_locked;
-	c->flushed = c->flushed_vma = 0;
-	c->last_ret = -1;
-	c->in_table = 0;
+	if (r->attempts > 2)
+		fault_run_emit(r, false);
+	run_from_view(r, c);
+	c->in_table = 1;
+}
+
+/* The view of the current task on this CPU, if it has not moved since. */
+static __always_inline struct fault_view *view_of_current(struct fault_cpu *fc, __u64 task,
+							   __u64 migrations)
+{
+	if (fc->v[0].task == task && fc->v[0].migrations == migrations)
+		return &fc->v[0];
+	if (fc->v[1].task == task && fc->v[1].migrations == migrations)
+		return &fc->v[1];
+	return NULL;
 }
 
 /* A fault by the current task on address: extend its run or start a new one. */
@@ -223,39 +250,42 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 page = address & ~4095ULL, now = coarse_now();
 	__u64 migrations = t->se.nr_migrations;
-	struct fault_cpu *c;
+	struct fault_view *c;
+	struct fault_cpu *fc;
 	__u32 zero = 0;
 
-	c = bpf_map_lookup_elem(&fault_cpu, &zero);
-	if (!c)
+	fc = bpf_map_lookup_elem(&fault_cpu, &zero);
+	if (!fc)
 		return;
-	if (c->task != (__u64)t || c->migrations != migrations) {
-		fault_cpu_switch(c, (__u64)t, migrations, t->pid, page, vma_locked, source, now);
+	c = view_of_current(fc, (__u64)t, migrations);
+	if (!c) {
+		/* A stale view of this task goes first, else the one used least lately. */
+		__u32 i = fc->v[0].task == (__u64)t ? 0 : fc->v[1].task == (__u64)t ? 1 :
+			  !fc->mru;
+
+		c = i ? &fc->v[1] : &fc->v[0];
+		fc->mru = i;
+		view_leave(c);
+		view_take(c, (__u64)t, migrations, t->pid, page, vma_locked, source, now);
 		return;
 	}
+	fc->mru = c != &fc->v[0];
 	if (c->page == page && c->source == source) {
 		c->attempts++;
 		c->vma_lock_attempts += vma_locked;
 		c->last_ts = now;
 		if (c->in_table) {
 			if (c->flush_jiffies != bpf_jiffies64())
-				fault_cpu_flush(c);
+				view_flush(c);
 		} else if (c->attempts == 3) {
-			fault_cpu_publish(c);
+			view_publish(c);
 		}
 		return;
 	}
 	/* The same task on another page: its run ended. */
-	if (c->in_table || c->attempts > 2)
-		fault_cpu_end(c);
-	c->page = page;
-	c->source = source;
-	c->first_ts = c->last_ts = now;
-	c->attempts = 1;
-	c->vma_lock_attempts = vma_locked;
-	c->flushed = c->flushed_vma = 0;
-	c->last_ret = -1;
-	c->in_table = 0;
+	if (c->attempts > 2)
+		view_end(c);
+	view_start(c, page, vma_locked, source, now);
 }
 
 /*
@@ -267,17 +297,25 @@ int BPF_PROG(raw_tp_sched_process_exit)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 pid = (__u32)pid_tgid, zero = 0;
-	struct fault_cpu *c = bpf_map_lookup_elem(&fault_cpu, &zero);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fault_cpu *fc = bpf_map_lookup_elem(&fault_cpu, &zero);
 	struct mt_fault_run *r;
+	struct fault_view *c;
 
 	bpf_map_delete_elem(&holders, &pid);
 	inflight_forget_task(pid_tgid);
-	if (c && c->task == (__u64)bpf_get_current_task()) {
-		if (c->in_table)
-			fault_cpu_flush(c);
-		else if (c->attempts > 2)
-			fault_cpu_end(c);
-		c->task = 0;
+	if (fc) {
+		c = view_of_current(fc, (__u64)t, t->se.nr_migrations);
+		if (c) {
+			if (c->in_table)
+				view_flush(c);
+			else if (c->attempts > 2)
+				view_end(c);
+		}
+		if (fc->v[0].task == (__u64)t)
+			fc->v[0].task = 0;
+		if (fc->v[1].task == (__u64)t)
+			fc->v[1].task = 0;
 	}
 	r = bpf_map_lookup_elem(&fault_runs, &pid);
 	if (!r)
@@ -305,14 +343,17 @@ static __always_inline int on_swap_page_exit(long ret)
 {
 	struct inflight_val in;
 	__u32 pid = current_pid(), zero = 0;
-	struct fault_cpu *c = bpf_map_lookup_elem(&fault_cpu, &zero);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fault_cpu *fc = bpf_map_lookup_elem(&fault_cpu, &zero);
+	struct fault_view *c;
 	struct mt_fault_run *r;
 
 	if (!inflight_exit(IF_SWAP_PAGE, &in))
 		return 0;
 	hist_add(MT_H_SWAP_PAGE, bpf_ktime_get_ns() - in.ts);
-	/* Into the cached run, which takes it to the table (fault_cpu_flush). */
-	if (c && c->task == (__u64)bpf_get_current_task()) {
+	/* Into the view of the run, which takes it to the table (view_flush). */
+	c = fc ? view_of_current(fc, (__u64)t, t->se.nr_migrations) : NULL;
+	if (c) {
 		c->last_ret = ret;
 		return 0;
 	}
