@@ -145,7 +145,7 @@ def loader(name, load, cpus, t0, t1, w0, w1, hz, a, b, out):
         verdict = (f"; {scaled:.2f}% scaled to 100k events/s (target < 1%): "
                    f"{'met' if scaled < 1 else 'MISSED'}")
     print(f"  {name:<7} {load:<6} on {cpus} CPUs: {rate:9.0f} traced events/s, "
-          f"{runs / secs:7.0f} records/s, lost {lost} ({'met' if lost == 0 else 'MISSED'}: target 0), "
+          f"{runs / secs:7.0f} records/s, lost {lost} (target 0: {'met' if lost == 0 else 'MISSED'}), "
           f"loader {cpu:5.2f}% of a core" + (f" (+-{tick:.2f})" if tick > 0.01 else "")
           + verdict)
 
