@@ -120,11 +120,12 @@ bench-host: all $(OUTPUT)/bench/empty $(OUTPUT)/bench/workload
 # What a production-like host needs (no compiler, no bpftool/bpftrace/jq
 # there): static binaries and scripts/host-check.sh; carried as build/host.
 HOST_BUNDLE := $(OUTPUT)/host
-host-bundle: all
+host-bundle: all bench-host
 	$(Q)mkdir -p $(HOST_BUNDLE)
 	$(Q)cp $(OUTPUT)/migtrace scripts/host-check.sh $(HOST_BUNDLE)/
 	$(Q)$(CC) $(CFLAGS) -static tests/live/cpu_hog.c -o $(HOST_BUNDLE)/cpu_hog
-	$(Q)if [ -f bench/host-bench.sh ]; then cp bench/host-bench.sh $(HOST_BUNDLE)/; fi
+	$(Q)cp $(OUTPUT)/bench/workload $(OUTPUT)/bench/empty bench/bench.sh bench/bpfstats.py \
+		bench/host-bench.sh $(HOST_BUNDLE)/
 	$(call msg,BUNDLE,$(HOST_BUNDLE))
 
 # make install [DESTDIR=staging] [PREFIX=/usr/local]: binary, man page, systemd unit.

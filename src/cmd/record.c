@@ -235,7 +235,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 	while (!signals_exiting()) {
 		uint64_t now;
 
-		ret = session_poll(s, 100, SESSION_POLL_BUDGET);
+		ret = session_poll_batch(s, SESSION_POLL_BUDGET);
 		if (ret < 0) {
 			fprintf(stderr, "migtrace record: reading the ring buffer failed: %s\n",
 				strerror(-ret));

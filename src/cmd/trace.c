@@ -118,7 +118,7 @@ static int run(struct session *s)
 	while (!signals_exiting() && !detectors.triggered) {
 		uint64_t now;
 
-		err = session_poll(s, 100, SESSION_POLL_BUDGET);
+		err = session_poll_batch(s, SESSION_POLL_BUDGET);
 		if (err < 0) {
 			fprintf(stderr, "migtrace: reading the ring buffer failed: %s\n",
 				strerror(-err));

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <sys/mman.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -233,6 +234,15 @@ int session_poll(struct session *s, int timeout_ms, uint64_t budget)
 	if (n < 0 && n != -E2BIG && n != -EINTR)
 		return n;
 	return s->records - before;
+}
+
+int session_poll_batch(struct session *s, uint64_t budget)
+{
+	uint64_t now = mono_ns(), wait = SESSION_READ_NS - now % SESSION_READ_NS;
+	struct timespec ts = { 0, (long)wait };
+
+	nanosleep(&ts, NULL);	/* EINTR: a signal, the caller looks at it */
+	return session_poll(s, 0, budget);
 }
 
 uint64_t session_produced(const struct session *s)

@@ -65,6 +65,14 @@ void session_remove_sink(struct session *s, event_sink_fn fn, void *ctx);
  * or a negative errno; -EINTR is not an error.
  */
 int session_poll(struct session *s, int timeout_ms, uint64_t budget);
+/*
+ * Sleep until the next SESSION_READ_NS boundary (a signal cuts it short),
+ * then consume at most budget records: one wakeup per batch, not one per
+ * record (a storm of records would otherwise cost the loader a quarter of
+ * a CPU). Returns what session_poll returns.
+ */
+#define SESSION_READ_NS (20 * 1000 * 1000ULL)
+int session_poll_batch(struct session *s, uint64_t budget);
 /* Records the kernel has put in the ring buffer since the start. */
 uint64_t session_produced(const struct session *s);
 /* Records the kernel dropped for want of room (all types). */
