@@ -14,7 +14,7 @@
 #   build/host/host-check.sh [BUNDLE_DIR] [OUT]     (make host-bundle first)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-B=${1:-$here}	# the bundle: this script sits in it
+B=$(cd "${1:-$here}" && pwd)	# the bundle: this script sits in it
 OUT=${2:-${OUT:-./host-out}}
 mkdir -p "$OUT"
 MT=$B/migtrace
