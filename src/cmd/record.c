@@ -37,6 +37,7 @@ static struct options {
 	unsigned long runs;		/* --runs N: -o is a directory of N records */
 	unsigned long interval_ms;
 	char **command;
+	const char *result_from;	/* --result-from */
 } opts = {
 	.interval_ms = 1000,
 };
@@ -58,7 +59,7 @@ static const char doc[] =
 "    migtrace report fix-1.mtr\n"
 "    migtrace record -o runs/fix --runs 10 --label drain-backoff -- ./migrepro -i 8\n";
 
-enum { OPT_ONLY_COMMAND = 1000, OPT_RUNS };
+enum { OPT_ONLY_COMMAND = 1000, OPT_RUNS, OPT_RESULT_FROM };
 
 static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0, "Record file to create (required)", 0 },
@@ -68,6 +69,9 @@ static const struct argp_option options[] = {
 	{ "runs", OPT_RUNS, "N", 0,
 	  "Run COMMAND N times, one record each: -o names a directory (created 0700), "
 	  "the records are DIR/run-01.mtr .. run-N.mtr, for 'migtrace compare DIR ...'", 0 },
+	{ "result-from", OPT_RESULT_FROM, "FILE", 0,
+	  "Without COMMAND: at the end, keep FILE's last 'RESULT ...' line (a workload "
+	  "started beside the recording)", 0 },
 	{ "only-command", OPT_ONLY_COMMAND, NULL, 0,
 	  "Like -p, for COMMAND's process (it starts once tracing is attached)", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
@@ -98,6 +102,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ONLY_COMMAND:
 		opts.only_command = true;
+		break;
+	case OPT_RESULT_FROM:
+		opts.result_from = arg;
 		break;
 	case OPT_RUNS:
 		if (!parse_ulong(arg, 999, &v) || v < 1)
@@ -279,6 +286,8 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 	session_poll(s, 0, SESSION_POLL_BUDGET);
 	detect_live_finish(&detectors);
 	write_snapshot(s, w);
+	if (opts.result_from && c->pid <= 0)
+		child_result_from_file(opts.result_from, &end);
 	write_end(w, &end, c, start);
 	if (w->err) {
 		fprintf(stderr, "migtrace record: writing %s failed at offset %llu: %s\n",

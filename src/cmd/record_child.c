@@ -74,6 +74,23 @@ void child_line_done(struct child *c, struct rec_end *end)
 	c->line_len = 0;
 }
 
+void child_result_from_file(const char *path, struct rec_end *end)
+{
+	struct child c = { .line_len = 0 };
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		fprintf(stderr, "migtrace record: --result-from %s: %s\n", path, strerror(errno));
+		return;
+	}
+	while (fgets(c.line, sizeof(c.line), f)) {
+		c.line[strcspn(c.line, "\n")] = 0;
+		c.line_len = strlen(c.line);
+		child_line_done(&c, end);
+	}
+	fclose(f);
+}
+
 /* Relay what the workload printed; keep its last RESULT line. */
 void child_relay(struct child *c, struct rec_end *end)
 {

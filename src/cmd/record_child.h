@@ -29,6 +29,8 @@ int child_spawn(struct child *c, char **argv, char *err, size_t len);
 void child_release(struct child *c);
 /* A complete line of its output: a RESULT line is kept in end. */
 void child_line_done(struct child *c, struct rec_end *end);
+/* The last RESULT line of a file a workload wrote (not run as COMMAND). */
+void child_result_from_file(const char *path, struct rec_end *end);
 /* Relay what the workload printed; keep its last RESULT line. */
 void child_relay(struct child *c, struct rec_end *end);
 void child_reap(struct child *c, int options);

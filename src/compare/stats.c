@@ -40,8 +40,10 @@ double stats_hmean(const double *x, size_t n)
 	double inv = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (x[i] <= 0)
+		if (x[i] < 0)
 			return NAN;
+		if (x[i] == 0)
+			return 0;	/* the limit: a run that did nothing makes the rate 0 */
 		inv += 1 / x[i];
 	}
 	return n ? n / inv : NAN;

@@ -100,6 +100,9 @@ static void summary_values(void)
 	CHECK_NEAR(s.max, 10, 0);
 	CHECK_NEAR(s.amean, 4, 1e-12);
 	CHECK_NEAR(s.hmean, 5 / (1 / 4.0 + 1 + 1 / 3.0 + 0.5 + 0.1), 1e-12);
+	/* A run that did nothing (a livelocked one: 0 migrations/s) makes the rate 0, its limit. */
+	CHECK_NEAR(stats_hmean((const double[]){ 4, 0, 3 }, 3), 0, 0);
+	CHECK(isnan(stats_hmean((const double[]){ 4, -1 }, 2)));
 	CHECK_NEAR(s.stddev, sqrt(12.5), 1e-12);
 	CHECK_NEAR(s.cov, sqrt(12.5) / 4, 1e-12);
 	CHECK_NEAR(s.p50, 3, 1e-12);
