@@ -319,6 +319,17 @@ double stats_rng_normal(struct stats_rng *r)
 	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
 
+/* The central conf interval of kept bootstrap changes (sorted here); -1 when none. */
+static int change_interval(double *changes, size_t kept, double conf, double *lo, double *hi)
+{
+	if (!kept)
+		return -1;
+	qsort(changes, kept, sizeof(*changes), stats_cmp_double);
+	*lo = stats_percentile_sorted(changes, kept, 100 * (1 - conf) / 2);
+	*hi = stats_percentile_sorted(changes, kept, 100 * (1 + conf) / 2);
+	return 0;
+}
+
 static void resample(struct stats_rng *rng, const double *x, size_t n, double *out)
 {
 	for (size_t i = 0; i < n; i++)
@@ -353,12 +364,7 @@ int stats_bootstrap_change(const double *a, size_t na, const double *b, size_t n
 		if (ea != 0 && isfinite(ea) && isfinite(eb))
 			changes[kept++] = 100 * (eb - ea) / fabs(ea);
 	}
-	if (!kept)
-		goto out;
-	qsort(changes, kept, sizeof(*changes), stats_cmp_double);
-	*lo = stats_percentile_sorted(changes, kept, 100 * (1 - conf) / 2);
-	*hi = stats_percentile_sorted(changes, kept, 100 * (1 + conf) / 2);
-	ret = 0;
+	ret = change_interval(changes, kept, conf, lo, hi);
 out:
 	free(ra);
 	free(rb);
@@ -417,12 +423,7 @@ int stats_bootstrap_change_grouped(const struct stats_groups *a, const struct st
 		if (ea != 0 && isfinite(ea) && isfinite(eb))
 			changes[kept++] = 100 * (eb - ea) / fabs(ea);
 	}
-	if (!kept)
-		goto out;
-	qsort(changes, kept, sizeof(*changes), stats_cmp_double);
-	*lo = stats_percentile_sorted(changes, kept, 100 * (1 - conf) / 2);
-	*hi = stats_percentile_sorted(changes, kept, 100 * (1 + conf) / 2);
-	ret = 0;
+	ret = change_interval(changes, kept, conf, lo, hi);
 out:
 	free(ra);
 	free(rb);
