@@ -102,32 +102,32 @@ def delta(a, b, pattern):
         print(f"{best[0] / best[1]:.1f} {best[1]}")
 
 
-def drops(path):
-    total = 0
+def json_lines(path):
+    """The JSON objects of migtrace's output, lines that are not JSON skipped."""
     with open(path) as f:
         for line in f:
             try:
-                o = json.loads(line)
+                yield json.loads(line)
             except ValueError:
                 continue
-            if o.get("type") == "drops":
-                total += int(o.get("total", 0))
+
+
+def drops(path):
+    total = 0
+    for o in json_lines(path):
+        if o.get("type") == "drops":
+            total += int(o.get("total", 0))
     print(total)
 
 
 def records(path):
     """Fault runs received (the storm's records) and records lost, from JSON lines."""
     runs = lost = 0
-    with open(path) as f:
-        for line in f:
-            try:
-                o = json.loads(line)
-            except ValueError:
-                continue
-            if o.get("type") == "faults":
-                runs = max(runs, int(o.get("runs", 0)))
-            elif o.get("type") == "drops":
-                lost = max(lost, int(o.get("total", 0)))
+    for o in json_lines(path):
+        if o.get("type") == "faults":
+            runs = max(runs, int(o.get("runs", 0)))
+        elif o.get("type") == "drops":
+            lost = max(lost, int(o.get("total", 0)))
     return runs, lost
 
 
