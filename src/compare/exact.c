@@ -42,45 +42,57 @@ static bool next_subset(size_t *idx, size_t k, size_t n)
 	return true;
 }
 
+/* |mean(b) - mean(a)| of one split: the first na of x against the rest. */
+static double split_diff(const double *x, size_t na, size_t nb, stats_estimator mean)
+{
+	return fabs(mean(x + na, nb) - mean(x, na));
+}
+
 int exact_permutation(const double *a, size_t na, const double *b, size_t nb,
-		      unsigned int reps, uint64_t seed, struct exact_test *t)
+		      stats_estimator mean, unsigned int reps, uint64_t seed,
+		      struct exact_test *t)
 {
 	size_t n = na + nb, *idx = NULL;
-	double *x = NULL, total = 0, scale = 0, obs, tol, hits = 0, count = 0;
+	double *x = NULL, *split = NULL, scale = 0, obs, tol, hits = 0, count = 0;
+	int ret = -1;
 
 	memset(t, 0, sizeof(*t));
 	t->p = NAN;
 	if (!na || !nb)
 		return -1;
 	x = malloc(n * sizeof(*x));
+	split = malloc(n * sizeof(*split));
 	idx = malloc(n * sizeof(*idx));
-	if (!x || !idx) {
-		free(x);
-		free(idx);
-		return -1;
-	}
+	if (!x || !split || !idx)
+		goto out;
 	memcpy(x, a, na * sizeof(*x));
 	memcpy(x + na, b, nb * sizeof(*x));
-	for (size_t i = 0; i < n; i++) {
-		total += x[i];
+	for (size_t i = 0; i < n; i++)
 		scale += fabs(x[i]);
-	}
-	t->stat = stats_amean(b, nb) - stats_amean(a, na);
+	t->stat = mean(b, nb) - mean(a, na);
+	if (isnan(t->stat))
+		goto out;
 	t->constant = all_equal(x, n, x[0]);
-	/* The a-side sum decides the split's difference: sa / na - (total - sa) / nb. */
 	obs = fabs(t->stat);
-	tol = 1e-12 * (scale + 1);	/* equal differences computed in another order */
+	/* Equal differences computed in another order. */
+	tol = 1e-12 * (scale + 1);
 	if (choose(n, na) <= PERM_EXACT_MAX) {
 		t->exact = true;
 		for (size_t i = 0; i < na; i++)
 			idx[i] = i;
 		do {
-			double sa = 0;
+			size_t ia = 0, ib = na;
 
-			for (size_t i = 0; i < na; i++)
-				sa += x[idx[i]];
+			for (size_t i = 0, k = 0; i < n; i++) {	/* idx[] picks the a side */
+				if (k < na && idx[k] == i) {
+					split[ia++] = x[i];
+					k++;
+				} else {
+					split[ib++] = x[i];
+				}
+			}
 			count++;
-			if (fabs((total - sa) / nb - sa / na) >= obs - tol)
+			if (split_diff(split, na, nb, mean) >= obs - tol)
 				hits++;
 		} while (next_subset(idx, na, n));
 		t->p = hits / count;
@@ -89,26 +101,26 @@ int exact_permutation(const double *a, size_t na, const double *b, size_t nb,
 
 		stats_rng_seed(&rng, seed);
 		for (unsigned int r = 0; r < reps; r++) {
-			double sa = 0;
-
 			for (size_t i = 0; i < na; i++) {	/* partial Fisher-Yates */
 				size_t j = i + stats_rng_below(&rng, n - i);
 				double tmp = x[i];
 
 				x[i] = x[j];
 				x[j] = tmp;
-				sa += x[i];
 			}
 			count++;
-			if (fabs((total - sa) / nb - sa / na) >= obs - tol)
+			if (split_diff(x, na, nb, mean) >= obs - tol)
 				hits++;
 		}
 		t->p = (1 + hits) / (1 + count);
 	}
 	t->perms = (uint64_t)count;
+	ret = 0;
+out:
 	free(x);
+	free(split);
 	free(idx);
-	return 0;
+	return ret;
 }
 
 double exact_permutation_min_p(size_t na, size_t nb)

@@ -12,11 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "compare/stats.h"
 
 #define PERM_EXACT_MAX	1000000	/* splits enumerated; beyond, Monte Carlo */
 
 struct exact_test {
-	double stat;		/* difference in means b - a; Fisher: odds ratio; exceedance: +k or -k */
+	double stat;		/* mean(b) - mean(a); Fisher: odds ratio; exceedance: +k or -k */
 	double p;		/* two-sided */
 	bool exact;		/* permutation: every split enumerated */
 	bool constant;		/* every value the same: p is 1 under every relabelling */
@@ -24,14 +25,16 @@ struct exact_test {
 };
 
 /*
- * Two-sided permutation test of mean(b) - mean(a): the share of the splits
- * of a and b's values into groups of na and nb whose |difference| is at
- * least the observed one. Exact when C(na + nb, na) <= PERM_EXACT_MAX, else
+ * Two-sided permutation test of mean(b) - mean(a), mean the estimator the
+ * table shows (stats_amean, or stats_hmean for rates): the share of the
+ * splits of a and b's values into groups of na and nb whose |difference| is
+ * at least the observed one. Exact when C(na + nb, na) <= PERM_EXACT_MAX, else
  * (1 + hits) / (1 + reps) over reps random splits from seed. -1 when a side
- * is empty.
+ * is empty or the estimator has no value for it (a negative rate).
  */
 int exact_permutation(const double *a, size_t na, const double *b, size_t nb,
-		      unsigned int reps, uint64_t seed, struct exact_test *t);
+		      stats_estimator mean, unsigned int reps, uint64_t seed,
+		      struct exact_test *t);
 
 /*
  * The smallest p the permutation test can give with na and nb values (all

@@ -133,19 +133,20 @@ static void test_runs(const struct comparison *c, enum infer_id id, size_t i,
 {
 	const struct infer_def *d = &infer_defs[id];
 	uint64_t seed = c->opts.seed + 7919 * id + 104729 * i;
+	/* The test, the CI and the table all use the mean the table shows. */
+	stats_estimator mean = d->rate ? stats_hmean : stats_amean;
 
 	if (d->binary) {
 		if (!exact_fisher(base->yes, base->nruns, x->yes, x->nruns, &x->t))
 			x->test = TEST_FISHER;
 		return;
 	}
-	if (!exact_permutation(base->run, base->nruns, x->run, x->nruns, c->opts.perm_reps, seed,
-			       &x->t))
+	if (!exact_permutation(base->run, base->nruns, x->run, x->nruns, mean, c->opts.perm_reps,
+			       seed, &x->t))
 		x->test = TEST_PERMUTATION;
 	if (x->has_change && base->nruns >= 2 && x->nruns >= 2 &&
-	    !stats_bootstrap_change(base->run, base->nruns, x->run, x->nruns,
-				    d->rate ? stats_hmean : stats_amean, c->opts.reps, seed,
-				    c->opts.conf, &x->ci_lo, &x->ci_hi))
+	    !stats_bootstrap_change(base->run, base->nruns, x->run, x->nruns, mean, c->opts.reps,
+				    seed, c->opts.conf, &x->ci_lo, &x->ci_hi))
 		x->has_ci = true;
 }
 

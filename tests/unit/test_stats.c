@@ -187,13 +187,13 @@ static void permutation_by_hand(void)
 	static double big_a[12], big_b[12];
 	struct exact_test t;
 
-	CHECK(exact_permutation(a, 3, b, 3, 1000, 1, &t) == 0);
+	CHECK(exact_permutation(a, 3, b, 3, stats_amean, 1000, 1, &t) == 0);
 	CHECK(t.exact && t.perms == 20 && !t.constant);
 	CHECK_NEAR(t.stat, 3, 1e-12);
 	CHECK_NEAR(t.p, 0.1, 1e-12);
-	CHECK(exact_permutation(c, 2, d, 3, 1000, 1, &t) == 0);
+	CHECK(exact_permutation(c, 2, d, 3, stats_amean, 1000, 1, &t) == 0);
 	CHECK_NEAR(t.p, 0.4, 1e-12);
-	CHECK(exact_permutation(e, 3, e, 2, 1000, 1, &t) == 0);
+	CHECK(exact_permutation(e, 3, e, 2, stats_amean, 1000, 1, &t) == 0);
 	CHECK(t.constant && t.p == 1);
 	/* 6 a side, fully separated: 2 of C(12, 6) = 924 splits. */
 	{
@@ -203,7 +203,7 @@ static void permutation_by_hand(void)
 			x[i] = i;
 			y[i] = 100 + i;
 		}
-		CHECK(exact_permutation(x, 6, y, 6, 1000, 1, &t) == 0);
+		CHECK(exact_permutation(x, 6, y, 6, stats_amean, 1000, 1, &t) == 0);
 		CHECK_NEAR(t.p, 2.0 / 924, 1e-12);
 	}
 	/* C(24, 12) = 2704156 splits: Monte Carlo, (1 + hits) / (1 + draws). */
@@ -211,10 +211,26 @@ static void permutation_by_hand(void)
 		big_a[i] = i;
 		big_b[i] = 100 + i;
 	}
-	CHECK(exact_permutation(big_a, 12, big_b, 12, 20000, 1, &t) == 0);
+	CHECK(exact_permutation(big_a, 12, big_b, 12, stats_amean, 20000, 1, &t) == 0);
 	CHECK(!t.exact && t.perms == 20000);
 	CHECK_NEAR(t.p, 1.0 / 20001, 1e-12);
-	CHECK(exact_permutation(a, 0, b, 3, 1000, 1, &t) == -1);
+	CHECK(exact_permutation(a, 0, b, 3, stats_amean, 1000, 1, &t) == -1);
+	/*
+	 * The estimator is the one the row shows. Rates {8, 8, 8} against
+	 * {2, 2, 100}: the arithmetic means (8 vs 34.67) put the 100 on the
+	 * winning side of every split, so p = 20/20; the harmonic means (8 vs
+	 * 3 / 1.01 = 2.97: total work over total time) differ by at least the
+	 * observed 5.03 in 8 of the 20 splits (enumerated independently in Python).
+	 */
+	{
+		static const double r8[] = { 8, 8, 8 }, rmix[] = { 2, 2, 100 };
+
+		CHECK(exact_permutation(r8, 3, rmix, 3, stats_amean, 1000, 1, &t) == 0);
+		CHECK_NEAR(t.p, 1, 1e-12);
+		CHECK(exact_permutation(r8, 3, rmix, 3, stats_hmean, 1000, 1, &t) == 0);
+		CHECK_NEAR(t.stat, 3 / 1.01 - 8, 1e-12);
+		CHECK_NEAR(t.p, 8.0 / 20, 1e-12);
+	}
 	CHECK_NEAR(exact_permutation_min_p(3, 3), 0.1, 1e-12);		/* 2 / 20 */
 	CHECK_NEAR(exact_permutation_min_p(6, 6), 2.0 / 924, 1e-12);
 	CHECK_NEAR(exact_permutation_min_p(2, 3), 0.1, 1e-12);		/* 1 / 10 */
