@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
 	make gcc clang libbpf-dev bpftool libelf-dev zlib1g-dev	# build
-	jq util-linux procps						# tests
+	jq util-linux procps gawk					# tests (gawk: the lab's cost table)
 	libclang-rt-14-dev gnuplot-nox					# record fuzzing, compare plots
 	bpftrace							# benchmark peer
 )

@@ -39,6 +39,12 @@ echo "== source structure (ARCHITECTURE.md)"
 bash tests/structure.sh >"$log" 2>&1
 count structure $?
 
+echo "== script logic (no root)"
+for t in tests/scripts/*.sh; do
+	bash "$t" >"$log" 2>&1
+	count "$(basename "$t" .sh)" $?
+done
+
 echo "== live tests (real BPF on the running kernel)"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP live: not root: BPF programs cannot be loaded"

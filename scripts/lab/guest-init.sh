@@ -123,8 +123,11 @@ hmm-tests)
 	while [ $r -le "$RUNS" ]; do
 		echo "MLAB: hmm-tests run $r/$RUNS $HMM_ARGS"
 		t0=$(cut -d' ' -f1 /proc/uptime)
-		(cd /tmp && hmm-tests $HMM_ARGS) 2>&1 | tee -a /results/hmm-tests.log
-		echo "MLAB: hmm-tests run $r took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
+		(cd /tmp && hmm-tests $HMM_ARGS; echo $? > /tmp/hmm.rc) 2>&1 | tee -a /results/hmm-tests.log
+		t=$(awk -v t0="$t0" '{ printf "%.2f", $1 - t0 }' /proc/uptime)
+		st=$(cat /tmp/hmm.rc)
+		# one line per run for lab compare's cost table (uptime: 10 ms steps)
+		echo "MLAB-HMM run=$r seconds=$t exit=$st args=$HMM_ARGS" | tee -a /results/hmm-times.txt
 		r=$((r + 1))
 	done
 	;;
