@@ -36,6 +36,7 @@ LIB_OBJS    := $(LIB_SRCS:src/%.c=$(OUTPUT)/%.o)
 TOOL_OBJS   := $(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 TEST_HELPERS := $(patsubst tests/live/%.c,$(OUTPUT)/tests/%,$(wildcard tests/live/*.c))
+FUZZERS     := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 ifeq ($(V),1)
 Q =
@@ -92,7 +93,7 @@ unit: $(UNIT_TESTS)
 
 demo: all $(TEST_HELPERS)
 	$(Q)scripts/demo.sh
-test check: all $(UNIT_TESTS) $(TEST_HELPERS) $(OUTPUT)/fuzz/fuzz_record
+test check: all $(UNIT_TESTS) $(TEST_HELPERS) $(FUZZERS)
 	$(Q)tests/run.sh
 
 # Static, like migtrace: bench/host-bench.sh carries them to a host without a toolchain.
@@ -153,25 +154,29 @@ sanitize:
 	$(Q)CFLAGS="-O1 -g" $(MAKE) --no-print-directory OUTPUT=$(OUTPUT)-san STATIC= \
 		EXTRA_CFLAGS="$(SAN_CFLAGS)" \
 		$(OUTPUT)-san/migtrace $(UNIT_TESTS:$(OUTPUT)/%=$(OUTPUT)-san/%)
-sanitize-check: sanitize all $(UNIT_TESTS) $(TEST_HELPERS) $(OUTPUT)/fuzz/fuzz_record
+sanitize-check: sanitize all $(UNIT_TESTS) $(TEST_HELPERS) $(FUZZERS)
 	$(Q)scripts/sanitize-check.sh $(OUTPUT)-san
 
-# The record reader under libFuzzer (Debian's clang): make fuzz [FUZZ_SECONDS=N].
-# make check runs it for a few seconds (tests/live/record_fuzz.sh).
+# The record reader and the compare loader and pipeline under libFuzzer
+# (Debian's clang): make fuzz [FUZZ_SECONDS=N] runs each that long. make
+# check runs them for a few seconds (tests/live/record_fuzz.sh).
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
                -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)
 
-$(OUTPUT)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c $(LIB_SRCS) $(wildcard src/*/*.h include/*.h)
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard src/*/*.h include/*.h)
 	$(Q)mkdir -p $(@D)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(LIB_SRCS) -lz -lm -o $@
 
-fuzz: $(OUTPUT)/fuzz/fuzz_record
-	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
-	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -artifact_prefix=$(OUTPUT)/fuzz/ \
-		$(OUTPUT)/fuzz/corpus tests/fuzz/corpus
+fuzz: $(FUZZERS)
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus $(OUTPUT)/fuzz/corpus-compare
+	$(Q)$(OUTPUT)/fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-artifact_prefix=$(OUTPUT)/fuzz/ $(OUTPUT)/fuzz/corpus tests/fuzz/corpus
+	$(Q)$(OUTPUT)/fuzz/fuzz_compare -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-artifact_prefix=$(OUTPUT)/fuzz/compare- $(OUTPUT)/fuzz/corpus-compare \
+		tests/fuzz/corpus-compare
 
 # The patched-kernel lab (scripts/lab): every variant built, booted under qemu,
 # hmm-tests and the livelock reproducer; then migtrace's detectors in the guests.
@@ -187,7 +192,7 @@ lab-series-check:
 
 # Everything: make check plus the lab, counted in one summary (the README's
 # test command and CI's).
-check-all: all $(UNIT_TESTS) $(TEST_HELPERS) $(OUTPUT)/fuzz/fuzz_record
+check-all: all $(UNIT_TESTS) $(TEST_HELPERS) $(FUZZERS)
 	$(Q)MIGTRACE_LAB=1 tests/run.sh
 
 clean:

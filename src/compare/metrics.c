@@ -189,8 +189,7 @@ static void on_incident(void *ctx, const struct rec_incident *i)
 		c->rs->livelocked = true;
 }
 
-int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, void *warn_ctx,
-		 char *err, size_t len)
+int metrics_load_reader(struct rec_reader *rd, struct run_samples *rs, char *err, size_t len)
 {
 	static struct snapshot snap;	/* large */
 	static struct collect c;
@@ -200,9 +199,9 @@ int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, voi
 	memset(rs, 0, sizeof(*rs));
 	memset(&c, 0, sizeof(c));
 	memset(&snap, 0, sizeof(snap));
-	snprintf(rs->path, sizeof(rs->path), "%s", path);
+	snprintf(rs->path, sizeof(rs->path), "%s", rd->name);
 	c.rs = rs;
-	ret = rec_load_path(path, &rs->run, &snap, &v, warn, warn_ctx, err, len);
+	ret = rec_load(rd, &rs->run, &snap, &v, err, len);
 	if (ret) {
 		metrics_free(rs);
 		return ret;
@@ -234,6 +233,29 @@ int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, voi
 		}
 	}
 	return 0;
+}
+
+/* rec_load_path's steps, with metrics_load_reader in the middle: the fuzzer starts there. */
+int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, void *warn_ctx,
+		 char *err, size_t len)
+{
+	struct rec_reader rd;
+	const uint8_t *data;
+	size_t size;
+	int ret;
+
+	memset(rs, 0, sizeof(*rs));	/* metrics_free stays safe on any failure */
+	ret = rec_map(path, &data, &size, err, len);
+	if (!ret)
+		ret = rec_reader_init(&rd, path, data, size, err, len);
+	if (!ret) {
+		rd.warn = warn;
+		rd.warn_ctx = warn_ctx;
+		ret = metrics_load_reader(&rd, rs, err, len);
+		rec_reader_free(&rd);
+	}
+	rec_unmap(data, size);
+	return ret;
 }
 
 void metrics_free(struct run_samples *rs)

@@ -69,6 +69,8 @@ struct run_samples {
  */
 int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, void *warn_ctx,
 		 char *err, size_t len);
+/* The same from a reader already started (a record in memory); rs->path is its name. */
+int metrics_load_reader(struct rec_reader *rd, struct run_samples *rs, char *err, size_t len);
 void metrics_free(struct run_samples *rs);
 
 /*
