@@ -8,6 +8,7 @@
  * make fuzz (FUZZ_SECONDS=N), or by hand:
  *   build/fuzz/fuzz_compare -max_total_time=600 /tmp/cc tests/fuzz/corpus-compare
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,11 +44,15 @@ static char plot_dir[] = "/tmp/fuzz_compare.XXXXXX";
 
 static void plot_cleanup(void)
 {
-	char cmd[64];
+	DIR *d = opendir(plot_dir);
+	struct dirent *e;
 
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", plot_dir);
-	if (system(cmd))
-		fprintf(stderr, "fuzz_compare: could not remove %s\n", plot_dir);
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(plot_dir);
 }
 
 static void render(FILE *null, const struct comparison *c)
