@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Statistics for comparing runs: summaries (min, means, stddev, CoV,
- * percentiles), Welch's t-test, the Mann-Whitney U test, and bootstrap
- * confidence intervals with a seeded generator (same input, same output).
+ * percentiles) and bootstrap confidence intervals with a seeded generator
+ * (same input, same output). The tests are in compare/exact.h.
  */
 #ifndef MIGTRACE_STATS_H
 #define MIGTRACE_STATS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,28 +28,6 @@ int stats_cmp_double(const void *a, const void *b);
 
 /* p-th percentile (0..100) of sorted data, R's type 7. */
 double stats_percentile_sorted(const double *sorted, size_t n, double p);
-
-struct stats_test {
-	double stat;		/* t, or U of the first sample */
-	double df;		/* Welch-Satterthwaite degrees of freedom; 0 for U */
-	double p;		/* two-sided */
-	bool exact;		/* U: exact distribution, not the normal approximation */
-};
-
-/* Welch's unequal-variance t-test; -1 when a sample has fewer than 2 values. */
-int stats_welch(const double *a, size_t na, const double *b, size_t nb, struct stats_test *t);
-
-/*
- * Mann-Whitney U, two-sided: exact when small and without ties, else the
- * normal approximation with tie and continuity corrections. -1 when empty.
- */
-int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
-		       struct stats_test *t);
-
-/* Student's t distribution: P(T <= t) with df degrees of freedom. */
-double stats_t_cdf(double t, double df);
-/* Standard normal P(Z <= z). */
-double stats_norm_cdf(double z);
 
 struct stats_rng {
 	uint64_t s;
@@ -75,21 +52,5 @@ double stats_hmean(const double *x, size_t n);
 int stats_bootstrap_change(const double *a, size_t na, const double *b, size_t nb,
 			   stats_estimator est, unsigned int reps, uint64_t seed, double conf,
 			   double *lo, double *hi);
-
-/* Samples in groups (runs): group g has n[g] values at v[g]. */
-struct stats_groups {
-	const double *const *v;
-	const size_t *n;
-	size_t ngroups;
-};
-
-/*
- * Two-level bootstrap for grouped data: each resample draws groups with
- * replacement, then values within each drawn group (at most max_per_group),
- * so both the spread between runs and within them shape the interval.
- */
-int stats_bootstrap_change_grouped(const struct stats_groups *a, const struct stats_groups *b,
-				   stats_estimator est, unsigned int reps, uint64_t seed,
-				   double conf, size_t max_per_group, double *lo, double *hi);
 
 #endif
