@@ -235,26 +235,18 @@ int metrics_load_reader(struct rec_reader *rd, struct run_samples *rs, char *err
 	return 0;
 }
 
-/* rec_load_path's steps, with metrics_load_reader in the middle: the fuzzer starts there. */
+/* The file's reader around metrics_load_reader (where the fuzzer starts, from memory). */
 int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, void *warn_ctx,
 		 char *err, size_t len)
 {
 	struct rec_reader rd;
-	const uint8_t *data;
-	size_t size;
 	int ret;
 
 	memset(rs, 0, sizeof(*rs));	/* metrics_free stays safe on any failure */
-	ret = rec_map(path, &data, &size, err, len);
+	ret = rec_reader_open(&rd, path, warn, warn_ctx, err, len);
 	if (!ret)
-		ret = rec_reader_init(&rd, path, data, size, err, len);
-	if (!ret) {
-		rd.warn = warn;
-		rd.warn_ctx = warn_ctx;
 		ret = metrics_load_reader(&rd, rs, err, len);
-		rec_reader_free(&rd);
-	}
-	rec_unmap(data, size);
+	rec_reader_close(&rd);
 	return ret;
 }
 

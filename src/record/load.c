@@ -163,21 +163,11 @@ int rec_load_path(const char *path, struct recording *run, struct snapshot *snap
 		  char *err, size_t len)
 {
 	struct rec_reader rd;
-	const uint8_t *data;
-	size_t size;
 	int ret;
 
-	ret = rec_map(path, &data, &size, err, len);
-	if (ret)
-		goto out;
-	ret = rec_reader_init(&rd, path, data, size, err, len);
-	if (ret)
-		goto out;
-	rd.warn = warn;
-	rd.warn_ctx = warn_ctx;
-	ret = rec_load(&rd, run, snap, v, err, len);
-	rec_reader_free(&rd);
-out:
-	rec_unmap(data, size);
+	ret = rec_reader_open(&rd, path, warn, warn_ctx, err, len);
+	if (!ret)
+		ret = rec_load(&rd, run, snap, v, err, len);
+	rec_reader_close(&rd);
 	return ret;
 }

@@ -229,6 +229,35 @@ void rec_reader_free(struct rec_reader *r)
 	r->buf_cap = 0;
 }
 
+int rec_reader_open(struct rec_reader *r, const char *path, rec_warn_fn warn, void *warn_ctx,
+		    char *err, size_t len)
+{
+	const uint8_t *data;
+	size_t size;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = rec_map(path, &data, &size, err, len);
+	if (!ret)
+		ret = rec_reader_init(r, path, data, size, err, len);
+	if (ret) {
+		rec_unmap(data, size);
+		memset(r, 0, sizeof(*r));
+		return ret;
+	}
+	r->warn = warn;
+	r->warn_ctx = warn_ctx;
+	return 0;
+}
+
+void rec_reader_close(struct rec_reader *r)
+{
+	rec_reader_free(r);
+	rec_unmap(r->data, r->size);
+	r->data = NULL;
+	r->size = 0;
+}
+
 int rec_map(const char *path, const uint8_t **data, size_t *size, char *err, size_t len)
 {
 	struct stat st;

@@ -120,6 +120,15 @@ int rec_reader_init(struct rec_reader *r, const char *name, const uint8_t *data,
 int rec_next(struct rec_reader *r, struct rec_chunk *c);
 void rec_reader_free(struct rec_reader *r);
 
+/*
+ * rec_map + rec_reader_init for a file, with warn installed; the reader then
+ * owns the mapping: rec_reader_close frees and unmaps (also after a failed
+ * open, where there is nothing left to undo).
+ */
+int rec_reader_open(struct rec_reader *r, const char *path, rec_warn_fn warn, void *warn_ctx,
+		    char *err, size_t len);
+void rec_reader_close(struct rec_reader *r);
+
 /* Map a file read-only; rec_unmap accepts what rec_map left (also on failure). */
 int rec_map(const char *path, const uint8_t **data, size_t *size, char *err, size_t len);
 void rec_unmap(const uint8_t *data, size_t size);

@@ -41,7 +41,7 @@ struct rec_visitor {
 int rec_load(struct rec_reader *rd, struct recording *run, struct snapshot *snap,
 	     const struct rec_visitor *v, char *err, size_t len);
 
-/* rec_map + rec_reader_init + rec_load for a path. */
+/* rec_reader_open + rec_load + rec_reader_close for a path. */
 int rec_load_path(const char *path, struct recording *run, struct snapshot *snap,
 		  const struct rec_visitor *v, rec_warn_fn warn, void *warn_ctx,
 		  char *err, size_t len);
