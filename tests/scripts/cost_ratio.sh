@@ -1,11 +1,8 @@
 #!/bin/bash
 # scripts/lab/cost-ratio (lab compare's cost table) on inputs whose answers
 # follow by hand; no root, no lab.
-cd "$(dirname "$0")/../.." || exit 1
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-if ! command -v gawk >/dev/null; then echo "SKIP cost-ratio: no gawk (scripts/setup.sh installs it)"; exit 0; fi
+cd "$(dirname "$0")/../.." && . tests/live/lib.bash	# check, pass, fail, skip
+if ! command -v gawk >/dev/null; then skip "cost-ratio: no gawk (scripts/setup.sh installs it)"; exit 0; fi
 
 ratio() { scripts/lab/cost-ratio -v name=t -v unit=s "$@"; }
 row() { grep "^| $1 |" <<<"$2"; }

@@ -4,25 +4,20 @@
 # lab boot, fixed seeds), the tables and the README block must come out the
 # same. Fails when compare's output changes without the table being
 # regenerated, or when someone edits the generated block by hand.
-cd "$(dirname "$0")/../.." || exit 1
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+cd "$(dirname "$0")/../.." && . tests/live/lib.bash	# check, skip, $WORK
 
 kept=scripts/lab/results/compare-2026-11-30
-if [ ! -x build/migtrace ]; then echo "SKIP lab compare --from: build/migtrace not built"; exit 0; fi
+if [ ! -x build/migtrace ]; then skip "lab compare --from: build/migtrace not built"; exit 0; fi
 for t in gawk jq; do
-	command -v $t >/dev/null || { echo "SKIP lab compare --from: no $t (scripts/setup.sh)"; exit 0; }
+	command -v $t >/dev/null || { skip "lab compare --from: no $t (scripts/setup.sh)"; exit 0; }
 done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-readme=$work/README.md
+readme=$WORK/README.md
 cp scripts/lab/README.md "$readme"
-scripts/lab/lab compare --from "$kept" --out "$work/out" --readme "$readme" >"$work/log" 2>&1
-check "lab compare --from the kept records exits 0" test $? -eq 0 || tail -20 "$work/log"
+scripts/lab/lab compare --from "$kept" --out "$WORK/out" --readme "$readme" >"$WORK/log" 2>&1
+check "lab compare --from the kept records exits 0" test $? -eq 0 || tail -20 "$WORK/log"
 for f in compare.md compare.txt cost.md results.txt; do
-	check "lab compare --from: $f is the one kept" cmp -s "$kept/$f" "$work/out/$f" ||
-		diff "$kept/$f" "$work/out/$f" | head -20
+	check "lab compare --from: $f is the one kept" cmp -s "$kept/$f" "$WORK/out/$f" ||
+		diff "$kept/$f" "$WORK/out/$f" | head -20
 done
 # The block names its output directory and date: compare the rest.
 block() { sed -n '/^<!-- lab compare: begin -->$/,/^<!-- lab compare: end -->$/p' "$1" | sed 3d; }
