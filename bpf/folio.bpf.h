@@ -146,6 +146,14 @@ int BPF_PROG(raw_tp_swap_page_trylock, unsigned long pfn, unsigned long address,
 	return on_lab_trylock(pfn, address, locked, MT_TRY_SWAP_PAGE);
 }
 
+/* The series' event (0103): same prototype, same meaning of locked. */
+SEC("?raw_tp/migrate_device_fault_trylock")
+int BPF_PROG(raw_tp_migrate_device_fault_trylock, unsigned long pfn, unsigned long address,
+	     int locked)
+{
+	return on_lab_trylock(pfn, address, locked, MT_TRY_SWAP_PAGE);
+}
+
 SEC("?raw_tp/collect_trylock")
 int BPF_PROG(raw_tp_collect_trylock, unsigned long pfn, unsigned long address, int locked)
 {

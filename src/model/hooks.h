@@ -51,8 +51,15 @@ struct hook_def {
 	 */
 	const char *exact_tracepoints[3];
 	const char *exact_progs[3];
+	/*
+	 * The arguments a raw_tp program reads, per tracepoint, checked against
+	 * the kernel's BTF before use (NULL: a tp/ program, whose format struct
+	 * CO-RE checks at load, or one that reads none).
+	 */
+	const char *exact_protos[3];
 	const char *tracepoints[5];
 	const char *tp_progs[5];
+	const char *tp_protos[5];
 	bool tp_approximate;	/* tracepoints only approximate func */
 	const char *approx_note;
 	bool derived;		/* approximated from another hook's data: */
