@@ -204,7 +204,7 @@ static bool proto_ok(const struct probe_env *env, const char *tp, const char *ex
 	}
 	if (tp_proto_match(expected, actual, reason, sizeof(reason)))
 		return true;
-	snprintf(why, len, "tracepoint %.60s has another shape: %.90s", tp, reason);
+	snprintf(why, len, "tracepoint %.50s has another shape: %.70s", tp, reason);
 	return false;
 }
 
