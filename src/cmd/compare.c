@@ -238,7 +238,7 @@ int cmd_compare(int argc, char **argv)
 	static struct variant v[COMPARE_MAX_VARIANTS];
 	static struct comparison cmp;
 	size_t n = 0;
-	int ret = 1;
+	int ret = EXIT_ERROR;
 
 	compare_opts_defaults(&opts.cmp);
 	argv[0] = (char *)"migtrace compare";	/* what argp names in its messages */
@@ -269,14 +269,14 @@ int cmd_compare(int argc, char **argv)
 
 		if (charts < 0) {
 			fprintf(stderr, "migtrace compare: plots: %s\n", err);
-			ret = 1;
+			ret = EXIT_ERROR;
 		} else if (!opts.json) {
 			fprintf(stderr, "migtrace compare: %d charts and a summary in %s\n", charts,
 				opts.plot_dir);
 		}
 	}
 	if (fflush(stdout) || ferror(stdout))
-		ret = 1;
+		ret = EXIT_ERROR;
 cleanup:
 	free_variants(v, n);
 	return ret;

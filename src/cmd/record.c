@@ -292,7 +292,7 @@ static int run(struct session *s, struct rec_writer *w, struct child *c)
 	if (w->err) {
 		fprintf(stderr, "migtrace record: writing %s failed at offset %llu: %s\n",
 			opts.output, (unsigned long long)w->offset, strerror(-w->err));
-		return 1;
+		return EXIT_ERROR;
 	}
 	return 0;
 }
@@ -308,7 +308,7 @@ static int record_one(void)
 
 	if (opts.command && child_spawn(&c, opts.command, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
-		return 1;
+		return EXIT_ERROR;
 	}
 
 	if (opts.only_command)
@@ -316,30 +316,30 @@ static int record_one(void)
 
 	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
-		ret = 1;
+		ret = EXIT_ERROR;
 		goto cleanup;
 	}
 	if (rec_create(&w, opts.output, opts.force, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
-		ret = 1;
+		ret = EXIT_ERROR;
 		goto cleanup;
 	}
 	if (detect_live_start(&detectors, &s, &detect_opts, stderr, false)) {
 		fprintf(stderr, "migtrace record: out of memory\n");
-		ret = 1;
+		ret = EXIT_ERROR;
 		goto cleanup;
 	}
 	detectors.on_incident = on_incident;
 	detectors.on_incident_ctx = &w;
 	if (session_add_sink(&s, record_sink, &w)) {
 		fprintf(stderr, "migtrace record: no room for the record's event sink\n");
-		ret = 1;
+		ret = EXIT_ERROR;
 		goto cleanup;
 	}
 	if (write_header(&s, &w)) {
 		fprintf(stderr, "migtrace record: writing %s failed: %s\n", opts.output,
 			strerror(-w.err));
-		ret = 1;
+		ret = EXIT_ERROR;
 		goto cleanup;
 	}
 	fprintf(stderr, "Recording to %s... %s\n", opts.output,
@@ -348,7 +348,7 @@ static int record_one(void)
 cleanup:
 	if (rec_close(&w) && !ret) {
 		fprintf(stderr, "migtrace record: closing %s failed\n", opts.output);
-		ret = 1;
+		ret = EXIT_ERROR;
 	}
 	if (c.go_fd >= 0) {	/* never released: it exits without running */
 		close(c.go_fd);
@@ -375,7 +375,7 @@ static int record_runs(void)
 
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		fprintf(stderr, "migtrace record: %s: %s\n", dir, strerror(errno));
-		return 1;
+		return EXIT_ERROR;
 	}
 	for (unsigned long i = 1; i <= opts.runs && !signals_exiting() && !ret; i++) {
 		int status;
@@ -386,7 +386,7 @@ static int record_runs(void)
 		pid = fork();
 		if (pid < 0) {
 			fprintf(stderr, "migtrace record: fork: %s\n", strerror(errno));
-			return 1;
+			return EXIT_ERROR;
 		}
 		if (pid == 0) {
 			opts.output = path;
@@ -398,7 +398,7 @@ static int record_runs(void)
 			;
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 			fprintf(stderr, "migtrace record: run %lu failed; stopping\n", i);
-			ret = 1;
+			ret = EXIT_ERROR;
 		}
 	}
 	return ret;

@@ -33,7 +33,7 @@ static const char doc[] =
 "\n"
 "A record cut off by a kill or a crash is reported up to its last complete\n"
 "chunk. Damage is named on stderr with its file offset; the exit status is\n"
-"then 3 (the readable part is still reported), 1 when nothing is usable.\n"
+"then 4 (the readable part is still reported), 1 when nothing is usable.\n"
 "\n"
 "EXAMPLES:\n"
 "    migtrace report run.mtr\n"
@@ -272,18 +272,18 @@ int cmd_report(int argc, char **argv)
 	ret = rec_load_path(opts.file, &run, NULL, NULL, NULL, NULL, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "migtrace report: %s\n", err);
-		return 1;
+		return EXIT_ERROR;
 	}
 	agg_init(&rp.agg, hook_drain_all_precise(run.hdr.hooks));
 	if (opts.trace_out) {
 		if (open_trace(&tf, &trace, &run.hdr))
-			return 1;
+			return EXIT_ERROR;
 		rp.trace = &trace;
 	}
 	ret = rec_load_path(opts.file, &run, &r, &v, warn, NULL, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "migtrace report: %s\n", err);
-		ret = 1;
+		ret = EXIT_ERROR;
 		goto cleanup;
 	}
 	r.agg = &rp.agg;
@@ -311,7 +311,7 @@ cleanup:
 
 		if (fclose(tf) || !ok) {
 			fprintf(stderr, "migtrace report: writing %s failed\n", opts.trace_out);
-			ret = ret ? ret : 1;
+			ret = ret ? ret : EXIT_ERROR;
 		}
 	}
 	return ret;

@@ -122,7 +122,7 @@ static int run(struct session *s)
 		if (err < 0) {
 			fprintf(stderr, "migtrace: reading the ring buffer failed: %s\n",
 				strerror(-err));
-			return 1;
+			return EXIT_ERROR;
 		}
 		now = mono_ns();
 		detect_live_poll(&detectors, now);
@@ -165,11 +165,11 @@ int cmd_trace(int argc, char **argv)
 	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
 		fprintf(stderr, "migtrace: %s\n", err);
 		session_close(&s);
-		return 1;
+		return EXIT_ERROR;
 	}
 	if (detect_live_start(&detectors, &s, &detect_opts, stdout, opts.json)) {
 		fprintf(stderr, "migtrace: out of memory\n");
-		ret = 1;
+		ret = EXIT_ERROR;
 	} else {
 		ret = run(&s);
 	}

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include "model/hooks.h"
 #include "model/incident.h"
-#include "kernel/probe.h"
 #include "model/snapshot.h"
 
 /*

@@ -13,7 +13,7 @@
  * Payloads by type:
  *   HEADER    text, key=value lines (format, kernel, label, hooks, ...)
  *   EVENTS    u32 event_size, u32 count, count raw struct mt_event
- *   SNAPSHOT  kernel histograms, pending drains, open runs, losses (see record_snap.c)
+ *   SNAPSHOT  kernel histograms, pending drains, open runs, losses (see snapshot_codec.c)
  *   INCIDENT  text, key=value lines (kind, start_ns, duration_ns, cpu, pid, detail)
  *   END       text, key=value lines (reason, wall_ns, exit status, RESULT line)
  */
