@@ -14,7 +14,7 @@
 #include "cmd/commands.h"
 #include "compare/compare.h"
 #include "compare/plot.h"
-#include "core/util.h"
+#include "cmd/parse.h"
 
 #define MAX_RUNS COMPARE_MAX_RUNS
 

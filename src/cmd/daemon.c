@@ -26,7 +26,7 @@
 #include "cmd/signals.h"
 #include "cmd/tracing_opts.h"
 #include "core/load_shed.h"
-#include "core/util.h"
+#include "kernel/clock.h"
 #include "kernel/detect_live.h"
 #include "kernel/session.h"
 #include "output/caps.h"

@@ -26,7 +26,8 @@
 #include "kernel/session.h"
 #include "cmd/tracing_opts.h"
 #include "cmd/signals.h"
-#include "core/util.h"
+#include "cmd/parse.h"
+#include "kernel/clock.h"
 #include "cmd/record_child.h"
 
 static struct options {

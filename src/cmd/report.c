@@ -16,7 +16,8 @@
 #include "output/json.h"
 #include "record/recording.h"
 #include "record/trace_export.h"
-#include "core/util.h"
+#include "model/units.h"
+#include "output/format.h"
 
 
 static struct options {

@@ -17,7 +17,8 @@
 #include "kernel/session.h"
 #include "cmd/tracing_opts.h"
 #include "cmd/signals.h"
-#include "core/util.h"
+#include "cmd/parse.h"
+#include "kernel/clock.h"
 
 static struct options {
 	bool json;

@@ -2,7 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/detect.h"
-#include "core/util.h"
+#include "model/units.h"
+#include "model/sched.h"
 
 void detect_config_defaults(struct detect_config *c)
 {

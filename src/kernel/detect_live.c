@@ -5,7 +5,6 @@
 #include "output/incident_print.h"
 #include "output/json.h"
 #include "kernel/detect_live.h"
-#include "core/util.h"
 
 static void print_stack(FILE *out, const char *role, const struct mt_task *t, bool json)
 {

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 #include "core/detect.h"
-#include "core/util.h"
+#include "model/units.h"
 #include "kernel/session.h"
 
 #define DETECT_TICK_NS (100 * NSEC_PER_MSEC)

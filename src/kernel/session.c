@@ -10,7 +10,7 @@
 #include "kernel/privileges.h"
 #include "migtrace.skel.h"
 #include "kernel/session.h"
-#include "core/util.h"
+#include "kernel/clock.h"
 
 static int on_record(void *ctx, void *data, size_t size)
 {

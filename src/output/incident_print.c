@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* An incident's start, update or end line, as text or JSON. */
 #include <string.h>
-#include "core/util.h"
+#include "output/format.h"
 #include "output/incident_print.h"
 #include "output/json.h"
 #include "output/task.h"

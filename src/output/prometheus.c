@@ -5,7 +5,7 @@
 #include "output/names.h"
 #include "core/hist.h"
 #include "output/prometheus.h"
-#include "core/util.h"
+#include "model/units.h"
 
 void prom_accumulate(struct prom_totals *t, const struct snapshot *r)
 {
@@ -170,7 +170,7 @@ static void write_hists(FILE *out, const struct prom_totals *t)
 		snprintf(labels, sizeof(labels), "cpu=\"%u\"", c);
 		hist_samples(out, "migtrace_drain_wait_seconds", labels, &t->drain_wait[c]);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(hists); i++) {
+	for (size_t i = 0; i < sizeof(hists) / sizeof(hists[0]); i++) {
 		family(out, hists[i].name, "histogram", hists[i].help);
 		hist_samples(out, hists[i].name, "", &t->global[hists[i].id]);
 	}
@@ -272,7 +272,7 @@ static void write_incidents(FILE *out, const struct prom_totals *t)
 
 	if (!t->detecting)
 		return;
-	for (size_t f = 0; f < ARRAY_SIZE(fams); f++) {
+	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
 		family(out, fams[f].name, fams[f].type, fams[f].help);
 		for (int k = 0; k < INC_KIND_MAX; k++) {
 			const struct incident_totals *it = &t->incidents[k];

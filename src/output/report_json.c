@@ -3,7 +3,6 @@
 #include <string.h>
 #include "output/hist_print.h"
 #include "core/hist.h"
-#include "core/util.h"
 #include "model/snapshot.h"
 #include "output/json.h"
 #include "output/names.h"

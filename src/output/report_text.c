@@ -3,7 +3,7 @@
 #include <string.h>
 #include "output/hist_print.h"
 #include "core/hist.h"
-#include "core/util.h"
+#include "output/format.h"
 #include "model/snapshot.h"
 #include "output/json.h"
 #include "output/names.h"

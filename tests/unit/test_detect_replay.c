@@ -8,7 +8,7 @@
  */
 #include "check.h"
 #include "core/detect.h"
-#include "core/util.h"
+#include "model/units.h"
 #include "record/recording.h"
 
 #define MAX_SNAPS	4096
