@@ -234,7 +234,7 @@ static void json_record(const struct recording *run, const struct replay *rp)
 
 /* Without a snapshot (killed in its first second), the events alone. */
 static void report_without_snapshot(struct snapshot *r, const struct recording *run,
-				    const struct agg *a)
+				    const struct event_stats *a)
 {
 	r->ncpus = run->hdr.ncpus;
 	r->duration_ns = a->last_ts > run->hdr.start_mono_ns ? a->last_ts - run->hdr.start_mono_ns : 0;
@@ -287,8 +287,9 @@ int cmd_report(int argc, char **argv)
 		ret = EXIT_ERROR;
 		goto cleanup;
 	}
-	r.agg = &rp.agg;
-	r.hooks = run.hdr.hooks;
+	r.events = rp.agg.s;
+	memcpy(r.hooks, run.hdr.hooks, sizeof(r.hooks));
+	r.hooks_known = true;
 	r.detecting = run.hdr.detect;
 	for (uint32_t n = 0; n < rp.nopen; n++) {	/* cut off before their end */
 		rp.totals[rp.open[n].kind].count++;
@@ -296,7 +297,7 @@ int cmd_report(int argc, char **argv)
 	}
 	memcpy(r.incidents, rp.totals, sizeof(r.incidents));
 	if (!run.snapshots)
-		report_without_snapshot(&r, &run, &rp.agg);
+		report_without_snapshot(&r, &run, &rp.agg.s);
 	if (opts.json) {
 		json_record(&run, &rp);
 		report_json(stdout, &r);

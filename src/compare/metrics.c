@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/aggregate.h"
-#include "core/hist.h"
+#include "model/hist.h"
 #include "model/incident.h"
 #include "compare/metrics.h"
 
@@ -143,12 +143,12 @@ static void on_event(void *ctx, const struct mt_event *e)
 		agg_init(&c->agg, hook_drain_all_precise(h->hooks));
 		c->started = true;
 	}
-	calls = c->agg.drain_all.calls;
-	sum = c->agg.drain_all.latency.sum_ns;
+	calls = c->agg.s.drain_all.calls;
+	sum = c->agg.s.drain_all.latency.sum_ns;
 	agg_event(&c->agg, e);
 	/* A drain_all call completed (hooked or rebuilt): its latency is what sum grew by. */
-	if (c->agg.drain_all.calls > calls)
-		samples_push(&m[M_DRAIN_ALL], c->agg.drain_all.latency.sum_ns - sum);
+	if (c->agg.s.drain_all.calls > calls)
+		samples_push(&m[M_DRAIN_ALL], c->agg.s.drain_all.latency.sum_ns - sum);
 
 	switch (e->type) {
 	case MT_EV_DRAIN_WORK:
@@ -215,8 +215,8 @@ int metrics_load_reader(struct rec_reader *rd, struct run_samples *rs, char *err
 	rs->has_livelock_info = rs->run.hdr.detect || strstr(rs->run.end.result, " progress=");
 	if (strstr(rs->run.end.result, " progress=no"))
 		rs->livelocked = true;
-	rs->migrations = c.agg.migrate.setups;
-	rs->retries = c.agg.faults.retries;
+	rs->migrations = c.agg.s.migrate.setups;
+	rs->retries = c.agg.s.faults.retries;
 	if (rs->run.snapshots) {
 		metrics_from_hist(&snap.global[MT_H_SWAP_PAGE], &rs->m[M_SWAP_PAGE], HIST_SAMPLES_MAX);
 		rs->synth[M_SWAP_PAGE] = rs->m[M_SWAP_PAGE].n > 0;

@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "core/hist.h"
+#include "model/hist.h"
 #include "kernel/privileges.h"
 #include "migtrace.skel.h"
 #include "kernel/session.h"
@@ -316,7 +316,7 @@ static void read_occupant_run(struct session *s, struct pending_drain *p)
 	    bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.fault_runs), &p->occupant.pid, &run))
 		return;
 	p->occupant_run_seen = true;
-	p->occupant_run = (struct agg_run){
+	p->occupant_run = (struct fault_run){
 		.task = run.task,
 		.address = run.address,
 		.attempts = run.attempts,
@@ -362,7 +362,7 @@ static void read_pending(struct session *s, struct snapshot *r, uint64_t now)
 /*
  * Runs still going: faulted within the last second. A task that exited
  * or moved on leaves its last run in the map; such stale runs must not
- * crowd live spinners out of the AGG_TOP kept.
+ * crowd live spinners out of the STATS_TOP kept.
  */
 static void read_open_runs(struct session *s, struct snapshot *r, uint64_t now)
 {
@@ -378,7 +378,7 @@ static void read_open_runs(struct session *s, struct snapshot *r, uint64_t now)
 		if (bpf_map_lookup_elem(fd, &key, &run) || run.attempts < 3 ||
 		    (run.last_ts < now && now - run.last_ts >= NSEC_PER_SEC))
 			continue;
-		struct agg_run a = {
+		struct fault_run a = {
 			.task = run.task,
 			.address = run.address,
 			.attempts = run.attempts,
@@ -389,7 +389,7 @@ static void read_open_runs(struct session *s, struct snapshot *r, uint64_t now)
 			.source = run.source,
 			.open = true,
 		};
-		agg_top_runs_insert(r->open_runs, &a);
+		fault_runs_top_insert(r->open_runs, &a);
 	}
 }
 
@@ -403,8 +403,9 @@ void session_snapshot(struct session *s, struct snapshot *r)
 {
 	uint64_t now = mono_ns();
 
-	r->agg = &s->agg;
-	r->hooks = s->hooks;
+	memcpy(r->hooks, s->hooks, sizeof(r->hooks));
+	r->hooks_known = true;
+	r->events = s->agg.s;
 	r->ncpus = s->ncpus;
 	r->duration_ns = now - s->interval_start_ns;
 	read_hists(s, r);

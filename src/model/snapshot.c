@@ -3,7 +3,7 @@
 
 const struct mt_hist *snapshot_hist(const struct snapshot *s, enum mt_hist_id id)
 {
-	if (id == MT_H_DRAIN_ALL && !s->global[id].count && s->agg)
-		return &s->agg->drain_all.latency;
+	if (id == MT_H_DRAIN_ALL && !s->global[id].count)
+		return &s->events.drain_all.latency;
 	return &s->global[id];
 }

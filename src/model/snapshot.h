@@ -3,13 +3,14 @@
  * The data model: what is known at one moment of a run (an interval or the
  * whole of it), whether read from the live kernel, decoded from a record or
  * built by a test. Reports, Prometheus, records and the detectors all read
- * this one struct.
+ * this one struct. It holds its data by value: a snapshot outlives the
+ * session or replay it was taken from.
  */
 #ifndef MIGTRACE_SNAPSHOT_H
 #define MIGTRACE_SNAPSHOT_H
 
 #include <stdbool.h>
-#include "core/aggregate.h"
+#include "model/event_stats.h"
 #include "model/hooks.h"
 #include "model/incident.h"
 #include "migtrace.h"
@@ -33,26 +34,27 @@ struct pending_drain {
 	uint64_t held_ns, held_start, held_end, held_pages;
 	/* The occupant's fault run (kernel fault_runs table, by its pid). */
 	bool occupant_run_seen;
-	struct agg_run occupant_run;
+	struct fault_run occupant_run;
 	bool runs_lost;			/* the fault-run table refused entries: a miss is unknown */
 };
 
 struct snapshot {
-	const struct agg *agg;
-	const struct hook_status *hooks;
+	struct hook_status hooks[HOOK_MAX];
+	bool hooks_known;		/* hooks[] says what was traced */
 	uint32_t ncpus;
 	uint64_t duration_ns;
 	struct mt_hist global[MT_H_MAX];
 	struct mt_hist cpu[MT_H_PER_CPU][MT_MAX_CPUS];
 	struct pending_drain pending[SNAPSHOT_MAX_PENDING];
 	uint32_t npending;
-	struct agg_run open_runs[AGG_TOP];	/* runs not yet ended, most attempts first */
+	struct fault_run open_runs[STATS_TOP];	/* runs not yet ended, most attempts first */
 	uint64_t dropped[MT_EV_TYPE_MAX];
 	uint64_t dropped_total;
 	uint64_t state_full;		/* BPF state tables full */
 	uint64_t bad_records;		/* ring buffer records of the wrong size */
 	bool detecting;			/* incidents below are meaningful */
 	struct incident_totals incidents[INC_KIND_MAX];
+	struct event_stats events;	/* what the interval's events add up to */
 };
 
 /*

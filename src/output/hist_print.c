@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Log2 histograms as print_log2_hist-style bars and as JSON fields. */
 #include <string.h>
-#include "core/hist.h"
+#include "model/hist.h"
 #include "output/format.h"
 #include "output/hist_print.h"
 

@@ -3,23 +3,22 @@
 #include "model/snapshot.h"
 #include "output/hist_print.h"
 #include "output/names.h"
-#include "core/hist.h"
+#include "model/hist.h"
 #include "output/prometheus.h"
 #include "model/units.h"
 
 void prom_accumulate(struct prom_totals *t, const struct snapshot *r)
 {
-	const struct agg *a = r->agg;
+	const struct event_stats *a = &r->events;
 
 	if (r->ncpus > t->ncpus)
 		t->ncpus = r->ncpus < MT_MAX_CPUS ? r->ncpus : MT_MAX_CPUS;
 	for (uint32_t c = 0; c < t->ncpus; c++) {
 		hist_merge(&t->drain_wait[c], &r->cpu[MT_H_DRAIN_WAIT][c]);
 		hist_merge(&t->global[MT_H_DRAIN_EXEC], &r->cpu[MT_H_DRAIN_EXEC][c]);
-		if (r->cpu[MT_H_DRAIN_WAIT][c].count || (a && a->cpu[c].works))
+		if (r->cpu[MT_H_DRAIN_WAIT][c].count || a->cpu[c].works)
 			t->cpu_seen[c] = true;
-		if (a)
-			t->straggled[c] += a->cpu[c].straggled;
+		t->straggled[c] += a->cpu[c].straggled;
 	}
 	for (int id = MT_H_PER_CPU; id < MT_H_MAX; id++)
 		hist_merge(&t->global[id], snapshot_hist(r, id));
@@ -35,7 +34,7 @@ void prom_accumulate(struct prom_totals *t, const struct snapshot *r)
 			t->pending_max_age_ns = r->pending[i].age_ns;
 	t->open_runs = 0;
 	t->open_run_max_attempts = 0;
-	for (int i = 0; i < AGG_TOP && r->open_runs[i].attempts; i++) {
+	for (int i = 0; i < STATS_TOP && r->open_runs[i].attempts; i++) {
 		t->open_runs++;
 		if (r->open_runs[i].attempts > t->open_run_max_attempts)
 			t->open_run_max_attempts = r->open_runs[i].attempts;
@@ -44,12 +43,10 @@ void prom_accumulate(struct prom_totals *t, const struct snapshot *r)
 		t->detecting = true;
 		memcpy(t->incidents, r->incidents, sizeof(t->incidents));
 	}
-	if (r->hooks) {
-		memcpy(t->hooks, r->hooks, sizeof(t->hooks[0]) * HOOK_MAX);
+	if (r->hooks_known) {
+		memcpy(t->hooks, r->hooks, sizeof(t->hooks));
 		t->have_hooks = true;
 	}
-	if (!a)
-		return;
 	for (int e = 0; e < MT_EV_TYPE_MAX; e++)
 		t->events[e] += a->events[e];
 	t->drain_all_calls += a->drain_all.calls;

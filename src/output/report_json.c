@@ -2,14 +2,14 @@
 /* One report (an interval or a whole run) as JSON lines. */
 #include <string.h>
 #include "output/hist_print.h"
-#include "core/hist.h"
+#include "model/hist.h"
 #include "model/snapshot.h"
 #include "output/json.h"
 #include "output/names.h"
 #include "output/report.h"
 #include "output/task.h"
 
-static void json_run(FILE *out, const struct agg_run *x)
+static void json_run(FILE *out, const struct fault_run *x)
 {
 	struct json j;
 
@@ -26,7 +26,7 @@ static void json_run(FILE *out, const struct agg_run *x)
 
 void report_json(FILE *out, const struct snapshot *r)
 {
-	const struct agg *a = r->agg;
+	const struct event_stats *a = &r->events;
 	struct json j;
 	unsigned int counts[MECH_MAX];
 
@@ -46,7 +46,7 @@ void report_json(FILE *out, const struct snapshot *r)
 
 	for (uint32_t c = 0; c < r->ncpus; c++) {
 		const struct mt_hist *w = &r->cpu[MT_H_DRAIN_WAIT][c];
-		const struct agg_cpu *ac = &a->cpu[c];
+		const struct drain_cpu_stats *ac = &a->cpu[c];
 
 		if (!w->count && !ac->works)
 			continue;
@@ -88,7 +88,7 @@ void report_json(FILE *out, const struct snapshot *r)
 	}
 
 	if (hook_seen(r->hooks, HOOK_LRU_ADD_DRAIN_ALL)) {
-		const struct agg_drain_all *d = &a->drain_all;
+		const struct drain_all_stats *d = &a->drain_all;
 
 		json_begin(&j, out, "drain_all");
 		json_bool(&j, "approximate", !d->hooked);
@@ -110,13 +110,13 @@ void report_json(FILE *out, const struct snapshot *r)
 	json_u64(&j, "retries", a->faults.retries);
 	json_u64(&j, "max_attempts", a->faults.max_attempts);
 	json_end(&j);
-	for (int i = 0; i < AGG_TOP && a->faults.top[i].attempts; i++)
+	for (int i = 0; i < STATS_TOP && a->faults.top[i].attempts; i++)
 		json_run(out, &a->faults.top[i]);
-	for (int i = 0; i < AGG_TOP && r->open_runs[i].attempts; i++)
+	for (int i = 0; i < STATS_TOP && r->open_runs[i].attempts; i++)
 		json_run(out, &r->open_runs[i]);
 
 	if (hook_migrate_seen(r->hooks)) {
-		const struct agg_migrate *m = &a->migrate;
+		const struct migrate_stats *m = &a->migrate;
 
 		json_begin(&j, out, "migrate");
 		json_u64(&j, "setups", m->setups);

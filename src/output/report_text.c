@@ -2,7 +2,7 @@
 /* One report (an interval or a whole run) as text. */
 #include <string.h>
 #include "output/hist_print.h"
-#include "core/hist.h"
+#include "model/hist.h"
 #include "output/format.h"
 #include "model/snapshot.h"
 #include "output/json.h"
@@ -29,7 +29,7 @@ static void text_header(FILE *out, const struct snapshot *r)
 
 static void text_drain_cpus(FILE *out, const struct snapshot *r)
 {
-	const struct agg *a = r->agg;
+	const struct event_stats *a = &r->events;
 	char b[5][16], t[64];
 
 	fprintf(out, "\nPer-CPU drain work (lru_add_drain_per_cpu)\n");
@@ -42,7 +42,7 @@ static void text_drain_cpus(FILE *out, const struct snapshot *r)
 	for (uint32_t c = 0; c < r->ncpus; c++) {
 		const struct mt_hist *w = &r->cpu[MT_H_DRAIN_WAIT][c];
 		const struct mt_hist *x = &r->cpu[MT_H_DRAIN_EXEC][c];
-		const struct agg_cpu *ac = &a->cpu[c];
+		const struct drain_cpu_stats *ac = &a->cpu[c];
 
 		if (!w->count && !ac->works)
 			continue;
@@ -87,12 +87,12 @@ static void text_pending(FILE *out, const struct snapshot *r)
 
 static void text_drain_all(FILE *out, const struct snapshot *r)
 {
-	const struct agg_drain_all *d = &r->agg->drain_all;
+	const struct drain_all_stats *d = &r->events.drain_all;
 	int i = HOOK_LRU_ADD_DRAIN_ALL;
 	char b[3][16], t[64];
 
 	fprintf(out, "\nlru_add_drain_all");
-	if (!r->hooks || r->hooks[i].mech == MECH_NONE) {
+	if (r->hooks[i].mech == MECH_NONE) {
 		fprintf(out, ": not traced\n");
 		return;
 	}
@@ -113,15 +113,15 @@ static void text_drain_all(FILE *out, const struct snapshot *r)
 			(unsigned long long)d->batches_evicted);
 }
 
-static void text_runs(FILE *out, const struct agg_run *runs, const char *title)
+static void text_runs(FILE *out, const struct fault_run *runs, const char *title)
 {
 	char t[64], b[16];
 
 	if (!runs[0].attempts)
 		return;
 	fprintf(out, "%s\n", title);
-	for (int i = 0; i < AGG_TOP && runs[i].attempts; i++) {
-		const struct agg_run *x = &runs[i];
+	for (int i = 0; i < STATS_TOP && runs[i].attempts; i++) {
+		const struct fault_run *x = &runs[i];
 
 		fprintf(out, "    %-32s addr 0x%llx attempts %llu retries %llu over %s (%s)\n",
 			task_str(t, sizeof(t), &x->task), (unsigned long long)x->address,
@@ -133,11 +133,11 @@ static void text_runs(FILE *out, const struct agg_run *runs, const char *title)
 
 static void text_faults(FILE *out, const struct snapshot *r)
 {
-	const struct agg_faults *f = &r->agg->faults;
+	const struct fault_stats *f = &r->events.faults;
 	int i = HOOK_DO_SWAP_PAGE;
 
 	fprintf(out, "\nFault runs (repeated faults by one task on one page)");
-	if (!r->hooks || r->hooks[i].mech == MECH_NONE) {
+	if (r->hooks[i].mech == MECH_NONE) {
 		fprintf(out, ": not traced\n");
 		return;
 	}
@@ -152,8 +152,8 @@ static void text_faults(FILE *out, const struct snapshot *r)
 
 static void text_migrate(FILE *out, const struct snapshot *r)
 {
-	const struct agg_migrate *m = &r->agg->migrate;
-	const struct agg_folio *f = &r->agg->folio;
+	const struct migrate_stats *m = &r->events.migrate;
+	const struct folio_stats *f = &r->events.folio;
 	char b[16], t[64];
 
 	fprintf(out, "\nMigration and folio locks\n");
@@ -172,7 +172,7 @@ static void text_migrate(FILE *out, const struct snapshot *r)
 			task_str(t, sizeof(t), &f->worst_waiter));
 	if (hook_seen(r->hooks, HOOK_FOLIO_UNLOCK) && f->contended_unlocks) {
 		fprintf(out, "    contended unlocks %llu; holders:", (unsigned long long)f->contended_unlocks);
-		for (int i = 0; i < AGG_TOP; i++)
+		for (int i = 0; i < STATS_TOP; i++)
 			if (f->holders[i].count)
 				fprintf(out, " %s x%llu", task_str(t, sizeof(t), &f->holders[i].task),
 					(unsigned long long)f->holders[i].count);
@@ -180,10 +180,10 @@ static void text_migrate(FILE *out, const struct snapshot *r)
 	}
 	if (hook_seen(r->hooks, HOOK_SWAP_PAGE_TRYLOCK) || hook_seen(r->hooks, HOOK_COLLECT_TRYLOCK))
 		fprintf(out, "    trylock do_swap_page ok %llu failed %llu; collect ok %llu failed %llu\n",
-			(unsigned long long)r->agg->trylock_ok[MT_TRY_SWAP_PAGE],
-			(unsigned long long)r->agg->trylock_fail[MT_TRY_SWAP_PAGE],
-			(unsigned long long)r->agg->trylock_ok[MT_TRY_COLLECT],
-			(unsigned long long)r->agg->trylock_fail[MT_TRY_COLLECT]);
+			(unsigned long long)r->events.trylock_ok[MT_TRY_SWAP_PAGE],
+			(unsigned long long)r->events.trylock_fail[MT_TRY_SWAP_PAGE],
+			(unsigned long long)r->events.trylock_ok[MT_TRY_COLLECT],
+			(unsigned long long)r->events.trylock_fail[MT_TRY_COLLECT]);
 }
 
 static void text_incidents(FILE *out, const struct snapshot *r)

@@ -45,7 +45,7 @@ static void put_task(struct out *o, const struct mt_task *t)
 #define RUN_SIZE (32 + 5 * 8 + 2 * 4)
 #define PENDING_EVIDENCE_SIZE (4 + 4 * 8 + 4 + RUN_SIZE)
 
-static void put_run(struct out *o, const struct agg_run *a)
+static void put_run(struct out *o, const struct fault_run *a)
 {
 	put_task(o, &a->task);
 	put64(o, a->address);
@@ -71,11 +71,11 @@ void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len
 	uint32_t nopen = 0;
 	struct out o = {};
 
-	while (nopen < AGG_TOP && r->open_runs[nopen].attempts)
+	while (nopen < STATS_TOP && r->open_runs[nopen].attempts)
 		nopen++;
 	o.cap = 24 + 8 * (4 + MT_EV_TYPE_MAX) + sizeof(struct mt_hist) * (MT_H_MAX + MT_H_PER_CPU * ncpus) +
 		8 + SNAPSHOT_MAX_PENDING * (4 + 3 * 32 + 3 * 8 + PENDING_EVIDENCE_SIZE) +
-		AGG_TOP * RUN_SIZE;
+		STATS_TOP * RUN_SIZE;
 	o.p = malloc(o.cap);
 	if (!o.p)
 		return NULL;
@@ -154,7 +154,7 @@ static void get_task(struct in *in, struct mt_task *t)
 	rec_text_sanitize(t->comm);
 }
 
-static bool get_run(struct in *in, struct agg_run *a)
+static bool get_run(struct in *in, struct fault_run *a)
 {
 	get_task(in, &a->task);
 	a->address = get64(in);
@@ -175,7 +175,7 @@ static void occupant_runs_from_open(struct snapshot *r)
 		struct pending_drain *d = &r->pending[i];
 
 		d->queuer_holds = EV_UNKNOWN;
-		for (int k = 0; k < AGG_TOP && r->open_runs[k].attempts; k++) {
+		for (int k = 0; k < STATS_TOP && r->open_runs[k].attempts; k++) {
 			if (!d->occupant.pid || r->open_runs[k].task.pid != d->occupant.pid)
 				continue;
 			d->occupant_run = r->open_runs[k];
@@ -262,7 +262,7 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 		}
 	npending = get32(&in);
 	nopen = get32(&in);
-	if (npending > SNAPSHOT_MAX_PENDING || nopen > AGG_TOP)
+	if (npending > SNAPSHOT_MAX_PENDING || nopen > STATS_TOP)
 		FAIL("absurd count of pending drains (%u) or open runs (%u)", npending, nopen);
 	r->npending = npending;
 	for (uint32_t i = 0; i < npending; i++) {
@@ -292,7 +292,7 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 	}
 	memset(r->open_runs, 0, sizeof(r->open_runs));
 	for (uint32_t i = 0; i < nopen; i++) {
-		struct agg_run *a = &r->open_runs[i];
+		struct fault_run *a = &r->open_runs[i];
 
 		if (!get_run(&in, a) || !a->attempts)
 			FAIL("open fault run %u is inconsistent", i);

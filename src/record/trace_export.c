@@ -126,7 +126,7 @@ static void drain_work(struct trace_export *t, const struct mt_event *e)
 void trace_export_event(void *ctx, const struct mt_event *e)
 {
 	struct trace_export *t = ctx;
-	uint64_t calls = t->agg.drain_all.calls, sum = t->agg.drain_all.latency.sum_ns;
+	uint64_t calls = t->agg.s.drain_all.calls, sum = t->agg.s.drain_all.latency.sum_ns;
 	char name[64], who[40];
 
 	agg_event(&t->agg, e);
@@ -134,8 +134,8 @@ void trace_export_event(void *ctx, const struct mt_event *e)
 	case MT_EV_DRAIN_WORK:
 		drain_work(t, e);
 		/* The work item that completed a rebuilt lru_add_drain_all call. */
-		if (!t->agg.drain_all.hooked && t->agg.drain_all.calls > calls) {
-			uint64_t ns = t->agg.drain_all.latency.sum_ns - sum;
+		if (!t->agg.s.drain_all.hooked && t->agg.s.drain_all.calls > calls) {
+			uint64_t ns = t->agg.s.drain_all.latency.sum_ns - sum;
 
 			task_name(who, sizeof(who), &e->drain_work.queuer);
 			name_track(t, P_DRAIN_ALL, e->drain_work.queuer.pid, who);

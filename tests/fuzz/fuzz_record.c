@@ -73,8 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	rd.warn = quiet;
 	if (!rec_load(&rd, &run, &snap, &v, err, sizeof(err))) {
-		snap.agg = &c.agg;
-		snap.hooks = run.hdr.hooks;
+		snap.events = c.agg.s;
+		memcpy(snap.hooks, run.hdr.hooks, sizeof(snap.hooks));
+		snap.hooks_known = true;
 		if (!run.snapshots)
 			snap.ncpus = run.hdr.ncpus;
 		report_text(null, &snap);

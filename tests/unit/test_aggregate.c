@@ -4,7 +4,7 @@
 #include "output/report.h"
 #include "check.h"
 #include "core/aggregate.h"
-#include "core/hist.h"
+#include "model/hist.h"
 #include "model/snapshot.h"
 
 #define MS 1000000ULL
@@ -63,15 +63,15 @@ static void rebuilt_drain_all_names_straggler(void)
 
 	agg_init(&a, false);
 	feed_rt_delayed_drain(&a, 1000 * MS);
-	CHECK_EQ_U64(a.drain_all.calls, 1);
-	CHECK_EQ_U64(a.drain_all.latency.max_ns, 300 * MS + 4000);
-	CHECK_EQ_U64(a.drain_all.worst_straggler_cpu, 1);
-	CHECK_EQ_U64(a.drain_all.worst_caller.pid, 100);
-	CHECK_EQ_U64(a.cpu[1].straggled, 1);
-	CHECK_EQ_U64(a.cpu[0].straggled, 0);
-	CHECK_EQ_U64(a.cpu[1].blocker.pid, 777);
-	CHECK_EQ_U64(a.cpu[1].works, 1);
-	CHECK_EQ_U64(a.cpu[0].works, 1);
+	CHECK_EQ_U64(a.s.drain_all.calls, 1);
+	CHECK_EQ_U64(a.s.drain_all.latency.max_ns, 300 * MS + 4000);
+	CHECK_EQ_U64(a.s.drain_all.worst_straggler_cpu, 1);
+	CHECK_EQ_U64(a.s.drain_all.worst_caller.pid, 100);
+	CHECK_EQ_U64(a.s.cpu[1].straggled, 1);
+	CHECK_EQ_U64(a.s.cpu[0].straggled, 0);
+	CHECK_EQ_U64(a.s.cpu[1].blocker.pid, 777);
+	CHECK_EQ_U64(a.s.cpu[1].works, 1);
+	CHECK_EQ_U64(a.s.cpu[0].works, 1);
 	for (int i = 0; i < AGG_MAX_BATCHES; i++)
 		CHECK(!a.batches[i].in_use);
 }
@@ -86,10 +86,10 @@ static void precise_drain_all_is_not_counted_twice(void)
 	e.drain_all.enter_ts = 1000 * MS - 5000;
 	e.drain_all.held_locks = 1;
 	agg_event(&a, &e);
-	CHECK_EQ_U64(a.drain_all.calls, 1);
-	CHECK_EQ_U64(a.drain_all.with_locks, 1);
-	CHECK_EQ_U64(a.drain_all.latency.max_ns, 301 * MS + 5000);
-	CHECK_EQ_U64(a.drain_all.worst_straggler_cpu, 1);
+	CHECK_EQ_U64(a.s.drain_all.calls, 1);
+	CHECK_EQ_U64(a.s.drain_all.with_locks, 1);
+	CHECK_EQ_U64(a.s.drain_all.latency.max_ns, 301 * MS + 5000);
+	CHECK_EQ_U64(a.s.drain_all.worst_straggler_cpu, 1);
 }
 
 static void lost_work_items_evict_oldest_batch(void)
@@ -104,8 +104,8 @@ static void lost_work_items_evict_oldest_batch(void)
 		e.task.pid = 1000 + i;
 		agg_event(&a, &e);
 	}
-	CHECK_EQ_U64(a.drain_all.batches_evicted, 1);
-	CHECK_EQ_U64(a.drain_all.calls, 0);
+	CHECK_EQ_U64(a.s.drain_all.batches_evicted, 1);
+	CHECK_EQ_U64(a.s.drain_all.calls, 0);
 }
 
 static void fault_runs_and_retries(void)
@@ -123,12 +123,12 @@ static void fault_runs_and_retries(void)
 	e.fault_run.attempts = 3;
 	e.fault_run.source = MT_FAULT_PAGE_FAULT_USER;
 	agg_event(&a, &e);
-	CHECK_EQ_U64(a.faults.runs, 2);
-	CHECK_EQ_U64(a.faults.retries, 4998 + 1);
-	CHECK_EQ_U64(a.faults.max_attempts, 5000);
-	CHECK_EQ_U64(a.faults.top[0].attempts, 5000);
-	CHECK_EQ_U64(a.faults.top[0].last_ts - a.faults.top[0].first_ts, 40 * MS);
-	CHECK_EQ_U64(a.faults.top[1].attempts, 3);
+	CHECK_EQ_U64(a.s.faults.runs, 2);
+	CHECK_EQ_U64(a.s.faults.retries, 4998 + 1);
+	CHECK_EQ_U64(a.s.faults.max_attempts, 5000);
+	CHECK_EQ_U64(a.s.faults.top[0].attempts, 5000);
+	CHECK_EQ_U64(a.s.faults.top[0].last_ts - a.s.faults.top[0].first_ts, 40 * MS);
+	CHECK_EQ_U64(a.s.faults.top[1].attempts, 3);
 	CHECK_EQ_U64(fault_run_retries(MT_FAULT_DO_SWAP_PAGE, 2, 1), 0);
 	CHECK_EQ_U64(fault_run_retries(MT_FAULT_PAGE_FAULT_USER, 2, 0), 0);
 	CHECK_EQ_U64(fault_run_retries(MT_FAULT_DO_SWAP_PAGE, 0, 3), 0);
@@ -136,15 +136,15 @@ static void fault_runs_and_retries(void)
 
 static void top_runs_keep_the_largest(void)
 {
-	struct agg_run top[AGG_TOP] = {};
+	struct fault_run top[STATS_TOP] = {};
 
-	for (uint64_t n = 1; n <= 3 * AGG_TOP; n++) {
-		struct agg_run r = { .attempts = (n * 7) % (3 * AGG_TOP) + 1 };
+	for (uint64_t n = 1; n <= 3 * STATS_TOP; n++) {
+		struct fault_run r = { .attempts = (n * 7) % (3 * STATS_TOP) + 1 };
 
-		agg_top_runs_insert(top, &r);
+		fault_runs_top_insert(top, &r);
 	}
-	for (int i = 0; i < AGG_TOP; i++)
-		CHECK_EQ_U64(top[i].attempts, 3 * AGG_TOP - i);
+	for (int i = 0; i < STATS_TOP; i++)
+		CHECK_EQ_U64(top[i].attempts, 3 * STATS_TOP - i);
 }
 
 static void migration_hold_and_folio_holders(void)
@@ -167,15 +167,15 @@ static void migration_hold_and_folio_holders(void)
 	for (int i = 0; i < 3; i++)
 		agg_event(&a, &unl);
 	agg_event(&a, &wait);
-	CHECK_EQ_U64(a.migrate.setups, 1);
-	CHECK_EQ_U64(a.migrate.cpages, 500);
-	CHECK_EQ_U64(a.migrate.hold_max_ns, 899 * MS);
-	CHECK_EQ_U64(a.migrate.hold_max_task.pid, 42);
-	CHECK_EQ_U64(a.folio.contended_unlocks, 3);
-	CHECK_EQ_U64(a.folio.holders[0].task.pid, 42);
-	CHECK_EQ_U64(a.folio.holders[0].count, 3);
-	CHECK_EQ_U64(a.folio.wait_max_ns, 801 * MS);
-	CHECK_EQ_U64(a.folio.worst_waiter.pid, 43);
+	CHECK_EQ_U64(a.s.migrate.setups, 1);
+	CHECK_EQ_U64(a.s.migrate.cpages, 500);
+	CHECK_EQ_U64(a.s.migrate.hold_max_ns, 899 * MS);
+	CHECK_EQ_U64(a.s.migrate.hold_max_task.pid, 42);
+	CHECK_EQ_U64(a.s.folio.contended_unlocks, 3);
+	CHECK_EQ_U64(a.s.folio.holders[0].task.pid, 42);
+	CHECK_EQ_U64(a.s.folio.holders[0].count, 3);
+	CHECK_EQ_U64(a.s.folio.wait_max_ns, 801 * MS);
+	CHECK_EQ_U64(a.s.folio.worst_waiter.pid, 43);
 }
 
 static void hostile_records_are_counted_not_trusted(void)
@@ -195,10 +195,10 @@ static void hostile_records_are_counted_not_trusted(void)
 	bad_site.trylock.site = MT_TRY_SWAP_PAGE;
 	bad_site.trylock.weight = 256;	/* a batch of failures in one record */
 	agg_event(&a, &bad_site);
-	CHECK_EQ_U64(a.trylock_fail[MT_TRY_SWAP_PAGE], 256);
+	CHECK_EQ_U64(a.s.trylock_fail[MT_TRY_SWAP_PAGE], 256);
 	/* The unknown type is not counted anywhere; the others only as events. */
-	CHECK_EQ_U64(a.events[MT_EV_DRAIN_WORK] + a.events[MT_EV_TRYLOCK], 4);
-	CHECK_EQ_U64(a.cpu[1].works, 0);
+	CHECK_EQ_U64(a.s.events[MT_EV_DRAIN_WORK] + a.s.events[MT_EV_TRYLOCK], 4);
+	CHECK_EQ_U64(a.s.cpu[1].works, 0);
 }
 
 static void interval_reset_keeps_batches_in_flight(void)
@@ -209,12 +209,12 @@ static void interval_reset_keeps_batches_in_flight(void)
 	agg_init(&a, false);
 	agg_event(&a, &q);
 	agg_reset_interval(&a);
-	CHECK_EQ_U64(a.events[MT_EV_DRAIN_QUEUE], 0);
+	CHECK_EQ_U64(a.s.events[MT_EV_DRAIN_QUEUE], 0);
 	agg_event(&a, &(struct mt_event){ .type = MT_EV_DRAIN_WORK, .ts = 40,
 		  .drain_work = { .queue_ts = 10, .start_ts = 30, .target_cpu = 1,
 				  .queuer = caller } });
-	CHECK_EQ_U64(a.drain_all.calls, 1);
-	CHECK_EQ_U64(a.drain_all.latency.max_ns, 30);
+	CHECK_EQ_U64(a.s.drain_all.calls, 1);
+	CHECK_EQ_U64(a.s.drain_all.latency.max_ns, 30);
 }
 
 /* Task names are chosen by tasks: no terminal escape reaches a text report. */
@@ -251,8 +251,9 @@ static void report_matches_golden(void)
 	hooks[HOOK_DO_SWAP_PAGE].approximate = true;
 	hooks[HOOK_MIGRATE_VMA_SETUP].mech = MECH_NONE;
 	snprintf(hooks[HOOK_MIGRATE_VMA_SETUP].why[MECH_FENTRY], 160, "EPERM");
-	r.agg = &a;
-	r.hooks = hooks;
+	r.events = a.s;
+	memcpy(r.hooks, hooks, sizeof(r.hooks));
+	r.hooks_known = true;
 	r.ncpus = 2;
 	r.duration_ns = 5 * 1000 * MS;
 	hist_add_value(&r.cpu[MT_H_DRAIN_WAIT][0], 20000);

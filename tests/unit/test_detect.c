@@ -82,7 +82,7 @@ static void snapshot(struct snapshot *r, uint64_t onset, uint64_t now, uint64_t 
 	}
 	if (spin_retries) {
 		p->occupant_run_seen = true;
-		p->occupant_run = (struct agg_run){
+		p->occupant_run = (struct fault_run){
 			.task = p->occupant, .address = RANGE_START + 0x1000,
 			.attempts = spin_retries + 1, .retries = spin_retries,
 			.first_ts = onset, .last_ts = now - MS, .source = MT_FAULT_DO_SWAP_PAGE,
@@ -259,8 +259,8 @@ static void spinner_found_outside_the_top_runs(void)
 
 	start(&d, true, true);
 	snapshot(&r, 0, 400 * MS, 50, 1, EV_YES);
-	for (int k = 0; k < AGG_TOP; k++)
-		r.open_runs[k] = (struct agg_run){ .task = task(500 + k, 500, 0, 120, "busy"),
+	for (int k = 0; k < STATS_TOP; k++)
+		r.open_runs[k] = (struct fault_run){ .task = task(500 + k, 500, 0, 120, "busy"),
 			.address = 0x1000, .attempts = 900, .retries = 898, .last_ts = 399 * MS };
 	detect_tick(&d, &r, 400 * MS);
 	CHECK(reached(INC_LIVELOCK) != NULL);
@@ -311,7 +311,7 @@ static void fault_storm_needs_a_live_run(void)
 
 	start(&d, false, true);
 	memset(&r, 0, sizeof(r));
-	r.open_runs[0] = (struct agg_run){ .task = task(30, 30, 0, 120, "faulter"),
+	r.open_runs[0] = (struct fault_run){ .task = task(30, 30, 0, 120, "faulter"),
 		.address = 0x1000, .attempts = 2500, .retries = 2498, .first_ts = 0,
 		.last_ts = 5000 * MS };
 	detect_tick(&d, &r, 5200 * MS);
@@ -335,10 +335,10 @@ static void full_tables_count_what_they_drop(void)
 	start(&d, false, true);
 	for (int i = 0; i < DETECT_MAX_OPEN + 5; i++) {
 		memset(&r, 0, sizeof(r));
-		r.open_runs[0] = (struct agg_run){ .task = task(100 + i, 100 + i, 0, 120, "f"),
+		r.open_runs[0] = (struct fault_run){ .task = task(100 + i, 100 + i, 0, 120, "f"),
 			.address = 0x1000, .attempts = 5000, .retries = 5000, .last_ts = 10 };
 		/* Keep the earlier ones alive: a tick evaluates only this snapshot. */
-		for (int k = 1; k < AGG_TOP; k++)
+		for (int k = 1; k < STATS_TOP; k++)
 			r.open_runs[k] = r.open_runs[0];
 		detect_tick(&d, &r, 20);
 	}

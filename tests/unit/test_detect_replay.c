@@ -17,7 +17,7 @@ struct light_snap {
 	uint64_t now;
 	uint32_t npending;
 	struct pending_drain pending[8];
-	struct agg_run open_runs[AGG_TOP];
+	struct fault_run open_runs[STATS_TOP];
 };
 
 static struct replay_data {

@@ -3,7 +3,7 @@
 #include "output/report.h"
 #include "output/hist_print.h"
 #include "check.h"
-#include "core/hist.h"
+#include "model/hist.h"
 
 static void slot_boundaries(void)
 {

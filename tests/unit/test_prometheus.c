@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "core/aggregate.h"
-#include "core/hist.h"
+#include "model/hist.h"
 #include "output/files.h"
 #include "output/prometheus.h"
 #include "model/snapshot.h"
@@ -35,8 +35,9 @@ static void fill_interval(struct snapshot *r, struct agg *a, int n)
 		  .task = { 9, 9, 0, 1, "spin" },
 		  .fault_run = { .address = 0x7f0000002000, .first_ts = 10 * MS,
 				 .attempts = 40 + n, .source = MT_FAULT_PAGE_FAULT_USER } });
-	r->agg = a;
-	r->hooks = hooks;
+	r->events = a->s;
+	memcpy(r->hooks, hooks, sizeof(r->hooks));
+	r->hooks_known = true;
 	r->ncpus = 2;
 	r->duration_ns = 5000 * MS;
 	hist_add_value(&r->cpu[MT_H_DRAIN_WAIT][0], 500);	/* below the first bucket */

@@ -10,7 +10,8 @@
 #include "record/snapshot_codec.h"
 #include "output/report.h"
 #include "check.h"
-#include "core/hist.h"
+#include "core/aggregate.h"
+#include "model/hist.h"
 #include "record/recording.h"
 #include "model/snapshot.h"
 
@@ -117,7 +118,7 @@ static const char *write_small(char *path, size_t len)
 	snap_in.npending = 1;
 	snap_in.pending[0] = (struct pending_drain){ .cpu = 1, .age_ns = 5 * MS, .queuer = caller,
 						     .occupant = hog, .occupant_ns = 5 * MS };
-	snap_in.open_runs[0] = (struct agg_run){ .task = caller, .address = 0x7f0000, .attempts = 9,
+	snap_in.open_runs[0] = (struct fault_run){ .task = caller, .address = 0x7f0000, .attempts = 9,
 						 .retries = 7, .first_ts = 1 * MS, .last_ts = 9 * MS,
 						 .source = MT_FAULT_PAGE_FAULT_USER, .open = true };
 	s = rec_snapshot_encode(&snap_in, 3000 * MS, &slen);
@@ -253,8 +254,8 @@ static void round_trip(void)
 	CHECK_EQ_U64(snap.npending, 1);
 	CHECK_EQ_U64(snap.pending[0].occupant.pid, 777);
 	CHECK_EQ_U64(snap.open_runs[0].attempts, 9);
-	CHECK_EQ_U64(c.agg.drain_all.calls, 2);
-	CHECK_EQ_U64(c.agg.cpu[1].straggled, 2);
+	CHECK_EQ_U64(c.agg.s.drain_all.calls, 2);
+	CHECK_EQ_U64(c.agg.s.cpu[1].straggled, 2);
 	unlink(path);
 	free(d);
 }
@@ -434,7 +435,7 @@ static void absurd_lengths_and_values(void)
 	CHECK(!run.has_end);
 	/* The two bad headers in a row are one stretch skipped: 5, not 6. */
 	CHECK_EQ_U64(run.damaged, 5);
-	CHECK_EQ_U64(c.agg.events[MT_EV_DRAIN_QUEUE], 1);
+	CHECK_EQ_U64(c.agg.s.events[MT_EV_DRAIN_QUEUE], 1);
 }
 
 static void report_of_a_record_matches_golden(void)
@@ -451,8 +452,9 @@ static void report_of_a_record_matches_golden(void)
 	write_small(path, sizeof(path));
 	d = slurp(path, &size);
 	CHECK(load_buf(d, size, &run, &c, &snap) == 0);
-	snap.agg = &c.agg;
-	snap.hooks = run.hdr.hooks;
+	snap.events = c.agg.s;
+	memcpy(snap.hooks, run.hdr.hooks, sizeof(snap.hooks));
+	snap.hooks_known = true;
 	fd = mkstemp(got);
 	f = fdopen(fd, "w");
 	report_text(f, &snap);

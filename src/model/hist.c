@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
-#include "core/hist.h"
+#include "model/hist.h"
 
 uint64_t hist_slot_low(unsigned int s)
 {
