@@ -51,7 +51,7 @@ struct snapshot {
 	uint64_t dropped[MT_EV_TYPE_MAX];
 	uint64_t dropped_total;
 	uint64_t state_full;		/* BPF state tables full */
-	uint64_t bad_records;		/* ring buffer records of the wrong size */
+	uint64_t malformed;		/* ring buffer events of the wrong size */
 	bool detecting;			/* incidents below are meaningful */
 	struct incident_totals incidents[INC_KIND_MAX];
 	struct event_stats events;	/* what the interval's events add up to */

@@ -25,7 +25,7 @@ void prom_accumulate(struct prom_totals *t, const struct snapshot *r)
 	/* The kernel's loss counters are totals since the start already. */
 	memcpy(t->dropped, r->dropped, sizeof(t->dropped));
 	t->state_full = r->state_full;
-	t->bad_records = r->bad_records;
+	t->malformed = r->malformed;
 
 	t->pending_cpus = r->npending;
 	t->pending_max_age_ns = 0;
@@ -190,7 +190,7 @@ static void write_counters(FILE *out, const struct prom_totals *t)
 	metric(out, "migtrace_state_full_total", "counter",
 	       "BPF state updates refused because a table was full", t->state_full);
 	metric(out, "migtrace_bad_records_total", "counter",
-	       "Ring buffer records of the wrong size", t->bad_records);
+	       "Ring buffer records of the wrong size", t->malformed);
 
 	family(out, "migtrace_drain_last_total", "counter",
 	       "Times a CPU finished last in an lru_add_drain_all");

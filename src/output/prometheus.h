@@ -43,7 +43,7 @@ struct prom_totals {
 	uint32_t ncpus;
 	uint64_t events[MT_EV_TYPE_MAX];
 	uint64_t dropped[MT_EV_TYPE_MAX];	/* the kernel's own totals: copied, not added */
-	uint64_t state_full, bad_records;	/* likewise */
+	uint64_t state_full, malformed;	/* likewise */
 	struct mt_hist global[MT_H_MAX];	/* drain_all includes the rebuilt calls */
 	struct mt_hist drain_wait[MT_MAX_CPUS];	/* per target CPU */
 	bool cpu_seen[MT_MAX_CPUS];		/* had drain work at least once */

@@ -90,7 +90,7 @@ void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len
 	for (int t = 0; t < MT_EV_TYPE_MAX; t++)
 		put64(&o, r->dropped[t]);
 	put64(&o, r->state_full);
-	put64(&o, r->bad_records);
+	put64(&o, r->malformed);
 	for (int id = 0; id < MT_H_MAX; id++)
 		put_hist(&o, &r->global[id]);
 	for (int id = 0; id < MT_H_PER_CPU; id++)
@@ -242,7 +242,7 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 		r->dropped_total += v;
 	}
 	r->state_full = get64(&in);
-	r->bad_records = get64(&in);
+	r->malformed = get64(&in);
 	for (uint32_t id = 0; id < nhists; id++) {
 		struct mt_hist h;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The event stream -> aggregates fold, fed with synthetic streams. */
 #include "output/task.h"
-#include "output/report.h"
+#include "output/snapshot_print.h"
 #include "check.h"
 #include "core/aggregate.h"
 #include "model/hist.h"
@@ -265,8 +265,8 @@ static void report_matches_golden(void)
 		.occupant_ns = 3 * 1000 * MS };
 	r.dropped[MT_EV_FAULT_RUN] = 3;
 	r.dropped_total = 3;
-	report_text(f, &r);
-	report_json(f, &r);
+	snapshot_print_text(f, &r);
+	snapshot_print_json(f, &r);
 	fclose(f);
 	CHECK(check_golden(got, "tests/golden/report.out"));
 }

@@ -9,7 +9,7 @@
 #include "check.h"
 #include "core/detect.h"
 #include "model/units.h"
-#include "record/recording.h"
+#include "record/replay.h"
 
 #define MAX_SNAPS	4096
 
@@ -77,12 +77,11 @@ static int starts(enum incident_kind k)
 /* Load path and replay it; false if it cannot be read. */
 static bool replay(const char *path)
 {
-	static struct snapshot snap, tick;
+	static struct snapshot tick;
+	static struct replay rp;
 	static struct detector d;
-	struct rec_visitor v = { .incident = on_incident,
-				 .snapshot = on_snapshot };
+	struct replay_visitor v = { .incident = on_incident, .snapshot = on_snapshot };
 	struct detect_config cfg;
-	struct recording run;
 	char err[256];
 
 	free(rec.snaps);
@@ -90,13 +89,13 @@ static bool replay(const char *path)
 	rec.snaps = calloc(MAX_SNAPS, sizeof(*rec.snaps));
 	if (!rec.snaps)
 		return false;
-	if (rec_load_path(path, &run, &snap, &v, NULL, NULL, err, sizeof(err))) {
+	if (replay_record_path(path, &rp, &v, NULL, NULL, err, sizeof(err))) {
 		fprintf(stderr, "  %s\n", err);
 		return false;
 	}
 	detect_config_defaults(&cfg);
-	cfg.holders_visible = hook_holders_known(run.hdr.hooks);
-	cfg.faults_visible = hook_seen(run.hdr.hooks, HOOK_DO_SWAP_PAGE);
+	cfg.holders_visible = hook_holders_known(rp.run.hdr.hooks);
+	cfg.faults_visible = hook_seen(rp.run.hdr.hooks, HOOK_DO_SWAP_PAGE);
 	nfound = 0;
 	detect_init(&d, &cfg, collect, NULL);
 	for (uint32_t s = 0; s < rec.nsnaps; s++) {

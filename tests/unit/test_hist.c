@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Bucketing, percentiles and rendering of log2 histograms. */
-#include "output/report.h"
+#include "output/snapshot_print.h"
 #include "output/hist_print.h"
 #include "check.h"
 #include "model/hist.h"

@@ -8,11 +8,11 @@
 #include <unistd.h>
 #include "record/sanitize.h"
 #include "record/snapshot_codec.h"
-#include "output/report.h"
+#include "output/snapshot_print.h"
 #include "check.h"
 #include "core/aggregate.h"
 #include "model/hist.h"
-#include "record/recording.h"
+#include "record/replay.h"
 #include "model/snapshot.h"
 
 #define MS 1000000ULL
@@ -132,25 +132,6 @@ static const char *write_small(char *path, size_t len)
 	return path;
 }
 
-struct counts {
-	uint64_t events, incidents;
-	struct agg agg;
-};
-
-static void count_event(void *ctx, const struct mt_event *e)
-{
-	struct counts *c = ctx;
-
-	c->events++;
-	agg_event(&c->agg, e);
-}
-
-static void count_incident(void *ctx, const struct rec_incident *i)
-{
-	(void)i;
-	((struct counts *)ctx)->incidents++;
-}
-
 static char last_warning[512];
 static unsigned int warnings;
 
@@ -177,17 +158,15 @@ static uint8_t *slurp(const char *path, size_t *size)
 	return copy;
 }
 
-/* Load a buffer as "mem"; returns rec_load's result. */
-static int load_buf(const uint8_t *data, size_t size, struct recording *run, struct counts *c,
-		    struct snapshot *snap)
+static struct replay rp;
+
+/* Replay a buffer as "mem" into rp; returns replay_record's result. */
+static int load_buf(const uint8_t *data, size_t size)
 {
 	struct rec_reader rd;
-	struct rec_visitor v = { .event = count_event, .incident = count_incident, .ctx = c };
 	char err[512];
 	int ret;
 
-	memset(c, 0, sizeof(*c));
-	agg_init(&c->agg, false);
 	warnings = 0;
 	last_warning[0] = 0;
 	ret = rec_reader_init(&rd, "mem", data, size, err, sizeof(err));
@@ -196,7 +175,7 @@ static int load_buf(const uint8_t *data, size_t size, struct recording *run, str
 		return ret;
 	}
 	rd.warn = on_warn;
-	ret = rec_load(&rd, run, snap, &v, err, sizeof(err));
+	ret = replay_record(&rd, &rp, NULL, err, sizeof(err));
 	if (ret)
 		snprintf(last_warning, sizeof(last_warning), "%s", err);
 	rec_reader_free(&rd);
@@ -221,9 +200,6 @@ static int chunk_ends(const uint8_t *d, size_t size, size_t *ends, int max)
 
 static void round_trip(void)
 {
-	static struct snapshot snap;
-	struct recording run;
-	struct counts c;
 	char path[64];
 	struct stat st;
 	size_t size;
@@ -234,28 +210,28 @@ static void round_trip(void)
 	CHECK((st.st_mode & 0777) == 0600);
 	d = slurp(path, &size);
 	CHECK(d != NULL);
-	CHECK(load_buf(d, size, &run, &c, &snap) == 0);
+	CHECK(load_buf(d, size) == 0);
 	CHECK_EQ_U64(warnings, 0);
-	CHECK(run.has_header && run.has_end && !run.cut_off);
-	CHECK_EQ_U64(run.chunks, 6);
-	CHECK_EQ_U64(c.events, 8);
-	CHECK_EQ_U64(c.incidents, 1);
-	CHECK_EQ_U64(run.damaged, 0);
-	CHECK(!strcmp(run.hdr.label, "base"));
-	CHECK(!strcmp(run.hdr.kernel, "6.1.0-test"));
-	CHECK_EQ_U64(run.hdr.ncpus, 2);
-	CHECK_EQ_U64(run.hdr.hooks[HOOK_LRU_ADD_DRAIN_ALL].mech, MECH_TRACEPOINT);
-	CHECK(run.hdr.hooks[HOOK_LRU_ADD_DRAIN_ALL].approximate);
-	CHECK(run.end.has_throughput && run.end.throughput == 5.5);
-	CHECK(!strcmp(run.end.reason, "command"));
-	CHECK_EQ_U64(snap.cpu[MT_H_DRAIN_WAIT][1].count, 2);
-	CHECK_EQ_U64(snap.cpu[MT_H_DRAIN_WAIT][1].max_ns, 300 * MS - 1000);
-	CHECK_EQ_U64(snap.dropped_total, 3);
-	CHECK_EQ_U64(snap.npending, 1);
-	CHECK_EQ_U64(snap.pending[0].occupant.pid, 777);
-	CHECK_EQ_U64(snap.open_runs[0].attempts, 9);
-	CHECK_EQ_U64(c.agg.s.drain_all.calls, 2);
-	CHECK_EQ_U64(c.agg.s.cpu[1].straggled, 2);
+	CHECK(rp.run.has_header && rp.run.has_end && !rp.run.cut_off);
+	CHECK_EQ_U64(rp.run.chunks, 6);
+	CHECK_EQ_U64(rp.run.events, 8);
+	CHECK_EQ_U64(rp.run.incidents, 1);
+	CHECK_EQ_U64(rp.run.damaged, 0);
+	CHECK(!strcmp(rp.run.hdr.label, "base"));
+	CHECK(!strcmp(rp.run.hdr.kernel, "6.1.0-test"));
+	CHECK_EQ_U64(rp.run.hdr.ncpus, 2);
+	CHECK_EQ_U64(rp.run.hdr.hooks[HOOK_LRU_ADD_DRAIN_ALL].mech, MECH_TRACEPOINT);
+	CHECK(rp.run.hdr.hooks[HOOK_LRU_ADD_DRAIN_ALL].approximate);
+	CHECK(rp.run.end.has_throughput && rp.run.end.throughput == 5.5);
+	CHECK(!strcmp(rp.run.end.reason, "command"));
+	CHECK_EQ_U64(rp.snap.cpu[MT_H_DRAIN_WAIT][1].count, 2);
+	CHECK_EQ_U64(rp.snap.cpu[MT_H_DRAIN_WAIT][1].max_ns, 300 * MS - 1000);
+	CHECK_EQ_U64(rp.snap.dropped_total, 3);
+	CHECK_EQ_U64(rp.snap.npending, 1);
+	CHECK_EQ_U64(rp.snap.pending[0].occupant.pid, 777);
+	CHECK_EQ_U64(rp.snap.open_runs[0].attempts, 9);
+	CHECK_EQ_U64(rp.agg.s.drain_all.calls, 2);
+	CHECK_EQ_U64(rp.agg.s.cpu[1].straggled, 2);
 	unlink(path);
 	free(d);
 }
@@ -263,8 +239,6 @@ static void round_trip(void)
 /* Cut the file at every byte: never a crash, and exactly the complete chunks. */
 static void truncation_at_every_offset(void)
 {
-	struct recording run;
-	struct counts c;
 	char path[64];
 	size_t size, ends[16];
 	uint8_t *d;
@@ -285,17 +259,17 @@ static void truncation_at_every_offset(void)
 			if (ends[k] <= len)
 				complete++;
 		want_events = complete >= 3 ? 8 : complete == 2 ? 4 : 0;
-		ret = load_buf(cut, len, &run, &c, NULL);
+		ret = load_buf(cut, len);
 		if (len < REC_PREAMBLE_SIZE || complete == 0) {
 			CHECK(ret != 0);
 			CHECK(strstr(last_warning, "mem: offset") != NULL);
 		} else {
 			CHECK(ret == 0);
-			CHECK_EQ_U64(run.chunks, complete);
-			CHECK_EQ_U64(c.events, want_events);
-			CHECK_EQ_U64(run.damaged, 0);
-			CHECK(run.cut_off == (len != ends[complete - 1]));
-			if (run.cut_off)
+			CHECK_EQ_U64(rp.run.chunks, complete);
+			CHECK_EQ_U64(rp.run.events, want_events);
+			CHECK_EQ_U64(rp.run.damaged, 0);
+			CHECK(rp.run.cut_off == (len != ends[complete - 1]));
+			if (rp.run.cut_off)
 				CHECK(strstr(last_warning, "cut off") != NULL);
 		}
 		if (check_failed_in_test) {
@@ -311,8 +285,6 @@ static void truncation_at_every_offset(void)
 
 static void corrupted_chunks_are_skipped(void)
 {
-	struct recording run;
-	struct counts c;
 	char path[64];
 	size_t size, ends[16];
 	uint8_t *d;
@@ -322,28 +294,26 @@ static void corrupted_chunks_are_skipped(void)
 	chunk_ends(d, size, ends, 16);
 	/* A payload byte of the first events chunk: that chunk only is lost. */
 	d[ends[0] + REC_CHUNK_HDR_SIZE + 3] ^= 0x55;
-	CHECK(load_buf(d, size, &run, &c, NULL) == 0);
-	CHECK_EQ_U64(run.damaged, 1);
-	CHECK_EQ_U64(c.events, 4);
-	CHECK(run.has_end);
+	CHECK(load_buf(d, size) == 0);
+	CHECK_EQ_U64(rp.run.damaged, 1);
+	CHECK_EQ_U64(rp.run.events, 4);
+	CHECK(rp.run.has_end);
 	CHECK(strstr(last_warning, "checksum mismatch") != NULL);
 	CHECK(strstr(last_warning, "mem: offset") != NULL);
 	d[ends[0] + REC_CHUNK_HDR_SIZE + 3] ^= 0x55;
 	/* A header byte of the second: the reader finds the snapshot after it. */
 	d[ends[1] + 9] ^= 0x01;
-	CHECK(load_buf(d, size, &run, &c, NULL) == 0);
-	CHECK_EQ_U64(run.damaged, 1);
-	CHECK_EQ_U64(c.events, 4);
-	CHECK_EQ_U64(run.snapshots, 1);
-	CHECK(run.has_end);
+	CHECK(load_buf(d, size) == 0);
+	CHECK_EQ_U64(rp.run.damaged, 1);
+	CHECK_EQ_U64(rp.run.events, 4);
+	CHECK_EQ_U64(rp.run.snapshots, 1);
+	CHECK(rp.run.has_end);
 	unlink(path);
 	free(d);
 }
 
 static void wrong_magic_and_version(void)
 {
-	struct recording run;
-	struct counts c;
 	char path[64];
 	size_t size;
 	uint8_t *d;
@@ -351,11 +321,11 @@ static void wrong_magic_and_version(void)
 	write_small(path, sizeof(path));
 	d = slurp(path, &size);
 	d[0] = 'X';
-	CHECK(load_buf(d, size, &run, &c, NULL) != 0);
+	CHECK(load_buf(d, size) != 0);
 	CHECK(strstr(last_warning, "mem: offset 0: not a migtrace record") != NULL);
 	d[0] = 'M';
 	d[8] = 99;
-	CHECK(load_buf(d, size, &run, &c, NULL) != 0);
+	CHECK(load_buf(d, size) != 0);
 	CHECK(strstr(last_warning, "version 99") != NULL);
 	unlink(path);
 	free(d);
@@ -378,8 +348,6 @@ static void absurd_lengths_and_values(void)
 {
 	static uint8_t buf[65536];
 	struct rec_header h;
-	struct recording run;
-	struct counts c;
 	struct mt_event evs[4] = {};
 	uint8_t events[8 + sizeof(evs)];
 	uint32_t v;
@@ -428,21 +396,18 @@ static void absurd_lengths_and_values(void)
 	off += hostile_chunk(buf + off, REC_SNAPSHOT, 0, 64, 64, text, 64);
 	off += hostile_chunk(buf + off, REC_END, 0, 9, 9, "no equals", 9);
 
-	CHECK(load_buf(buf, off, &run, &c, NULL) == 0);
-	CHECK_EQ_U64(c.events, 1);
-	CHECK_EQ_U64(run.bad_events, 3);
-	CHECK_EQ_U64(run.snapshots, 0);
-	CHECK(!run.has_end);
+	CHECK(load_buf(buf, off) == 0);
+	CHECK_EQ_U64(rp.run.events, 1);
+	CHECK_EQ_U64(rp.run.bad_events, 3);
+	CHECK_EQ_U64(rp.run.snapshots, 0);
+	CHECK(!rp.run.has_end);
 	/* The two bad headers in a row are one stretch skipped: 5, not 6. */
-	CHECK_EQ_U64(run.damaged, 5);
-	CHECK_EQ_U64(c.agg.s.events[MT_EV_DRAIN_QUEUE], 1);
+	CHECK_EQ_U64(rp.run.damaged, 5);
+	CHECK_EQ_U64(rp.agg.s.events[MT_EV_DRAIN_QUEUE], 1);
 }
 
 static void report_of_a_record_matches_golden(void)
 {
-	static struct snapshot snap;
-	struct recording run;
-	struct counts c;
 	char path[64], got[] = "/tmp/migtrace-test-recrep.XXXXXX";
 	size_t size;
 	uint8_t *d;
@@ -451,14 +416,11 @@ static void report_of_a_record_matches_golden(void)
 
 	write_small(path, sizeof(path));
 	d = slurp(path, &size);
-	CHECK(load_buf(d, size, &run, &c, &snap) == 0);
-	snap.events = c.agg.s;
-	memcpy(snap.hooks, run.hdr.hooks, sizeof(snap.hooks));
-	snap.hooks_known = true;
+	CHECK(load_buf(d, size) == 0);
 	fd = mkstemp(got);
 	f = fdopen(fd, "w");
-	report_text(f, &snap);
-	report_json(f, &snap);
+	snapshot_print_text(f, &rp.snap);
+	snapshot_print_json(f, &rp.snap);
 	fclose(f);
 	CHECK(check_golden(got, "tests/golden/record_report.out"));
 	unlink(got);

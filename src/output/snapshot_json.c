@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One report (an interval or a whole run) as JSON lines. */
+/* A snapshot (an interval or a whole run) as the report's JSON lines. */
 #include <string.h>
 #include "output/hist_print.h"
 #include "model/hist.h"
 #include "model/snapshot.h"
 #include "output/json.h"
 #include "output/names.h"
-#include "output/report.h"
+#include "output/snapshot_print.h"
 #include "output/task.h"
 
 static void json_run(FILE *out, const struct fault_run *x)
@@ -24,16 +24,16 @@ static void json_run(FILE *out, const struct fault_run *x)
 	json_end(&j);
 }
 
-void report_json(FILE *out, const struct snapshot *r)
+void snapshot_print_json(FILE *out, const struct snapshot *s)
 {
-	const struct event_stats *a = &r->events;
+	const struct event_stats *a = &s->events;
 	struct json j;
 	unsigned int counts[MECH_MAX];
 
-	hooks_count(r->hooks, counts);
+	hooks_count(s->hooks, counts);
 	json_begin(&j, out, "summary");
-	json_u64(&j, "duration_ns", r->duration_ns);
-	json_u64(&j, "cpus", r->ncpus);
+	json_u64(&j, "duration_ns", s->duration_ns);
+	json_u64(&j, "cpus", s->ncpus);
 	json_key_obj(&j, "hooks");
 	for (int m = 0; m < MECH_MAX; m++)
 		json_u64(&j, mechanism_name(m), counts[m]);
@@ -44,8 +44,8 @@ void report_json(FILE *out, const struct snapshot *r)
 	json_close(&j);
 	json_end(&j);
 
-	for (uint32_t c = 0; c < r->ncpus; c++) {
-		const struct mt_hist *w = &r->cpu[MT_H_DRAIN_WAIT][c];
+	for (uint32_t c = 0; c < s->ncpus; c++) {
+		const struct mt_hist *w = &s->cpu[MT_H_DRAIN_WAIT][c];
 		const struct drain_cpu_stats *ac = &a->cpu[c];
 
 		if (!w->count && !ac->works)
@@ -56,7 +56,7 @@ void report_json(FILE *out, const struct snapshot *r)
 		json_u64(&j, "wait_p50_ns", hist_percentile(w, 50));
 		json_u64(&j, "wait_p99_ns", hist_percentile(w, 99));
 		json_u64(&j, "wait_max_ns", w->max_ns);
-		json_u64(&j, "exec_max_ns", r->cpu[MT_H_DRAIN_EXEC][c].max_ns);
+		json_u64(&j, "exec_max_ns", s->cpu[MT_H_DRAIN_EXEC][c].max_ns);
 		json_u64(&j, "straggled", ac->straggled);
 		if (ac->blocker.pid) {
 			json_task(&j, "blocker", &ac->blocker);
@@ -64,8 +64,8 @@ void report_json(FILE *out, const struct snapshot *r)
 		}
 		json_end(&j);
 	}
-	for (uint32_t i = 0; i < r->npending; i++) {
-		const struct pending_drain *p = &r->pending[i];
+	for (uint32_t i = 0; i < s->npending; i++) {
+		const struct pending_drain *p = &s->pending[i];
 
 		json_begin(&j, out, "pending");
 		json_u64(&j, "cpu", p->cpu);
@@ -87,7 +87,7 @@ void report_json(FILE *out, const struct snapshot *r)
 		json_end(&j);
 	}
 
-	if (hook_seen(r->hooks, HOOK_LRU_ADD_DRAIN_ALL)) {
+	if (hook_seen(s->hooks, HOOK_LRU_ADD_DRAIN_ALL)) {
 		const struct drain_all_stats *d = &a->drain_all;
 
 		json_begin(&j, out, "drain_all");
@@ -112,10 +112,10 @@ void report_json(FILE *out, const struct snapshot *r)
 	json_end(&j);
 	for (int i = 0; i < STATS_TOP && a->faults.top[i].attempts; i++)
 		json_run(out, &a->faults.top[i]);
-	for (int i = 0; i < STATS_TOP && r->open_runs[i].attempts; i++)
-		json_run(out, &r->open_runs[i]);
+	for (int i = 0; i < STATS_TOP && s->open_runs[i].attempts; i++)
+		json_run(out, &s->open_runs[i]);
 
-	if (hook_migrate_seen(r->hooks)) {
+	if (hook_migrate_seen(s->hooks)) {
 		const struct migrate_stats *m = &a->migrate;
 
 		json_begin(&j, out, "migrate");
@@ -139,46 +139,46 @@ void report_json(FILE *out, const struct snapshot *r)
 
 	for (int id = 0; id < MT_H_MAX; id++) {
 		if (id < MT_H_PER_CPU) {
-			for (uint32_t c = 0; c < r->ncpus; c++) {
-				if (!r->cpu[id][c].count)
+			for (uint32_t c = 0; c < s->ncpus; c++) {
+				if (!s->cpu[id][c].count)
 					continue;
 				json_begin(&j, out, "hist");
 				json_str(&j, "name", hist_name(id));
 				json_u64(&j, "cpu", c);
-				hist_json_fields(&j, &r->cpu[id][c]);
+				hist_json_fields(&j, &s->cpu[id][c]);
 				json_end(&j);
 			}
 			continue;
 		}
-		if (!snapshot_hist(r, id)->count)
+		if (!snapshot_hist(s, id)->count)
 			continue;
 		json_begin(&j, out, "hist");
 		json_str(&j, "name", hist_name(id));
-		hist_json_fields(&j, snapshot_hist(r, id));
+		hist_json_fields(&j, snapshot_hist(s, id));
 		json_end(&j);
 	}
 
-	if (r->detecting) {
+	if (s->detecting) {
 		json_begin(&j, out, "incidents");
 		for (int k = 0; k < INC_KIND_MAX; k++) {
 			json_key_obj(&j, incident_kind_name(k));
-			json_u64(&j, "count", r->incidents[k].count);
-			json_u64(&j, "open", r->incidents[k].open);
-			json_u64(&j, "total_ns", r->incidents[k].total_ns);
-			json_u64(&j, "max_ns", r->incidents[k].max_ns);
+			json_u64(&j, "count", s->incidents[k].count);
+			json_u64(&j, "open", s->incidents[k].open);
+			json_u64(&j, "total_ns", s->incidents[k].total_ns);
+			json_u64(&j, "max_ns", s->incidents[k].max_ns);
 			json_close(&j);
 		}
 		json_end(&j);
 	}
 
 	json_begin(&j, out, "drops");
-	json_u64(&j, "total", r->dropped_total);
+	json_u64(&j, "total", s->dropped_total);
 	json_key_obj(&j, "by_type");
 	for (int t = 1; t < MT_EV_TYPE_MAX; t++)
-		json_u64(&j, event_type_name(t), r->dropped[t]);
+		json_u64(&j, event_type_name(t), s->dropped[t]);
 	json_close(&j);
-	json_u64(&j, "state_full", r->state_full);
-	json_u64(&j, "bad_records", r->bad_records);
+	json_u64(&j, "state_full", s->state_full);
+	json_u64(&j, "bad_records", s->malformed);
 	json_end(&j);
 	fflush(out);
 }

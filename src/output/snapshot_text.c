@@ -1,47 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One report (an interval or a whole run) as text. */
+/* A snapshot (an interval or a whole run) as the text report. */
 #include <string.h>
 #include "output/hist_print.h"
 #include "model/hist.h"
 #include "output/format.h"
 #include "model/snapshot.h"
-#include "output/json.h"
 #include "output/names.h"
-#include "output/report.h"
+#include "output/snapshot_print.h"
 #include "output/task.h"
 
-/* ---- text --------------------------------------------------------------- */
-
-static void text_header(FILE *out, const struct snapshot *r)
+static void text_header(FILE *out, const struct snapshot *s)
 {
 	unsigned int counts[MECH_MAX];
 	char blind[512], b1[16];
 
-	hooks_count(r->hooks, counts);
-	hooks_blind_list(r->hooks, blind, sizeof(blind));
+	hooks_count(s->hooks, counts);
+	hooks_blind_list(s->hooks, blind, sizeof(blind));
 	fprintf(out, "migtrace report: %s, %u CPUs; hooks: %u fentry, %u kprobe, %u tracepoint\n",
-		fmt_ns(b1, sizeof(b1), r->duration_ns), r->ncpus, counts[MECH_FENTRY],
+		fmt_ns(b1, sizeof(b1), s->duration_ns), s->ncpus, counts[MECH_FENTRY],
 		counts[MECH_KPROBE], counts[MECH_TRACEPOINT]);
 	if (blind[0])
 		fprintf(out, "blind (not traceable on this kernel, see 'migtrace caps'): %s\n",
 			blind);
 }
 
-static void text_drain_cpus(FILE *out, const struct snapshot *r)
+static void text_drain_cpus(FILE *out, const struct snapshot *s)
 {
-	const struct event_stats *a = &r->events;
+	const struct event_stats *a = &s->events;
 	char b[5][16], t[64];
 
 	fprintf(out, "\nPer-CPU drain work (lru_add_drain_per_cpu)\n");
-	if (!hook_seen(r->hooks, HOOK_DRAIN_WORK)) {
+	if (!hook_seen(s->hooks, HOOK_DRAIN_WORK)) {
 		fprintf(out, "    not traced: workqueue tracepoints unavailable\n");
 		return;
 	}
 	fprintf(out, "%5s %8s %9s %9s %9s %9s %9s  %s\n", "CPU", "WORKS", "WAIT_P50",
 		"WAIT_P99", "WAIT_MAX", "EXEC_MAX", "LAST", "LONGEST RUNNER WHILE PENDING");
-	for (uint32_t c = 0; c < r->ncpus; c++) {
-		const struct mt_hist *w = &r->cpu[MT_H_DRAIN_WAIT][c];
-		const struct mt_hist *x = &r->cpu[MT_H_DRAIN_EXEC][c];
+	for (uint32_t c = 0; c < s->ncpus; c++) {
+		const struct mt_hist *w = &s->cpu[MT_H_DRAIN_WAIT][c];
+		const struct mt_hist *x = &s->cpu[MT_H_DRAIN_EXEC][c];
 		const struct drain_cpu_stats *ac = &a->cpu[c];
 
 		if (!w->count && !ac->works)
@@ -60,15 +57,15 @@ static void text_drain_cpus(FILE *out, const struct snapshot *r)
 	fprintf(out, "    LAST: times the CPU finished last in an lru_add_drain_all\n");
 }
 
-static void text_pending(FILE *out, const struct snapshot *r)
+static void text_pending(FILE *out, const struct snapshot *s)
 {
 	char b[3][16], t1[64], t2[64];
 
-	if (!r->npending)
+	if (!s->npending)
 		return;
 	fprintf(out, "\nDrain work pending now\n");
-	for (uint32_t i = 0; i < r->npending; i++) {
-		const struct pending_drain *p = &r->pending[i];
+	for (uint32_t i = 0; i < s->npending; i++) {
+		const struct pending_drain *p = &s->pending[i];
 
 		fprintf(out, "    CPU %u: pending %s, queued by %s; on CPU: %s for %s",
 			p->cpu, fmt_ns(b[0], 16, p->age_ns), task_str(t1, sizeof(t1), &p->queuer),
@@ -85,22 +82,22 @@ static void text_pending(FILE *out, const struct snapshot *r)
 	}
 }
 
-static void text_drain_all(FILE *out, const struct snapshot *r)
+static void text_drain_all(FILE *out, const struct snapshot *s)
 {
-	const struct drain_all_stats *d = &r->events.drain_all;
+	const struct drain_all_stats *d = &s->events.drain_all;
 	int i = HOOK_LRU_ADD_DRAIN_ALL;
 	char b[3][16], t[64];
 
 	fprintf(out, "\nlru_add_drain_all");
-	if (r->hooks[i].mech == MECH_NONE) {
+	if (s->hooks[i].mech == MECH_NONE) {
 		fprintf(out, ": not traced\n");
 		return;
 	}
-	fprintf(out, " (%s)\n", r->hooks[i].approximate ? "rebuilt from its work items" :
-		mechanism_name(r->hooks[i].mech));
+	fprintf(out, " (%s)\n", s->hooks[i].approximate ? "rebuilt from its work items" :
+		mechanism_name(s->hooks[i].mech));
 	fprintf(out, "    calls %llu, with folio locks held %llu%s; p50 %s, max %s",
 		(unsigned long long)d->calls, (unsigned long long)d->with_locks,
-		r->hooks[i].approximate ? " (unknown: migrate hooks blind)" : "",
+		s->hooks[i].approximate ? " (unknown: migrate hooks blind)" : "",
 		fmt_ns(b[0], 16, hist_percentile(&d->latency, 50)),
 		fmt_ns(b[1], 16, d->latency.max_ns));
 	if (d->calls)
@@ -131,33 +128,33 @@ static void text_runs(FILE *out, const struct fault_run *runs, const char *title
 	}
 }
 
-static void text_faults(FILE *out, const struct snapshot *r)
+static void text_faults(FILE *out, const struct snapshot *s)
 {
-	const struct fault_stats *f = &r->events.faults;
+	const struct fault_stats *f = &s->events.faults;
 	int i = HOOK_DO_SWAP_PAGE;
 
 	fprintf(out, "\nFault runs (repeated faults by one task on one page)");
-	if (r->hooks[i].mech == MECH_NONE) {
+	if (s->hooks[i].mech == MECH_NONE) {
 		fprintf(out, ": not traced\n");
 		return;
 	}
-	fprintf(out, " via %s\n", r->hooks[i].approximate ? "exceptions:page_fault_user" :
+	fprintf(out, " via %s\n", s->hooks[i].approximate ? "exceptions:page_fault_user" :
 		"do_swap_page");
 	fprintf(out, "    ended runs %llu, attempts %llu, retries %llu, longest %llu\n",
 		(unsigned long long)f->runs, (unsigned long long)f->attempts,
 		(unsigned long long)f->retries, (unsigned long long)f->max_attempts);
 	text_runs(out, f->top, "    longest ended runs:");
-	text_runs(out, r->open_runs, "    runs still going:");
+	text_runs(out, s->open_runs, "    runs still going:");
 }
 
-static void text_migrate(FILE *out, const struct snapshot *r)
+static void text_migrate(FILE *out, const struct snapshot *s)
 {
-	const struct migrate_stats *m = &r->events.migrate;
-	const struct folio_stats *f = &r->events.folio;
+	const struct migrate_stats *m = &s->events.migrate;
+	const struct folio_stats *f = &s->events.folio;
 	char b[16], t[64];
 
 	fprintf(out, "\nMigration and folio locks\n");
-	if (!hook_migrate_seen(r->hooks))
+	if (!hook_migrate_seen(s->hooks))
 		fprintf(out, "    migrate hooks blind on this kernel\n");
 	else
 		fprintf(out, "    setups %llu (errors %llu), pages %llu collected %llu, "
@@ -166,11 +163,11 @@ static void text_migrate(FILE *out, const struct snapshot *r)
 			(unsigned long long)m->npages, (unsigned long long)m->cpages,
 			(unsigned long long)m->finalizes, fmt_ns(b, 16, m->hold_max_ns),
 			task_str(t, sizeof(t), &m->hold_max_task));
-	if (hook_seen(r->hooks, HOOK_FOLIO_LOCK))
+	if (hook_seen(s->hooks, HOOK_FOLIO_LOCK))
 		fprintf(out, "    folio lock sleeps %llu, longest %s by %s\n",
 			(unsigned long long)f->waits, fmt_ns(b, 16, f->wait_max_ns),
 			task_str(t, sizeof(t), &f->worst_waiter));
-	if (hook_seen(r->hooks, HOOK_FOLIO_UNLOCK) && f->contended_unlocks) {
+	if (hook_seen(s->hooks, HOOK_FOLIO_UNLOCK) && f->contended_unlocks) {
 		fprintf(out, "    contended unlocks %llu; holders:", (unsigned long long)f->contended_unlocks);
 		for (int i = 0; i < STATS_TOP; i++)
 			if (f->holders[i].count)
@@ -178,23 +175,23 @@ static void text_migrate(FILE *out, const struct snapshot *r)
 					(unsigned long long)f->holders[i].count);
 		fputc('\n', out);
 	}
-	if (hook_seen(r->hooks, HOOK_SWAP_PAGE_TRYLOCK) || hook_seen(r->hooks, HOOK_COLLECT_TRYLOCK))
+	if (hook_seen(s->hooks, HOOK_SWAP_PAGE_TRYLOCK) || hook_seen(s->hooks, HOOK_COLLECT_TRYLOCK))
 		fprintf(out, "    trylock do_swap_page ok %llu failed %llu; collect ok %llu failed %llu\n",
-			(unsigned long long)r->events.trylock_ok[MT_TRY_SWAP_PAGE],
-			(unsigned long long)r->events.trylock_fail[MT_TRY_SWAP_PAGE],
-			(unsigned long long)r->events.trylock_ok[MT_TRY_COLLECT],
-			(unsigned long long)r->events.trylock_fail[MT_TRY_COLLECT]);
+			(unsigned long long)s->events.trylock_ok[MT_TRY_SWAP_PAGE],
+			(unsigned long long)s->events.trylock_fail[MT_TRY_SWAP_PAGE],
+			(unsigned long long)s->events.trylock_ok[MT_TRY_COLLECT],
+			(unsigned long long)s->events.trylock_fail[MT_TRY_COLLECT]);
 }
 
-static void text_incidents(FILE *out, const struct snapshot *r)
+static void text_incidents(FILE *out, const struct snapshot *s)
 {
 	char b[2][16];
 
-	if (!r->detecting)
+	if (!s->detecting)
 		return;
 	fprintf(out, "\nIncidents:");
 	for (int k = 0; k < INC_KIND_MAX; k++) {
-		const struct incident_totals *t = &r->incidents[k];
+		const struct incident_totals *t = &s->incidents[k];
 
 		fprintf(out, " %s %llu", incident_kind_name(k), (unsigned long long)t->count);
 		if (t->count)
@@ -204,34 +201,32 @@ static void text_incidents(FILE *out, const struct snapshot *r)
 	}
 }
 
-static void text_losses(FILE *out, const struct snapshot *r)
+static void text_losses(FILE *out, const struct snapshot *s)
 {
 	fprintf(out, "\nLost: %llu records dropped (ring buffer full)",
-		(unsigned long long)r->dropped_total);
+		(unsigned long long)s->dropped_total);
 	for (int t = 1; t < MT_EV_TYPE_MAX; t++)
-		if (r->dropped[t])
-			fprintf(out, " %s=%llu", event_type_name(t), (unsigned long long)r->dropped[t]);
+		if (s->dropped[t])
+			fprintf(out, " %s=%llu", event_type_name(t), (unsigned long long)s->dropped[t]);
 	fprintf(out, ", %llu state updates refused (tables full), %llu malformed records\n",
-		(unsigned long long)r->state_full, (unsigned long long)r->bad_records);
+		(unsigned long long)s->state_full, (unsigned long long)s->malformed);
 }
 
-void report_text(FILE *out, const struct snapshot *r)
+void snapshot_print_text(FILE *out, const struct snapshot *s)
 {
-	text_header(out, r);
-	text_drain_cpus(out, r);
-	text_pending(out, r);
-	text_drain_all(out, r);
-	text_faults(out, r);
-	text_migrate(out, r);
-	text_incidents(out, r);
+	text_header(out, s);
+	text_drain_cpus(out, s);
+	text_pending(out, s);
+	text_drain_all(out, s);
+	text_faults(out, s);
+	text_migrate(out, s);
+	text_incidents(out, s);
 	for (int id = MT_H_PER_CPU; id < MT_H_MAX; id++) {
-		if (!snapshot_hist(r, id)->count)
+		if (!snapshot_hist(s, id)->count)
 			continue;
 		fputc('\n', out);
-		hist_print(out, snapshot_hist(r, id), hist_title(id));
+		hist_print(out, snapshot_hist(s, id), hist_title(id));
 	}
-	text_losses(out, r);
+	text_losses(out, s);
 	fflush(out);
 }
-
-/* ---- JSON --------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "output/json.h"
-#include "record/trace_export.h"
+#include "output/trace_export.h"
 
 /* Processes in the trace: one per kind of track. */
 enum {
@@ -89,7 +89,6 @@ void trace_export_begin(struct trace_export *t, FILE *out, const struct rec_head
 	memset(t, 0, sizeof(*t));
 	t->out = out;
 	t->t0 = h->start_mono_ns;
-	agg_init(&t->agg, hook_drain_all_precise(h->hooks));
 	fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"label\":", out);
 	json_write_string(out, h->label);
 	fputs(",\"kernel\":", out);
@@ -123,19 +122,16 @@ static void drain_work(struct trace_export *t, const struct mt_event *e)
 	span(t, P_DRAIN_CPU, e->drain_work.target_cpu, "running", e->drain_work.start_ts, e->ts);
 }
 
-void trace_export_event(void *ctx, const struct mt_event *e)
+void trace_export_event(struct trace_export *t, const struct mt_event *e, const struct agg *a)
 {
-	struct trace_export *t = ctx;
-	uint64_t calls = t->agg.s.drain_all.calls, sum = t->agg.s.drain_all.latency.sum_ns;
 	char name[64], who[40];
 
-	agg_event(&t->agg, e);
 	switch (e->type) {
 	case MT_EV_DRAIN_WORK:
 		drain_work(t, e);
 		/* The work item that completed a rebuilt lru_add_drain_all call. */
-		if (!t->agg.s.drain_all.hooked && t->agg.s.drain_all.calls > calls) {
-			uint64_t ns = t->agg.s.drain_all.latency.sum_ns - sum;
+		if (!a->s.drain_all.hooked && a->drain_all_done) {
+			uint64_t ns = a->drain_all_ns;
 
 			task_name(who, sizeof(who), &e->drain_work.queuer);
 			name_track(t, P_DRAIN_ALL, e->drain_work.queuer.pid, who);
@@ -175,10 +171,8 @@ void trace_export_event(void *ctx, const struct mt_event *e)
 	}
 }
 
-void trace_export_incident(void *ctx, const struct rec_incident *i)
+void trace_export_incident(struct trace_export *t, const struct rec_incident *i)
 {
-	struct trace_export *t = ctx;
-
 	if (!i->end)	/* its end chunk has the duration */
 		return;
 	name_track(t, P_INCIDENTS, 0, "incidents");

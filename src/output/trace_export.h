@@ -17,13 +17,13 @@ struct trace_export {
 	FILE *out;
 	uint64_t t0;			/* ns: the record's start, shown as 0 */
 	uint64_t events;
-	struct agg agg;			/* rebuilds lru_add_drain_all from its work items */
 	uint64_t named[TRACE_NAMED_MAX];	/* (process << 32 | thread) + 1, hashed */
 };
 
 void trace_export_begin(struct trace_export *t, FILE *out, const struct rec_header *h);
-void trace_export_event(void *ctx, const struct mt_event *e);
-void trace_export_incident(void *ctx, const struct rec_incident *i);
+/* An event of the replay, after its fold into a (which rebuilds lru_add_drain_all calls). */
+void trace_export_event(struct trace_export *t, const struct mt_event *e, const struct agg *a);
+void trace_export_incident(struct trace_export *t, const struct rec_incident *i);
 /* Close the JSON document; false when writing failed. */
 bool trace_export_end(struct trace_export *t);
 
