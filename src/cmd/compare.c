@@ -147,7 +147,7 @@ static int add_run(struct variant *v, const char *path)
 		fprintf(stderr, "migtrace compare: %s: more than %d runs\n", v->name, MAX_RUNS);
 		return -E2BIG;
 	}
-	if (metrics_load(path, &v->runs[v->nruns], warn, NULL, err, sizeof(err))) {
+	if (samples_load(path, &v->runs[v->nruns], warn, NULL, err, sizeof(err))) {
 		fprintf(stderr, "migtrace compare: %s\n", err);
 		return -EINVAL;
 	}
@@ -225,7 +225,7 @@ static void free_variants(struct variant *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		for (size_t r = 0; r < v[i].nruns; r++)
-			metrics_free(&v[i].runs[r]);
+			run_samples_free(&v[i].runs[r]);
 		free(v[i].runs);
 	}
 }

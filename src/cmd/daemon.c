@@ -45,12 +45,13 @@ struct daemon {
 	struct out_file json;
 	bool incident_written;
 	int pid_fd;
-	struct prom_totals totals;
-	struct prom_daemon stats;
+	struct snapshot total;		/* every interval folded in: Prometheus counters */
+	const struct snapshot *last;	/* the interval being written: its gauges */
+	struct loader_stats stats;
 	struct load_shed load;
 };
 
-static void self_usage(struct prom_daemon *st)
+static void self_usage(struct loader_stats *st)
 {
 	struct rusage ru;
 	unsigned long size, resident;
@@ -102,7 +103,7 @@ static int prom_cb(FILE *f, void *ctx)
 {
 	struct daemon *d = ctx;
 
-	prom_write(f, &d->totals, &d->stats);
+	prom_write(f, &d->total, d->last);
 	return 0;
 }
 
@@ -145,11 +146,10 @@ static void on_interval(void *ctx, uint64_t now, bool final)
 
 	memset(&snap, 0, sizeof(snap));
 	session_loop_snapshot(d->loop, &snap);
-	prom_accumulate(&d->totals, &snap);
 	load_shed_account(&d->load, now);
 	d->stats.intervals++;
 	self_usage(&d->stats);
-	d->stats.records = session_events_read(d->s);
+	d->stats.events_read = session_events_read(d->s);
 	d->stats.detect_tick_ns = session_loop_detect_period(d->loop);
 	d->stats.incidents_dropped = session_loop_incidents_dropped(d->loop);
 	d->stats.shedding = d->load.shedding;
@@ -160,8 +160,12 @@ static void on_interval(void *ctx, uint64_t now, bool final)
 		snapshot_print_json(d->json.f, &snap);
 		note_output(d, out_file_flush(&d->json), d->json.path);
 	}
+	d->stats.write_time_s = (uint64_t)time(NULL);
+	snap.loader = d->stats;
+	snap.loader.known = true;
+	snapshot_accumulate(&d->total, &snap);
+	d->last = &snap;
 	if (daemon_opts.prom_path) {
-		d->stats.write_time_s = (uint64_t)time(NULL);
 		if (output_replace(daemon_opts.prom_path, daemon_opts.prom_mode, prom_cb, d, err,
 				   sizeof(err)))
 			note_output(d, false, err);

@@ -50,7 +50,7 @@ static void json_conditions(FILE *out, const struct comparison *c)
 			json_key_arr(&j, "synthesised");
 			for (int m = 0; m < M_MAX; m++)
 				if (rs->synth[m])
-					json_str(&j, NULL, metric_defs[m].name);
+					json_str(&j, NULL, compare_metrics[m].name);
 			json_close_arr(&j);
 			json_end(&j);
 		}
@@ -113,13 +113,13 @@ void compare_print_json(FILE *out, const struct comparison *c)
 			if (!x->present)
 				continue;
 			json_begin(&j, out, "compare");
-			json_str(&j, "metric", metric_defs[m].name);
+			json_str(&j, "metric", compare_metrics[m].name);
 			json_str(&j, "variant", c->v[i].name);
 			json_u64(&j, "runs", x->nruns);
 			json_u64(&j, "samples", x->s.n);
 			json_u64(&j, "synthesised_runs", x->synth_runs);
 			json_num(&j, "min", x->s.min);
-			json_num(&j, metric_defs[m].rate ? "hmean" : "amean", x->mean);
+			json_num(&j, compare_metrics[m].rate ? "hmean" : "amean", x->mean);
 			json_num(&j, "stddev", x->s.stddev);
 			json_num(&j, "cov", x->s.cov);
 			json_num(&j, "p50", x->s.p50);
@@ -130,7 +130,7 @@ void compare_print_json(FILE *out, const struct comparison *c)
 			json_end(&j);
 		}
 	}
-	for (int k = 0; k < METRICS_CPUS; k++)
+	for (int k = 0; k < SAMPLES_CPUS; k++)
 		for (size_t i = 0; i < c->nvariants; i++) {
 			const struct cpu_cell *x = &c->cpu[k][i];
 

@@ -62,8 +62,8 @@ void compare_print_markdown(FILE *out, const struct comparison *c)
 		for (int m = 0; m < M_MAX; m++) {
 			if (!compare_metric_present(c, m))
 				continue;
-			fprintf(out, "| %s | %s |", r == 1 && metric_defs[m].rate ? "Hmean" : rows[r],
-				metric_defs[m].name);
+			fprintf(out, "| %s | %s |", r == 1 && compare_metrics[m].rate ? "Hmean" : rows[r],
+				compare_metrics[m].name);
 			for (size_t i = 0; i < c->nvariants; i++) {
 				const struct cell *x = &c->cells[m][i], *b = &c->cells[m][0];
 				double v = r == 0 ? x->s.min : r == 1 ? x->mean : r == 2 ? x->s.p50

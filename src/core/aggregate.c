@@ -18,23 +18,6 @@ void agg_reset_interval(struct agg *a)
 	a->last_batch_pid = a->last_batch_straggler = 0;
 }
 
-static void holder_count(struct lock_holder *h, const struct mt_task *t)
-{
-	int min = 0;
-
-	for (int i = 0; i < STATS_TOP; i++) {
-		if (h[i].count && h[i].task.pid == t->pid) {
-			h[i].count++;
-			return;
-		}
-		if (h[i].count < h[min].count)
-			min = i;
-	}
-	/* Replacing the smallest keeps the heavy hitters (space-saving count). */
-	h[min].count++;
-	h[min].task = *t;
-}
-
 static struct agg_batch *batch_of(struct agg *a, uint32_t queuer_pid)
 {
 	for (int i = 0; i < AGG_MAX_BATCHES; i++)
@@ -190,7 +173,7 @@ static void on_folio(struct agg *a, const struct mt_event *e)
 
 	if (e->type == MT_EV_FOLIO_UNLOCK) {
 		f->contended_unlocks++;
-		holder_count(f->holders, &e->task);
+		lock_holders_count(f->holders, &e->task, 1);
 		return;
 	}
 	f->waits++;

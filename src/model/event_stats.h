@@ -84,4 +84,10 @@ uint64_t fault_run_retries(uint32_t source, uint64_t attempts, uint64_t vma_lock
 /* Keep the STATS_TOP runs with the most attempts. */
 void fault_runs_top_insert(struct fault_run *top, const struct fault_run *r);
 
+/* Count n unlocks by t among the STATS_TOP heaviest holders (space-saving count). */
+void lock_holders_count(struct lock_holder *h, const struct mt_task *t, uint64_t n);
+
+/* Add another interval's stats (a daemon's running totals). */
+void event_stats_add(struct event_stats *total, const struct event_stats *s);
+
 #endif

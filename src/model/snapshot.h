@@ -38,6 +38,24 @@ struct pending_drain {
 	bool runs_lost;			/* the fault-run table refused entries: a miss is unknown */
 };
 
+/* What the loader (user space) says about itself: filled by the daemon. */
+struct loader_stats {
+	bool known;
+	uint64_t start_time_s;		/* Unix time the daemon started */
+	uint64_t write_time_s;		/* Unix time of this snapshot's outputs */
+	uint64_t intervals;		/* reports so far */
+	uint64_t rss_bytes;
+	uint64_t cpu_ns;		/* user + system time */
+	uint64_t events_read;		/* ring buffer events consumed */
+	bool shedding;			/* aggregate-only mode now */
+	uint64_t shed_episodes;		/* times it entered aggregate-only mode */
+	uint64_t shed_ns;		/* time spent in it */
+	uint64_t output_errors;		/* writes that failed (disk full, closed pipe) */
+	uint64_t reopens;		/* SIGHUPs honoured */
+	uint64_t detect_tick_ns;	/* between detector ticks now (0: no detectors) */
+	uint64_t incidents_dropped;	/* detectors' open-incident table full */
+};
+
 struct snapshot {
 	struct hook_status hooks[HOOK_MAX];
 	bool hooks_known;		/* hooks[] says what was traced */
@@ -55,6 +73,7 @@ struct snapshot {
 	bool detecting;			/* incidents below are meaningful */
 	struct incident_totals incidents[INC_KIND_MAX];
 	struct event_stats events;	/* what the interval's events add up to */
+	struct loader_stats loader;
 };
 
 /*
@@ -62,5 +81,17 @@ struct snapshot {
  * from its work items where the function itself is not hooked.
  */
 const struct mt_hist *snapshot_hist(const struct snapshot *s, enum mt_hist_id id);
+
+/*
+ * Fold one interval's snapshot into a running total (a daemon's life):
+ * what an interval counts is added (events, histograms), what the kernel
+ * or the loader keeps since the start is replaced (drops, incident totals,
+ * loader stats), and what is "now" (pending work, open runs, hooks) is the
+ * latest.
+ */
+void snapshot_accumulate(struct snapshot *total, const struct snapshot *s);
+
+/* CPU c had drain work in s: started, completed or pending. */
+bool snapshot_drain_cpu(const struct snapshot *s, uint32_t c);
 
 #endif

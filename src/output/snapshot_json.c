@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A snapshot (an interval or a whole run) as the report's JSON lines. */
 #include <string.h>
+#include "model/drain_rows.h"
 #include "output/hist_print.h"
 #include "model/hist.h"
 #include "model/snapshot.h"
 #include "output/json.h"
-#include "output/names.h"
+#include "model/names.h"
 #include "output/snapshot_print.h"
 #include "output/task.h"
 
@@ -22,6 +23,29 @@ static void json_run(FILE *out, const struct fault_run *x)
 	json_str(&j, "source", fault_source_name(x->source));
 	json_bool(&j, "open", x->open);
 	json_end(&j);
+}
+
+/* The per-CPU drain table: one "drain_cpu" line per row. */
+static void json_drain_cpus(FILE *out, const struct snapshot *s)
+{
+	static struct drain_row rows[MT_MAX_CPUS];
+	const struct metric_def *cols[DRAIN_COLUMNS_MAX];
+	size_t ncols = drain_columns(cols);
+	uint32_t n = drain_rows(s, rows);
+	struct json j;
+
+	for (uint32_t i = 0; i < n; i++) {
+		json_begin(&j, out, "drain_cpu");
+		json_u64(&j, "cpu", rows[i].cpu);
+		for (size_t k = 0; k < ncols; k++)
+			if (cols[k]->json)
+				json_u64(&j, cols[k]->json, rows[i].value[k]);
+		if (rows[i].blocker.pid) {
+			json_task(&j, "blocker", &rows[i].blocker);
+			json_u64(&j, "blocker_ns", rows[i].blocker_ns);
+		}
+		json_end(&j);
+	}
 }
 
 void snapshot_print_json(FILE *out, const struct snapshot *s)
@@ -44,26 +68,7 @@ void snapshot_print_json(FILE *out, const struct snapshot *s)
 	json_close(&j);
 	json_end(&j);
 
-	for (uint32_t c = 0; c < s->ncpus; c++) {
-		const struct mt_hist *w = &s->cpu[MT_H_DRAIN_WAIT][c];
-		const struct drain_cpu_stats *ac = &a->cpu[c];
-
-		if (!w->count && !ac->works)
-			continue;
-		json_begin(&j, out, "drain_cpu");
-		json_u64(&j, "cpu", c);
-		json_u64(&j, "works", w->count);
-		json_u64(&j, "wait_p50_ns", hist_percentile(w, 50));
-		json_u64(&j, "wait_p99_ns", hist_percentile(w, 99));
-		json_u64(&j, "wait_max_ns", w->max_ns);
-		json_u64(&j, "exec_max_ns", s->cpu[MT_H_DRAIN_EXEC][c].max_ns);
-		json_u64(&j, "straggled", ac->straggled);
-		if (ac->blocker.pid) {
-			json_task(&j, "blocker", &ac->blocker);
-			json_u64(&j, "blocker_ns", ac->blocker_ns);
-		}
-		json_end(&j);
-	}
+	json_drain_cpus(out, s);
 	for (uint32_t i = 0; i < s->npending; i++) {
 		const struct pending_drain *p = &s->pending[i];
 
@@ -143,7 +148,7 @@ void snapshot_print_json(FILE *out, const struct snapshot *s)
 				if (!s->cpu[id][c].count)
 					continue;
 				json_begin(&j, out, "hist");
-				json_str(&j, "name", hist_name(id));
+				json_str(&j, "name", metric_by_hist(id)->name);
 				json_u64(&j, "cpu", c);
 				hist_json_fields(&j, &s->cpu[id][c]);
 				json_end(&j);
@@ -153,7 +158,7 @@ void snapshot_print_json(FILE *out, const struct snapshot *s)
 		if (!snapshot_hist(s, id)->count)
 			continue;
 		json_begin(&j, out, "hist");
-		json_str(&j, "name", hist_name(id));
+		json_str(&j, "name", metric_by_hist(id)->name);
 		hist_json_fields(&j, snapshot_hist(s, id));
 		json_end(&j);
 	}

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A snapshot (an interval or a whole run) as the text report. */
 #include <string.h>
-#include "output/hist_print.h"
+#include "model/drain_rows.h"
 #include "model/hist.h"
+#include "model/names.h"
 #include "output/format.h"
-#include "model/snapshot.h"
-#include "output/names.h"
+#include "output/hist_print.h"
 #include "output/snapshot_print.h"
 #include "output/task.h"
 
@@ -26,33 +26,42 @@ static void text_header(FILE *out, const struct snapshot *s)
 
 static void text_drain_cpus(FILE *out, const struct snapshot *s)
 {
-	const struct event_stats *a = &s->events;
-	char b[5][16], t[64];
+	static struct drain_row rows[MT_MAX_CPUS];
+	const struct metric_def *cols[DRAIN_COLUMNS_MAX];
+	size_t ncols = drain_columns(cols);
+	uint32_t n;
+	char b[16], t[64];
 
 	fprintf(out, "\nPer-CPU drain work (lru_add_drain_per_cpu)\n");
 	if (!hook_seen(s->hooks, HOOK_DRAIN_WORK)) {
 		fprintf(out, "    not traced: workqueue tracepoints unavailable\n");
 		return;
 	}
-	fprintf(out, "%5s %8s %9s %9s %9s %9s %9s  %s\n", "CPU", "WORKS", "WAIT_P50",
-		"WAIT_P99", "WAIT_MAX", "EXEC_MAX", "LAST", "LONGEST RUNNER WHILE PENDING");
-	for (uint32_t c = 0; c < s->ncpus; c++) {
-		const struct mt_hist *w = &s->cpu[MT_H_DRAIN_WAIT][c];
-		const struct mt_hist *x = &s->cpu[MT_H_DRAIN_EXEC][c];
-		const struct drain_cpu_stats *ac = &a->cpu[c];
+	fprintf(out, "%5s", "CPU");
+	for (size_t k = 0; k < ncols; k++)
+		if (cols[k]->column)
+			fprintf(out, " %*s", cols[k]->width, cols[k]->column);
+	fprintf(out, "  %s\n", "LONGEST RUNNER WHILE PENDING");
+	n = drain_rows(s, rows);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct drain_row *r = &rows[i];
 
-		if (!w->count && !ac->works)
-			continue;
+		fprintf(out, "%5u", r->cpu);
+		for (size_t k = 0; k < ncols; k++) {
+			if (!cols[k]->column)
+				continue;
+			if (cols[k]->unit == UNIT_NS)
+				fprintf(out, " %*s", cols[k]->width, fmt_ns(b, sizeof(b), r->value[k]));
+			else
+				fprintf(out, " %*llu", cols[k]->width, (unsigned long long)r->value[k]);
+		}
 		snprintf(t, sizeof(t), "%s", "-");
-		if (ac->blocker.pid)
-			task_str(t, sizeof(t), &ac->blocker);
-		fprintf(out, "%5u %8llu %9s %9s %9s %9s %9llu  %s%s%s%s\n", c,
-			(unsigned long long)w->count, fmt_ns(b[0], 16, hist_percentile(w, 50)),
-			fmt_ns(b[1], 16, hist_percentile(w, 99)), fmt_ns(b[2], 16, w->max_ns),
-			fmt_ns(b[3], 16, x->max_ns), (unsigned long long)ac->straggled, t,
-			ac->blocker.pid ? " (" : "",
-			ac->blocker.pid ? fmt_ns(b[4], 16, ac->blocker_ns) : "",
-			ac->blocker.pid ? ")" : "");
+		if (r->blocker.pid)
+			task_str(t, sizeof(t), &r->blocker);
+		fprintf(out, "  %s", t);
+		if (r->blocker.pid)
+			fprintf(out, " (%s)", fmt_ns(b, sizeof(b), r->blocker_ns));
+		fputc('\n', out);
 	}
 	fprintf(out, "    LAST: times the CPU finished last in an lru_add_drain_all\n");
 }
@@ -225,7 +234,7 @@ void snapshot_print_text(FILE *out, const struct snapshot *s)
 		if (!snapshot_hist(s, id)->count)
 			continue;
 		fputc('\n', out);
-		hist_print(out, snapshot_hist(s, id), hist_title(id));
+		hist_print(out, snapshot_hist(s, id), metric_by_hist(id)->help);
 	}
 	text_losses(out, s);
 	fflush(out);

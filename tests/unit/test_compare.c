@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "compare/compare.h"
+#include "model/metrics.h"
 #include "record/snapshot_codec.h"
 
 #define MS 1000000ULL
@@ -51,7 +52,7 @@ static void fill_seeded(int i, const char *label, const char *kernel, double wai
 	for (size_t r = 0; r < RUNS; r++) {
 		struct run_samples *rs = &runs[i][r];
 
-		metrics_free(rs);
+		run_samples_free(rs);
 		memset(rs, 0, sizeof(*rs));
 		snprintf(rs->path, sizeof(rs->path), "%s-%zu.mtr", label, r + 1);
 		header(&rs->run.hdr, kernel, label);
@@ -233,7 +234,7 @@ static struct mt_event ev_work(uint32_t pid, uint32_t cpu, uint64_t queued, uint
 }
 
 /*
- * A record read back by metrics_load: two lru_add_drain_all calls by pid
+ * A record read back by samples_load: two lru_add_drain_all calls by pid
  * 100 over CPUs 0 and 1, whose stragglers (the items ending last) waited
  * 5 ms and 40 us; a third call by pid 200 interleaved with the first; one
  * work item still pending on CPU 1 at the last snapshot (censored at 7 ms);
@@ -294,7 +295,7 @@ static void samples_from_a_record(void)
 	rec_write_chunk(&w, REC_END, buf, n);
 	CHECK(rec_close(&w) == 0);
 
-	CHECK(metrics_load(path, &rs, NULL, NULL, err, sizeof(err)) == 0);
+	CHECK(samples_load(path, &rs, NULL, NULL, err, sizeof(err)) == 0);
 	CHECK_EQ_U64(rs.m[M_DRAIN_WAIT].n, 5);
 	CHECK_EQ_U64(rs.m[M_STRAGGLER_WAIT].n, 3);
 	if (rs.m[M_STRAGGLER_WAIT].n == 3) {
@@ -312,7 +313,7 @@ static void samples_from_a_record(void)
 	CHECK(rs.synth[M_FOLIO_HOLD] && !rs.synth[M_DRAIN_WAIT]);
 	CHECK(rs.m[M_FOLIO_HOLD].n > 1 && rs.m[M_FOLIO_HOLD].n < 20010);
 	CHECK(rs.m[M_FOLIO_HOLD].n && rs.m[M_FOLIO_HOLD].v[rs.m[M_FOLIO_HOLD].n - 1] == 900 * MS);
-	metrics_free(&rs);
+	run_samples_free(&rs);
 	unlink(path);
 }
 
@@ -418,8 +419,25 @@ static void table_matches_golden(void)
 	unlink(got);
 }
 
+/* Compare's metrics that sample a metric of the table take what it is from there. */
+static void metrics_name_their_table_rows(void)
+{
+	char title[160];
+
+	for (int m = 0; m < M_MAX; m++) {
+		const struct compare_metric *d = &compare_metrics[m];
+
+		CHECK(d->metric ? metric_by_name(d->metric) != NULL : d->title != NULL);
+	}
+	compare_metric_title(&compare_metrics[M_SWAP_PAGE], title, sizeof(title));
+	CHECK(!strcmp(title, "do_swap_page latency (us, from histogram)"));
+	compare_metric_title(&compare_metrics[M_INCIDENT_NS], title, sizeof(title));
+	CHECK(!strcmp(title, "incident duration (ms)"));
+}
+
 int main(void)
 {
+	RUN(metrics_name_their_table_rows);
 	RUN(conditions_must_match);
 	RUN(marks_only_built_in_differences);
 	RUN(one_run_is_within_run);
@@ -430,6 +448,6 @@ int main(void)
 	RUN(table_matches_golden);
 	for (int i = 0; i < VARIANTS; i++)
 		for (int r = 0; r < RUNS; r++)
-			metrics_free(&runs[i][r]);
+			run_samples_free(&runs[i][r]);
 	CHECK_EXIT();
 }

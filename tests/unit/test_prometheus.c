@@ -54,26 +54,28 @@ static void fill_interval(struct snapshot *r, struct agg *a, int n)
 	r->incidents[INC_DRAIN_STALL] = (struct incident_totals){ n, 1, 7 * MS, 3 * MS };
 }
 
-static struct prom_totals totals;
+static struct snapshot total, last;
 
-static void two_intervals(void)
-{
-	static struct snapshot r;
-	static struct agg a;
-
-	memset(&totals, 0, sizeof(totals));
-	fill_interval(&r, &a, 1);
-	prom_accumulate(&totals, &r);
-	fill_interval(&r, &a, 2);
-	prom_accumulate(&totals, &r);
-}
-
-static const struct prom_daemon daemon_stats = {
+static const struct loader_stats daemon_stats = {
+	.known = true,
 	.start_time_s = 1764000000, .write_time_s = 1764000060, .intervals = 2,
-	.rss_bytes = 4 << 20, .cpu_ns = 1500 * MS, .records = 6, .shedding = true,
+	.rss_bytes = 4 << 20, .cpu_ns = 1500 * MS, .events_read = 6, .shedding = true,
 	.shed_episodes = 1, .shed_ns = 12 * 1000 * MS, .output_errors = 0, .reopens = 1,
 	.detect_tick_ns = 100 * MS,
 };
+
+/* Two intervals folded as the daemon folds them; the second is the last. */
+static void two_intervals(void)
+{
+	static struct agg a;
+
+	memset(&total, 0, sizeof(total));
+	fill_interval(&last, &a, 1);
+	snapshot_accumulate(&total, &last);
+	fill_interval(&last, &a, 2);
+	last.loader = daemon_stats;
+	snapshot_accumulate(&total, &last);
+}
 
 static void exposition_matches_golden(void)
 {
@@ -84,7 +86,7 @@ static void exposition_matches_golden(void)
 	if (!f)
 		return;
 	two_intervals();
-	prom_write(f, &totals, &daemon_stats);
+	prom_write(f, &total, &last);
 	fclose(f);
 	CHECK(check_golden(got, "tests/golden/prometheus.out"));
 }
@@ -227,7 +229,7 @@ static void parsed_back_counts_add_up(void)
 	FILE *f = fmemopen(text, sizeof(text), "w");
 
 	two_intervals();
-	prom_write(f, &totals, &daemon_stats);
+	prom_write(f, &total, &last);
 	CHECK(!ferror(f));
 	fclose(f);
 	CHECK(parse(text));
@@ -419,12 +421,39 @@ static void paths_and_modes_validated(void)
 	CHECK(!output_parse_mode("0600 ", &m));
 }
 
+/* migtrace(8) names every family the table exports (a new metric is documented). */
+static void every_family_is_in_the_man_page(void)
+{
+	static char man[1 << 17];
+	char name[96], bold[112];
+	FILE *f = fopen("man/migtrace.8", "r");
+	size_t n;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	n = fread(man, 1, sizeof(man) - 1, f);
+	man[n] = '\0';
+	fclose(f);
+	for (size_t i = 0; i < metric_count; i++) {
+		if (!metric_defs[i].name)
+			continue;
+		prom_family_name(name, sizeof(name), &metric_defs[i]);
+		snprintf(bold, sizeof(bold), "\\fB%s\\fR", name);
+		if (!strstr(man, bold)) {
+			fprintf(stderr, "  %s is not in man/migtrace.8\n", name);
+			CHECK(strstr(man, bold) != NULL);
+		}
+	}
+}
+
 int main(void)
 {
 	make_dir();
 	RUN(exposition_matches_golden);
 	RUN(parsed_back_counts_add_up);
 	RUN(labels_are_escaped);
+	RUN(every_family_is_in_the_man_page);
 	RUN(replace_is_atomic_and_private);
 	RUN(append_refusals_and_reopen);
 	RUN(paths_and_modes_validated);

@@ -3,29 +3,43 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/aggregate.h"
 #include "model/hist.h"
 #include "model/incident.h"
-#include "compare/metrics.h"
+#include "model/metrics.h"
+#include "compare/samples.h"
+#include "record/replay.h"
 
 #define HIST_SAMPLES_MAX 20000
 
-const struct metric_def metric_defs[M_MAX] = {
-	[M_DRAIN_WAIT] = { "drain_wait_us", "lru_add_drain_per_cpu queued -> started (us)", 1e3 },
-	[M_STRAGGLER_WAIT] = { "straggler_wait_us",
-			       "per lru_add_drain_all: its last work item queued -> started (us)", 1e3 },
-	[M_DRAIN_EXEC] = { "drain_exec_us", "lru_add_drain_per_cpu started -> ended (us)", 1e3 },
-	[M_DRAIN_ALL] = { "drain_all_us", "lru_add_drain_all latency (us)", 1e3 },
-	[M_FAULT_RETRIES] = { "fault_retries", "fault retries per fault run", 1 },
-	[M_SWAP_PAGE] = { "swap_page_us", "do_swap_page latency (us, from histogram)", 1e3,
+/* Latencies in us, incidents in ms; what each is, from the metric table where it has a row. */
+const struct compare_metric compare_metrics[M_MAX] = {
+	[M_DRAIN_WAIT] = { "drain_wait_us", .metric = "drain_wait", .scale = 1e3 },
+	[M_STRAGGLER_WAIT] = { "straggler_wait_us", .scale = 1e3,
+			       .title = "per lru_add_drain_all: its last work item queued -> started" },
+	[M_DRAIN_EXEC] = { "drain_exec_us", .metric = "drain_exec", .scale = 1e3 },
+	[M_DRAIN_ALL] = { "drain_all_us", .metric = "drain_all", .scale = 1e3 },
+	[M_FAULT_RETRIES] = { "fault_retries", .title = "fault retries per fault run", .scale = 1 },
+	[M_SWAP_PAGE] = { "swap_page_us", .metric = "do_swap_page", .scale = 1e3,
 			  .from_hist = true },
-	[M_FOLIO_HOLD] = { "folio_hold_us", "folio locks held, collected -> finalize (us)", 1e3 },
-	[M_FOLIO_WAIT] = { "folio_wait_us", "__folio_lock sleep (us)", 1e3 },
-	[M_INCIDENTS] = { "incidents", "incidents per run", 1, .per_run = true },
-	[M_INCIDENT_NS] = { "incident_ms", "incident duration (ms)", 1e6 },
-	[M_THROUGHPUT] = { "throughput", "workload throughput (RESULT, per second)", 1,
-			   .per_run = true, .rate = true },
+	[M_FOLIO_HOLD] = { "folio_hold_us", .metric = "migrate_hold", .scale = 1e3 },
+	[M_FOLIO_WAIT] = { "folio_wait_us", .metric = "folio_lock_wait", .scale = 1e3 },
+	[M_INCIDENTS] = { "incidents", .title = "incidents per run", .scale = 1, .per_run = true },
+	[M_INCIDENT_NS] = { "incident_ms", .title = "incident duration", .scale = 1e6 },
+	[M_THROUGHPUT] = { "throughput", .title = "workload throughput (RESULT, per second)",
+			   .scale = 1, .per_run = true, .rate = true },
 };
+
+void compare_metric_title(const struct compare_metric *d, char *buf, size_t len)
+{
+	const struct metric_def *m = d->metric ? metric_by_name(d->metric) : NULL;
+	const char *what = m ? m->help : d->title ? d->title : d->name;
+	const char *unit = d->scale == 1e3 ? "us" : d->scale == 1e6 ? "ms" : NULL;
+
+	if (unit)
+		snprintf(buf, len, "%s (%s%s)", what, unit, d->from_hist ? ", from histogram" : "");
+	else
+		snprintf(buf, len, "%s", what);
+}
 
 int samples_push(struct samples *s, double v)
 {
@@ -50,7 +64,7 @@ void samples_free(struct samples *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void metrics_from_hist(const struct mt_hist *h, struct samples *s, size_t max)
+void samples_from_hist(const struct mt_hist *h, struct samples *s, size_t max)
 {
 	uint64_t total = 0;
 	int top = -1;
@@ -89,9 +103,6 @@ struct straggler {
 
 struct collect {
 	struct run_samples *rs;
-	struct agg agg;
-	bool started;
-	size_t incident_starts;
 	struct straggler calls[AGG_MAX_BATCHES];
 };
 
@@ -108,7 +119,7 @@ static bool batch_in_flight(const struct agg *a, uint32_t pid)
  * straggler the caller waited for; when the aggregate closes the call (its
  * last outstanding item), the straggler's wait is the call's sample.
  */
-static void straggler_work(struct collect *c, const struct mt_event *e)
+static void straggler_work(struct collect *c, const struct mt_event *e, const struct agg *a)
 {
 	uint32_t pid = e->drain_work.queuer.pid;
 	struct straggler *s = NULL, *free_slot = NULL;
@@ -126,29 +137,21 @@ static void straggler_work(struct collect *c, const struct mt_event *e)
 		s->last_end = e->ts;
 		s->wait = e->drain_work.start_ts - e->drain_work.queue_ts;
 	}
-	if (!batch_in_flight(&c->agg, pid)) {
+	if (!batch_in_flight(a, pid)) {
 		samples_push(&c->rs->m[M_STRAGGLER_WAIT], s->wait);
 		memset(s, 0, sizeof(*s));
 	}
 }
 
-static void on_event(void *ctx, const struct mt_event *e)
+/* An event of the replay, after its fold into a. */
+static void on_event(void *ctx, const struct mt_event *e, const struct agg *a)
 {
 	struct collect *c = ctx;
 	struct samples *m = c->rs->m;
-	const struct rec_header *h = &c->rs->run.hdr;
-	uint64_t calls, sum;
 
-	if (!c->started) {	/* the header chunk comes first: hooks are known */
-		agg_init(&c->agg, hook_drain_all_precise(h->hooks));
-		c->started = true;
-	}
-	calls = c->agg.s.drain_all.calls;
-	sum = c->agg.s.drain_all.latency.sum_ns;
-	agg_event(&c->agg, e);
-	/* A drain_all call completed (hooked or rebuilt): its latency is what sum grew by. */
-	if (c->agg.s.drain_all.calls > calls)
-		samples_push(&m[M_DRAIN_ALL], c->agg.s.drain_all.latency.sum_ns - sum);
+	/* A drain_all call completed (hooked or rebuilt). */
+	if (a->drain_all_done)
+		samples_push(&m[M_DRAIN_ALL], a->drain_all_ns);
 
 	switch (e->type) {
 	case MT_EV_DRAIN_WORK:
@@ -156,10 +159,10 @@ static void on_event(void *ctx, const struct mt_event *e)
 			break;	/* the aggregate skips it too */
 		samples_push(&m[M_DRAIN_WAIT], e->drain_work.start_ts - e->drain_work.queue_ts);
 		samples_push(&m[M_DRAIN_EXEC], e->ts - e->drain_work.start_ts);
-		if (e->drain_work.target_cpu < METRICS_CPUS)
+		if (e->drain_work.target_cpu < SAMPLES_CPUS)
 			samples_push(&c->rs->cpu_wait[e->drain_work.target_cpu],
 				     e->drain_work.start_ts - e->drain_work.queue_ts);
-		straggler_work(c, e);
+		straggler_work(c, e, a);
 		break;
 	case MT_EV_FAULT_RUN:
 		if (!e->fault_run.open)
@@ -182,32 +185,31 @@ static void on_incident(void *ctx, const struct rec_incident *i)
 
 	if (i->end)
 		samples_push(&c->rs->m[M_INCIDENT_NS], i->duration_ns);
-	else
-		c->incident_starts++;
 	/* Raised kinds are written at the end only: a kind on either line counts. */
 	if (!strcmp(i->kind, "livelock") || !strcmp(i->kind, "suspected_livelock"))
 		c->rs->livelocked = true;
 }
 
-int metrics_load_reader(struct rec_reader *rd, struct run_samples *rs, char *err, size_t len)
+int samples_load_reader(struct rec_reader *rd, struct run_samples *rs, char *err, size_t len)
 {
-	static struct snapshot snap;	/* large */
+	static struct replay rp;	/* large */
 	static struct collect c;
-	struct rec_visitor v = { .event = on_event, .incident = on_incident, .ctx = &c };
+	struct replay_visitor v = { .event = on_event, .incident = on_incident, .ctx = &c };
+	const struct snapshot *snap = &rp.snap;
 	int ret;
 
 	memset(rs, 0, sizeof(*rs));
 	memset(&c, 0, sizeof(c));
-	memset(&snap, 0, sizeof(snap));
 	snprintf(rs->path, sizeof(rs->path), "%s", rd->name);
 	c.rs = rs;
-	ret = rec_load(rd, &rs->run, &snap, &v, err, len);
+	ret = replay_record(rd, &rp, &v, err, len);
 	if (ret) {
-		metrics_free(rs);
+		run_samples_free(rs);
 		return ret;
 	}
+	rs->run = rp.run;
 	if (rs->run.hdr.detect)
-		samples_push(&rs->m[M_INCIDENTS], c.incident_starts);
+		samples_push(&rs->m[M_INCIDENTS], rp.incident_starts);
 	else
 		samples_free(&rs->m[M_INCIDENT_NS]);
 	if (rs->run.end.has_throughput)
@@ -215,48 +217,48 @@ int metrics_load_reader(struct rec_reader *rd, struct run_samples *rs, char *err
 	rs->has_livelock_info = rs->run.hdr.detect || strstr(rs->run.end.result, " progress=");
 	if (strstr(rs->run.end.result, " progress=no"))
 		rs->livelocked = true;
-	rs->migrations = c.agg.s.migrate.setups;
-	rs->retries = c.agg.s.faults.retries;
+	rs->migrations = rp.agg.s.migrate.setups;
+	rs->retries = rp.agg.s.faults.retries;
 	if (rs->run.snapshots) {
-		metrics_from_hist(&snap.global[MT_H_SWAP_PAGE], &rs->m[M_SWAP_PAGE], HIST_SAMPLES_MAX);
+		samples_from_hist(&snap->global[MT_H_SWAP_PAGE], &rs->m[M_SWAP_PAGE], HIST_SAMPLES_MAX);
 		rs->synth[M_SWAP_PAGE] = rs->m[M_SWAP_PAGE].n > 0;
 		/* Folio-lock holds without migrate events: the kernel's histogram. */
 		if (!rs->m[M_FOLIO_HOLD].n) {
-			metrics_from_hist(&snap.global[MT_H_MIGRATE_HOLD], &rs->m[M_FOLIO_HOLD],
+			samples_from_hist(&snap->global[MT_H_MIGRATE_HOLD], &rs->m[M_FOLIO_HOLD],
 					  HIST_SAMPLES_MAX);
 			rs->synth[M_FOLIO_HOLD] = rs->m[M_FOLIO_HOLD].n > 0;
 		}
-		rs->dropped = snap.dropped_total;
-		for (uint32_t k = 0; k < snap.npending && k < SNAPSHOT_MAX_PENDING; k++) {
-			rs->censored_cpu[rs->censored.n] = snap.pending[k].cpu;
-			samples_push(&rs->censored, snap.pending[k].age_ns);
+		rs->dropped = snap->dropped_total;
+		for (uint32_t k = 0; k < snap->npending && k < SNAPSHOT_MAX_PENDING; k++) {
+			rs->censored_cpu[rs->censored.n] = snap->pending[k].cpu;
+			samples_push(&rs->censored, snap->pending[k].age_ns);
 		}
 	}
 	return 0;
 }
 
-/* The file's reader around metrics_load_reader (where the fuzzer starts, from memory). */
-int metrics_load(const char *path, struct run_samples *rs, rec_warn_fn warn, void *warn_ctx,
+/* The file's reader around samples_load_reader (where the fuzzer starts, from memory). */
+int samples_load(const char *path, struct run_samples *rs, rec_warn_fn warn, void *warn_ctx,
 		 char *err, size_t len)
 {
 	struct rec_reader rd;
 	int ret;
 
-	memset(rs, 0, sizeof(*rs));	/* metrics_free stays safe on any failure */
+	memset(rs, 0, sizeof(*rs));	/* run_samples_free stays safe on any failure */
 	ret = rec_reader_open(&rd, path, warn, warn_ctx, err, len);
 	if (!ret)
-		ret = metrics_load_reader(&rd, rs, err, len);
+		ret = samples_load_reader(&rd, rs, err, len);
 	rec_reader_close(&rd);
 	return ret;
 }
 
-void metrics_free(struct run_samples *rs)
+void run_samples_free(struct run_samples *rs)
 {
 	if (!rs)
 		return;
 	for (int m = 0; m < M_MAX; m++)
 		samples_free(&rs->m[m]);
-	for (int k = 0; k < METRICS_CPUS; k++)
+	for (int k = 0; k < SAMPLES_CPUS; k++)
 		samples_free(&rs->cpu_wait[k]);
 	samples_free(&rs->censored);
 }
