@@ -31,6 +31,21 @@ static uint64_t cpu_wait_max(const struct snapshot *s, uint32_t c)
 	return s->cpu[MT_H_DRAIN_WAIT][c].max_ns;
 }
 
+/*
+ * The longest wait on the CPU in the snapshot's interval (a daemon: since its
+ * last write): work started in it, and work still pending at its age so far,
+ * which a livelock keeps from ever starting.
+ */
+static uint64_t cpu_wait_window_max(const struct snapshot *s, uint32_t c)
+{
+	uint64_t max = s->cpu[MT_H_DRAIN_WAIT][c].max_ns;
+
+	for (uint32_t i = 0; i < s->npending && i < SNAPSHOT_MAX_PENDING; i++)
+		if (s->pending[i].cpu == c && s->pending[i].age_ns > max)
+			max = s->pending[i].age_ns;
+	return max;
+}
+
 static uint64_t cpu_exec_max(const struct snapshot *s, uint32_t c)
 {
 	return s->cpu[MT_H_DRAIN_EXEC][c].max_ns;
@@ -201,6 +216,11 @@ const struct metric_def metric_defs[] = {
 	       "99th percentile of lru_add_drain_per_cpu queued -> started on the CPU"),
 	COLUMN("wait_max_ns", "WAIT_MAX", 9, UNIT_NS, cpu_wait_max,
 	       "Longest lru_add_drain_per_cpu queued -> started of work started on the CPU"),
+	{ .name = "drain_wait_max", .type = METRIC_GAUGE, .unit = UNIT_NS, .label = LABEL_CPU,
+	  .json = "wait_window_max_ns", .column = "WIN_MAX", .width = 9,
+	  .value = cpu_wait_window_max, .hist_id = -1,
+	  .help = "Longest lru_add_drain_per_cpu queued -> started on the CPU in the last "
+		  "interval, work still pending counted at its age" },
 	COLUMN("exec_max_ns", "EXEC_MAX", 9, UNIT_NS, cpu_exec_max,
 	       "Longest lru_add_drain_per_cpu started -> ended on the CPU"),
 	{ .name = "drain_last", .type = METRIC_COUNTER, .label = LABEL_CPU, .json = "straggled",

@@ -126,10 +126,40 @@ static void accumulate_adds_counts_and_keeps_the_latest(void)
 	CHECK_EQ_U64(total.incidents[INC_STUCK_RT].count, 2);
 }
 
+/*
+ * The longest wait in the window: the kernel's maximum of work started in
+ * it, or older work still pending (a livelocked CPU starts none).
+ */
+static void window_max_counts_pending_work(void)
+{
+	static struct snapshot s;
+	const struct metric_def *m = metric_by_name("drain_wait_max");
+
+	CHECK(m != NULL && m->type == METRIC_GAUGE && m->label == LABEL_CPU);
+	if (!m)
+		return;
+	memset(&s, 0, sizeof(s));
+	s.ncpus = 4;
+	hist_add_value(&s.cpu[MT_H_DRAIN_WAIT][1], 20000);
+	hist_add_value(&s.cpu[MT_H_DRAIN_WAIT][1], 300 * MS);
+	hist_add_value(&s.cpu[MT_H_DRAIN_WAIT][2], 40 * MS);
+	s.npending = 2;
+	s.pending[0] = (struct pending_drain){ .cpu = 2, .age_ns = 900 * MS };
+	s.pending[1] = (struct pending_drain){ .cpu = 1, .age_ns = 5 * MS };
+	CHECK_EQ_U64(m->value(&s, 0), 0);		/* no drain work */
+	CHECK_EQ_U64(m->value(&s, 1), 300 * MS);	/* started work waited longer */
+	CHECK_EQ_U64(m->value(&s, 2), 900 * MS);	/* still pending, older */
+	/* A reset interval (the daemon's next write) forgets the old maximum. */
+	memset(&s.cpu, 0, sizeof(s.cpu));
+	s.npending = 0;
+	CHECK_EQ_U64(m->value(&s, 1), 0);
+}
+
 int main(void)
 {
 	RUN(table_is_consistent);
 	RUN(drain_rows_are_the_cpus_with_drain_work);
 	RUN(accumulate_adds_counts_and_keeps_the_latest);
+	RUN(window_max_counts_pending_work);
 	CHECK_EXIT();
 }
