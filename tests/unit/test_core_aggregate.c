@@ -1,61 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The event stream -> aggregates fold, fed with synthetic streams. */
-#include "output/task.h"
-#include "output/snapshot_print.h"
+/* The event stream -> aggregates fold (core/aggregate.c), fed with synthetic streams. */
 #include "check.h"
 #include "core/aggregate.h"
+#include "drain_events.h"
 #include "model/hist.h"
-#include "model/snapshot.h"
-
-#define MS 1000000ULL
-
-static struct mt_task task(uint32_t pid, const char *comm, uint32_t policy, int32_t prio)
-{
-	struct mt_task t = { .pid = pid, .tgid = pid, .policy = policy, .prio = prio };
-
-	snprintf(t.comm, sizeof(t.comm), "%s", comm);
-	return t;
-}
-
-static const struct mt_task caller = { 100, 100, 120, 0, "compactor" };
-
-static struct mt_event ev_queue(uint64_t ts, uint32_t cpu)
-{
-	struct mt_event e = { .type = MT_EV_DRAIN_QUEUE, .ts = ts, .task = caller };
-
-	e.drain_queue.target_cpu = cpu;
-	return e;
-}
-
-static struct mt_event ev_work(uint32_t cpu, uint64_t queued, uint64_t started, uint64_t ended,
-			       struct mt_task blocker, uint64_t blocker_ns)
-{
-	struct mt_event e = { .type = MT_EV_DRAIN_WORK, .cpu = cpu, .ts = ended };
-
-	e.task = task(50 + cpu, "kworker", 0, 120);
-	e.drain_work.queue_ts = queued;
-	e.drain_work.start_ts = started;
-	e.drain_work.target_cpu = cpu;
-	e.drain_work.queuer = caller;
-	e.drain_work.blocker = blocker;
-	e.drain_work.blocker_ns = blocker_ns;
-	return e;
-}
-
-/* A drain of two CPUs where CPU 1 is held up by an RT task for 300 ms. */
-static void feed_rt_delayed_drain(struct agg *a, uint64_t t0)
-{
-	struct mt_task hog = task(777, "rt_hog", 1, 49);
-	struct mt_event evs[] = {
-		ev_queue(t0, 0),
-		ev_queue(t0 + 1000, 1),
-		ev_work(0, t0, t0 + 20000, t0 + 25000, (struct mt_task){}, 0),
-		ev_work(1, t0 + 1000, t0 + 300 * MS, t0 + 300 * MS + 4000, hog, 299 * MS),
-	};
-
-	for (unsigned int i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
-		agg_event(a, &evs[i]);
-}
 
 static void rebuilt_drain_all_names_straggler(void)
 {
@@ -217,60 +165,6 @@ static void interval_reset_keeps_batches_in_flight(void)
 	CHECK_EQ_U64(a.s.drain_all.latency.max_ns, 30);
 }
 
-/* Task names are chosen by tasks: no terminal escape reaches a text report. */
-static void task_names_are_printable(void)
-{
-	struct mt_task t = task(7, "x\x1b[2J\x07y", 0, 120);
-	char buf[64];
-
-	CHECK(!strcmp(task_str(buf, sizeof(buf), &t), "x?[2J?y/7 OTHER"));
-}
-
-/* The whole report, text and JSON, for a fixed input. */
-static void report_matches_golden(void)
-{
-	static struct agg a;
-	static struct snapshot r;
-	static struct hook_status hooks[HOOK_MAX];
-	const char *got = "build/tests/report.out";
-	FILE *f = fopen(got, "w");
-
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	agg_init(&a, false);
-	feed_rt_delayed_drain(&a, 1000 * MS);
-	fault_runs_and_retries();	/* exercises a separate aggregate */
-	agg_event(&a, &(struct mt_event){ .type = MT_EV_FAULT_RUN, .ts = 60 * MS,
-		  .task = { 9, 9, 0, 1, "spin" },
-		  .fault_run = { .address = 0x7f0000002000, .first_ts = 10 * MS,
-				 .attempts = 40, .source = MT_FAULT_PAGE_FAULT_USER } });
-	for (unsigned int i = 0; i < HOOK_MAX; i++)
-		hooks[i].mech = MECH_TRACEPOINT;
-	hooks[HOOK_LRU_ADD_DRAIN_ALL].approximate = true;
-	hooks[HOOK_DO_SWAP_PAGE].approximate = true;
-	hooks[HOOK_MIGRATE_VMA_SETUP].mech = MECH_NONE;
-	snprintf(hooks[HOOK_MIGRATE_VMA_SETUP].why[MECH_FENTRY], 160, "EPERM");
-	r.events = a.s;
-	memcpy(r.hooks, hooks, sizeof(r.hooks));
-	r.hooks_known = true;
-	r.ncpus = 2;
-	r.duration_ns = 5 * 1000 * MS;
-	hist_add_value(&r.cpu[MT_H_DRAIN_WAIT][0], 20000);
-	hist_add_value(&r.cpu[MT_H_DRAIN_WAIT][1], 300 * MS);
-	hist_add_value(&r.cpu[MT_H_DRAIN_EXEC][1], 4000);
-	r.npending = 1;
-	r.pending[0] = (struct pending_drain){ .cpu = 1, .age_ns = 2 * 1000 * MS,
-		.queuer = caller, .occupant = task(777, "rt_hog", 1, 49),
-		.occupant_ns = 3 * 1000 * MS };
-	r.dropped[MT_EV_FAULT_RUN] = 3;
-	r.dropped_total = 3;
-	snapshot_print_text(f, &r);
-	snapshot_print_json(f, &r);
-	fclose(f);
-	CHECK(check_golden(got, "tests/golden/report.out"));
-}
-
 int main(void)
 {
 	RUN(rebuilt_drain_all_names_straggler);
@@ -281,7 +175,5 @@ int main(void)
 	RUN(migration_hold_and_folio_holders);
 	RUN(hostile_records_are_counted_not_trusted);
 	RUN(interval_reset_keeps_batches_in_flight);
-	RUN(task_names_are_printable);
-	RUN(report_matches_golden);
 	CHECK_EXIT();
 }

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Bucketing, percentiles and rendering of log2 histograms. */
-#include "output/snapshot_print.h"
-#include "output/hist_print.h"
+/* Log2 histograms (model/hist.c): bucketing, percentiles, merging. */
 #include "check.h"
 #include "model/hist.h"
 
@@ -71,28 +69,6 @@ static void merge_adds_and_keeps_max(void)
 	CHECK_EQ_U64(a.slots[hist_slot_of(70000)], 1);
 }
 
-static void rendering_matches_golden(void)
-{
-	struct mt_hist h = {};
-	const char *got = "build/tests/hist.out";
-	struct json j;
-	FILE *f = fopen(got, "w");
-
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	for (uint64_t v = 1; v < 100000000; v *= 3)
-		hist_add_value(&h, v);
-	hist_add_value(&h, 1500);
-	hist_print(f, &h, "test latency");
-	json_begin(&j, f, "hist");
-	json_str(&j, "name", "test");
-	hist_json_fields(&j, &h);
-	json_end(&j);
-	fclose(f);
-	CHECK(check_golden(got, "tests/golden/hist.out"));
-}
-
 int main(void)
 {
 	RUN(slot_boundaries);
@@ -100,6 +76,5 @@ int main(void)
 	RUN(percentiles_pick_the_right_bucket);
 	RUN(empty_histogram);
 	RUN(merge_adds_and_keeps_max);
-	RUN(rendering_matches_golden);
 	CHECK_EXIT();
 }
