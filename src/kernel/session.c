@@ -3,17 +3,16 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "core/aggregate.h"
 #include "kernel/clock.h"
 #include "kernel/privileges.h"
-#include "kernel/probe.h"
 #include "kernel/session.h"
-#include "migtrace.skel.h"
+#include "kernel/probe.h"
+#include "core/aggregate.h"
 #include "model/hist.h"
+#include "migtrace.skel.h"
 
 struct event_sink {
 	event_sink_fn fn;
@@ -158,12 +157,6 @@ static void attach(struct session *s)
 	probe_resolve_derived(s->hooks);
 }
 
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	(void)level, (void)fmt, (void)args;
-	return 0;
-}
-
 static int libbpf_verbose(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	(void)level;
@@ -176,7 +169,7 @@ static int open_into(struct session *s, const struct session_opts *o, char *err,
 	void *page;
 	int ret, n;
 
-	libbpf_set_print(o->verbose ? libbpf_verbose : libbpf_quiet);
+	libbpf_set_print(o->verbose ? libbpf_verbose : NULL);	/* NULL: libbpf says nothing */
 	ret = privileges_check(err, len, &warn_kallsyms);
 	if (ret)
 		return ret;
@@ -227,20 +220,14 @@ static int open_into(struct session *s, const struct session_opts *o, char *err,
 int session_open(struct session **sp, const struct session_opts *o, char *err, size_t len)
 {
 	struct session *s = calloc(1, sizeof(*s));
-	int ret;
+	int ret = s ? open_into(s, o, err, len) : -ENOMEM;
 
-	*sp = NULL;
-	if (!s) {
+	if (!s)
 		snprintf(err, len, "out of memory");
-		return -ENOMEM;
-	}
-	ret = open_into(s, o, err, len);
-	if (ret) {
-		session_close(s);
-		return ret;
-	}
-	*sp = s;
-	return 0;
+	if (ret)
+		session_close(s);	/* safe on NULL and on a partly opened session */
+	*sp = ret ? NULL : s;
+	return ret;
 }
 
 const struct hook_status *session_hooks(const struct session *s)
@@ -365,10 +352,11 @@ static struct fault_run fault_run_of(const struct mt_fault_run *run)
 }
 
 /* The occupant's fault run, looked up by its pid: no top-N list to fall out of. */
-static void read_occupant_run(struct session *s, struct pending_drain *p)
+static void read_occupant_run(struct session *s, struct pending_drain *p, uint64_t now)
 {
 	struct mt_fault_run run;
 
+	(void)now;
 	p->runs_lost = s->skel->bss->fault_runs_full != 0;
 	if (!p->occupant.pid ||
 	    bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.fault_runs), &p->occupant.pid, &run))
@@ -376,6 +364,17 @@ static void read_occupant_run(struct session *s, struct pending_drain *p)
 	p->occupant_run_seen = true;
 	p->occupant_run = fault_run_of(&run);
 }
+
+/*
+ * What the kernel's tables say about the parties of pending drain work, one
+ * reader per source of evidence: a new source is a reader here (and its
+ * field in struct pending_drain, its use in core/detect.c).
+ */
+static void (*const pending_evidence[])(struct session *s, struct pending_drain *p,
+					 uint64_t now) = {
+	read_holder,		/* the queuer holds locked folios: holders */
+	read_occupant_run,	/* the occupant's fault run: fault_runs */
+};
 
 static void read_pending(struct session *s, struct snapshot *snap, uint64_t now)
 {
@@ -403,8 +402,8 @@ static void read_pending(struct session *s, struct snapshot *snap, uint64_t now)
 			p->occupant_ns += d.blocker_ns;
 		if (p->occupant_ns > p->age_ns)
 			p->occupant_ns = p->age_ns;
-		read_holder(s, p, now);
-		read_occupant_run(s, p);
+		for (size_t k = 0; k < sizeof(pending_evidence) / sizeof(pending_evidence[0]); k++)
+			pending_evidence[k](s, p, now);
 	}
 }
 
