@@ -86,79 +86,30 @@ static void warn(void *ctx, const char *msg)
 		fprintf(stderr, "migtrace report: %s\n", msg);
 }
 
-/* The Chrome trace, begun at the record's header (no file for an unusable record). */
-struct export {
-	struct trace_export trace;
-	FILE *f;
-	int err;		/* opening OUT failed: errno */
-};
-
-static void export_header(void *ctx, const struct rec_header *h)
-{
-	struct export *x = ctx;
-
-	x->f = fopen(opts.trace_out, "we");
-	if (!x->f) {
-		x->err = errno;
-		return;
-	}
-	trace_export_begin(&x->trace, x->f, h);
-}
-
-static void export_event(void *ctx, const struct mt_event *e, const struct agg *a)
-{
-	struct export *x = ctx;
-
-	if (x->f)
-		trace_export_event(&x->trace, e, a);
-}
-
-static void export_incident(void *ctx, const struct rec_incident *i)
-{
-	struct export *x = ctx;
-
-	if (x->f)
-		trace_export_incident(&x->trace, i);
-}
-
-/* Close the trace; false (said on stderr) when it could not be written. */
-static bool export_end(struct export *x)
-{
-	bool ok;
-
-	if (x->err)
-		fprintf(stderr, "migtrace report: %s: %s\n", opts.trace_out, strerror(x->err));
-	if (!x->f)
-		return !x->err;
-	ok = trace_export_end(&x->trace);
-	if (fclose(x->f) || !ok) {
-		fprintf(stderr, "migtrace report: writing %s failed\n", opts.trace_out);
-		return false;
-	}
-	return true;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "FILE", .doc = doc,
 	};
 	static struct replay rp;	/* large: a snapshot and the aggregate */
-	static struct export x;
-	struct replay_visitor v = { .header = export_header, .event = export_event,
-				    .incident = export_incident, .ctx = &x };
+	static struct trace_export trace;
+	struct replay_visitor v;
 	char err[512];
 	int ret;
 
 	argv[0] = (char *)"migtrace report";	/* what argp names in its messages */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
+	trace_export_visitor(&trace, NULL, opts.trace_out, &v);
 	ret = replay_record_path(opts.file, &rp, opts.trace_out ? &v : NULL, warn, NULL, err,
 				 sizeof(err));
-	if (ret || x.err) {	/* an unusable record, or OUT cannot be written: no report */
+	if (ret || trace.err) {	/* unusable, or OUT cannot be created: no report */
 		if (ret)
 			fprintf(stderr, "migtrace report: %s\n", err);
-		export_end(&x);
+		else
+			fprintf(stderr, "migtrace report: %s: %s\n", opts.trace_out,
+				strerror(trace.err));
+		trace_export_end(&trace);
 		return EXIT_ERROR;
 	}
 	if (opts.json) {
@@ -169,7 +120,9 @@ int cmd_report(int argc, char **argv)
 		snapshot_print_text(stdout, &rp.snap);
 		record_print_incidents(stdout, &rp);
 	}
-	if (opts.trace_out && !export_end(&x))
+	if (!trace_export_end(&trace)) {
+		fprintf(stderr, "migtrace report: writing %s failed\n", opts.trace_out);
 		return EXIT_ERROR;
+	}
 	return rp.run.damaged ? EXIT_DAMAGED : EXIT_OK;
 }

@@ -165,25 +165,13 @@ static uint64_t open_run_max_attempts(const struct snapshot *s, uint32_t label)
 	return max;
 }
 
-static uint64_t incidents(const struct snapshot *s, uint32_t k)
-{
-	return s->incidents[k].count;
-}
-
-static uint64_t incidents_open(const struct snapshot *s, uint32_t k)
-{
-	return s->incidents[k].open;
-}
-
-static uint64_t incidents_total_ns(const struct snapshot *s, uint32_t k)
-{
-	return s->incidents[k].total_ns;
-}
-
-static uint64_t incidents_max_ns(const struct snapshot *s, uint32_t k)
-{
-	return s->incidents[k].max_ns;
-}
+/* A field of the incident totals of kind k. */
+#define KIND_FIELD(fn, field) \
+	static uint64_t fn(const struct snapshot *s, uint32_t k) { return s->incidents[k].field; }
+KIND_FIELD(incidents, count)
+KIND_FIELD(incidents_open, open)
+KIND_FIELD(incidents_total_ns, total_ns)
+KIND_FIELD(incidents_max_ns, max_ns)
 
 /* ---- the table ----------------------------------------------------------- */
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <string.h>
 #include "output/json.h"
 #include "output/trace_export.h"
@@ -86,8 +87,10 @@ static void arg_str(struct trace_export *t, bool first, const char *key, const c
 
 void trace_export_begin(struct trace_export *t, FILE *out, const struct rec_header *h)
 {
-	memset(t, 0, sizeof(*t));
 	t->out = out;
+	t->begun = true;
+	t->events = 0;
+	memset(t->named, 0, sizeof(t->named));
 	t->t0 = h->start_mono_ns;
 	fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"label\":", out);
 	json_write_string(out, h->label);
@@ -183,7 +186,51 @@ void trace_export_incident(struct trace_export *t, const struct rec_incident *i)
 
 bool trace_export_end(struct trace_export *t)
 {
+	bool ok;
+
+	if (!t->begun)
+		return true;
 	fputs("\n]}\n", t->out);
-	fflush(t->out);
-	return !ferror(t->out);
+	ok = !fflush(t->out) && !ferror(t->out);
+	if (t->path && fclose(t->out))
+		ok = false;
+	t->begun = false;
+	return ok;
+}
+
+static void on_header(void *ctx, const struct rec_header *h)
+{
+	struct trace_export *t = ctx;
+
+	if (!t->out && t->path && !(t->out = fopen(t->path, "we"))) {
+		t->err = errno;
+		return;
+	}
+	trace_export_begin(t, t->out, h);
+}
+
+static void on_event(void *ctx, const struct mt_event *e, const struct agg *a)
+{
+	struct trace_export *t = ctx;
+
+	if (t->begun)
+		trace_export_event(t, e, a);
+}
+
+static void on_incident(void *ctx, const struct rec_incident *i)
+{
+	struct trace_export *t = ctx;
+
+	if (t->begun)
+		trace_export_incident(t, i);
+}
+
+void trace_export_visitor(struct trace_export *t, FILE *out, const char *path,
+			  struct replay_visitor *v)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = out;
+	t->path = path;
+	*v = (struct replay_visitor){ .header = on_header, .event = on_event,
+				      .incident = on_incident, .ctx = t };
 }

@@ -13,36 +13,6 @@
 #include "output/trace_export.h"
 #include "record/replay.h"
 
-struct ctx {
-	struct trace_export trace;
-	bool started;
-	FILE *null;
-};
-
-static void on_header(void *p, const struct rec_header *h)
-{
-	struct ctx *c = p;
-
-	c->started = true;
-	trace_export_begin(&c->trace, c->null, h);
-}
-
-static void on_event(void *p, const struct mt_event *e, const struct agg *a)
-{
-	struct ctx *c = p;
-
-	if (c->started)
-		trace_export_event(&c->trace, e, a);
-}
-
-static void on_incident(void *p, const struct rec_incident *i)
-{
-	struct ctx *c = p;
-
-	if (c->started)
-		trace_export_incident(&c->trace, i);
-}
-
 static void quiet(void *ctx, const char *msg)
 {
 	(void)strlen(msg);	/* messages must be valid strings */
@@ -51,17 +21,15 @@ static void quiet(void *ctx, const char *msg)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct replay rp;
-	static struct ctx c;
+	static struct trace_export trace;
 	static FILE *null;
-	struct replay_visitor v = { .header = on_header, .event = on_event,
-				    .incident = on_incident, .ctx = &c };
+	struct replay_visitor v;
 	struct rec_reader rd;
 	char err[512];
 
 	if (!null)
 		null = fopen("/dev/null", "w");
-	memset(&c, 0, sizeof(c));
-	c.null = null;
+	trace_export_visitor(&trace, null, NULL, &v);
 	if (rec_reader_init(&rd, "fuzz", data, size, err, sizeof(err)))
 		return 0;
 	rd.warn = quiet;
@@ -72,8 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		record_print_json(null, &rp);
 		snapshot_print_json(null, &rp.snap);
 	}
-	if (c.started)
-		trace_export_end(&c.trace);
+	trace_export_end(&trace);
 	rec_reader_free(&rd);
 	return 0;
 }
