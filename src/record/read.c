@@ -128,7 +128,7 @@ static uint64_t resync(const struct rec_reader *rd, uint64_t from)
 	return rd->size;
 }
 
-/* Payloads always land in r->buf, NUL-terminated so text can be parsed as a string. */
+/* Payloads always land in rd->buf, NUL-terminated so text can be parsed as a string. */
 static int inflate_into(struct rec_reader *rd, const uint8_t *src, size_t slen, size_t rlen,
 			bool zlib)
 {
