@@ -68,8 +68,9 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-# Objects of the kernel room include the skeleton: they wait for it.
-$(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o): $(OUTPUT)/migtrace.skel.h
+# The session (kernel/session.c) is the one file that includes the generated
+# skeleton: on a fresh build its object waits for it (-MMD knows only later).
+$(OUTPUT)/kernel/session.o: $(OUTPUT)/migtrace.skel.h
 
 $(OUTPUT)/%.o: src/%.c | $(OUTPUT)
 	$(call msg,CC,$@)

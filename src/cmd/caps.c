@@ -51,7 +51,7 @@ int cmd_caps(int argc, char **argv)
 		.options = options, .parser = parse_arg, .args_doc = "", .doc = doc,
 		.children = children,
 	};
-	static struct session s;
+	struct session *s;
 	char err[512];
 
 	argv[0] = "migtrace caps";	/* for argp's messages */
@@ -59,10 +59,9 @@ int cmd_caps(int argc, char **argv)
 		return EXIT_USAGE;
 	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
 		fprintf(stderr, "migtrace: %s\n", err);
-		session_close(&s);
 		return EXIT_ERROR;
 	}
-	hooks_print_caps(stdout, s.hooks, json);
-	session_close(&s);
+	hooks_print_caps(stdout, session_hooks(s), json);
+	session_close(s);
 	return EXIT_OK;
 }

@@ -2,7 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/detect_opts.h"
-#include "core/util.h"
+#include "model/units.h"
+#include "cmd/parse.h"
 
 struct detect_options detect_opts = { .exit_on = -1 };
 

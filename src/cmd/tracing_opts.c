@@ -2,7 +2,7 @@
 #include <string.h>
 #include "migtrace.h"
 #include "cmd/tracing_opts.h"
-#include "core/util.h"
+#include "cmd/parse.h"
 
 struct tracing_options tracing_opts = { .session = { .cpu = -1 } };
 

@@ -2,7 +2,7 @@
 /*
  * Tracing options shared by every command that traces the live kernel
  * (the trace, caps, record and daemon), parsed once as an argp child:
- * -p, -C, -d, -v, --no-fentry, --no-kprobe.
+ * -p, -C, -d, -v, --no-fentry, --no-kprobe, --no-events.
  */
 #ifndef MIGTRACE_TRACING_OPTS_H
 #define MIGTRACE_TRACING_OPTS_H

@@ -2,7 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/detect.h"
-#include "core/util.h"
+#include "model/units.h"
+#include "model/sched.h"
 
 void detect_config_defaults(struct detect_config *c)
 {
@@ -133,7 +134,7 @@ static void close_at(struct detector *d, uint32_t i)
 /* ---- the detectors ------------------------------------------------------ */
 
 /* A run is still going when its last fault is under a second old (or newer than now). */
-static bool run_going(const struct agg_run *r, uint64_t now)
+static bool run_going(const struct fault_run *r, uint64_t now)
 {
 	return r->last_ts >= now || now - r->last_ts < NSEC_PER_SEC;
 }
@@ -163,7 +164,7 @@ static void fill_drain_parties(struct incident *inc, const struct pending_drain 
 static enum evidence occupant_retrying(const struct detector *d, const struct pending_drain *p,
 				       struct incident *inc, uint64_t now)
 {
-	const struct agg_run *run = &p->occupant_run;
+	const struct fault_run *run = &p->occupant_run;
 
 	if (!d->cfg.faults_visible || !p->occupant.pid)
 		return EV_UNKNOWN;
@@ -241,8 +242,8 @@ static void check_pending(struct detector *d, const struct pending_drain *p, uin
 
 static void check_storms(struct detector *d, const struct snapshot *live, uint64_t now)
 {
-	for (int i = 0; i < AGG_TOP && live->open_runs[i].attempts; i++) {
-		const struct agg_run *r = &live->open_runs[i];
+	for (int i = 0; i < STATS_TOP && live->open_runs[i].attempts; i++) {
+		const struct fault_run *r = &live->open_runs[i];
 		struct incident inc;
 
 		if (r->retries < d->cfg.storm_retries || !run_going(r, now))

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Incidents the detectors open and close, and how they are printed. */
+/*
+ * Incidents the detectors open and close: their kinds (one row each in
+ * incident.c), states and the evidence for each link of a livelock.
+ */
 #ifndef MIGTRACE_INCIDENT_H
 #define MIGTRACE_INCIDENT_H
 

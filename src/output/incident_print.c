@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* An incident's start, update or end line, as text or JSON. */
+/* An incident's start, update or end line, as text or JSON; its parties' stacks. */
 #include <string.h>
-#include "core/util.h"
+#include "output/format.h"
 #include "output/incident_print.h"
 #include "output/json.h"
 #include "output/task.h"
@@ -91,4 +91,62 @@ void incident_print_json(FILE *out, const struct incident *inc)
 		json_str(&j, "missing_evidence", inc->missing);
 	json_end(&j);
 	fflush(out);
+}
+
+static void print_stack(FILE *out, const char *role, const struct mt_task *t, bool json)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	if (!t->pid)
+		return;
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/stack", t->tgid, t->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (json) {
+		struct json j;
+
+		json_begin(&j, out, "stack");
+		json_str(&j, "role", role);
+		json_u64(&j, "pid", t->pid);
+		json_key_arr(&j, "frames");
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			json_str(&j, NULL, line);
+		}
+		json_close_arr(&j);
+		json_end(&j);
+	} else {
+		fprintf(out, "    %s %u kernel stack:\n", role, t->pid);
+		while (fgets(line, sizeof(line), f))
+			fprintf(out, "      %s", line);
+	}
+	fclose(f);
+}
+
+void incident_print(FILE *out, const struct incident *inc, bool json, bool stacks)
+{
+	if (json)
+		incident_print_json(out, inc);
+	else
+		incident_print_text(out, inc);
+	if (inc->state != INC_START || !stacks)
+		return;
+	if (inc->has_waiter)
+		print_stack(out, "waiter", &inc->waiter, json);
+	if (inc->has_spinner)
+		print_stack(out, "spinner", &inc->spinner, json);
+}
+
+void incident_detail(const struct incident *inc, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	incident_print_text(f, inc);
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
 }

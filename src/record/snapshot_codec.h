@@ -13,10 +13,10 @@
  */
 #define REC_SNAPSHOT_LAYOUT 2
 
-/* Snapshot payloads: r as session_snapshot fills it, at monotonic time now_ns. */
-void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len);
-/* Into r (hists, pending, open runs, losses, ncpus, duration); false + why on junk. */
-bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint64_t *now_ns,
+/* Snapshot payloads: snap as session_snapshot fills it, at monotonic time now_ns. */
+void *rec_snapshot_encode(const struct snapshot *snap, uint64_t now_ns, size_t *len);
+/* Into snap (hists, pending, open runs, losses, ncpus, duration); false + why on junk. */
+bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *snap, uint64_t *now_ns,
 			 char *why, size_t wlen);
 
 #endif
