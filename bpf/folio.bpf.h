@@ -112,7 +112,7 @@ static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, 
 		return 0;
 	/* Collection locked a folio: the task holds folio locks from here. */
 	if (site == MT_TRY_COLLECT && locked > 0)
-		holder_set(MT_HOLD_COLLECT_TRYLOCK);
+		holder_set(MT_HOLD_COLLECT_TRYLOCK, 1);
 	/*
 	 * A spinner fails this trylock hundreds of thousands of times a
 	 * second: one record per SWAP_TRYLOCK_FAIL_SAMPLE failures, carrying

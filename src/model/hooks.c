@@ -96,6 +96,10 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.tracepoints = { "migrate_device/migrate_device_drain_all_start" },
 		.tp_progs = { "raw_tp_migrate_device_drain_all_start" },
 		.tp_protos = { "unsigned long" }, .optional = true },
+	/* Unmaps and may return without finalize: its return ends any hold. */
+	[HOOK_MIGRATE_COHERENT] = {
+		.name = "migrate_device_coherent_folio", .func = "migrate_device_coherent_folio",
+		.exit = true, .optional = true },
 	[HOOK_COLLECT_TRYLOCK] = {
 		.name = "collect_trylock",
 		.tracepoints = { "migtrace_lab/collect_trylock" },

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
 "$MIGTRACE" caps --json >"$WORK/caps.json" 2>"$WORK/caps.err"
 check "caps exits 0" test $? -eq 0
-check "caps lists 17 hooks" test "$(jq -s length "$WORK/caps.json")" -eq 17
+check "caps lists 18 hooks" test "$(jq -s length "$WORK/caps.json")" -eq 18
 check "per-CPU drain work attached (workqueue tracepoints)" \
 	test "$(jq -rs '.[] | select(.hook=="lru_add_drain_per_cpu") | .mechanism' "$WORK/caps.json")" != none
 check "sched_switch attached" \
