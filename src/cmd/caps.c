@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include "cmd/commands.h"
 #include "cmd/tracing_opts.h"
+#include "core/exposure.h"
+#include "kernel/host_probe.h"
 #include "kernel/session.h"
 #include "output/caps.h"
+#include "output/exposure_print.h"
 
 static bool json;
 
@@ -16,7 +19,9 @@ static const char doc[] =
 "migtrace caps: what this kernel lets migtrace see. Every hook is probed,\n"
 "loaded and attached as a trace would; each line says the mechanism it got\n"
 "(fentry, kprobe, tracepoint, tracepoint~ for an approximation, or none) and\n"
-"why each better one was not used.\n"
+"why each better one was not used. Then the host section: what migtrace\n"
+"exposure prints (the facts that decide whether this host can hit the livelock,\n"
+"and a verdict per shape of it).\n"
 "\n"
 "USAGE: migtrace caps [--json] [--no-fentry] [--no-kprobe] [-v]\n";
 
@@ -52,6 +57,8 @@ int cmd_caps(int argc, char **argv)
 		.children = children,
 	};
 	static struct session s;
+	static struct host_facts h;
+	static struct exposure e;
 	char err[512];
 
 	argv[0] = "migtrace caps";	/* for argp's messages */
@@ -64,5 +71,10 @@ int cmd_caps(int argc, char **argv)
 	}
 	hooks_print_caps(stdout, s.hooks, json);
 	session_close(&s);
+	host_probe(&h);	/* the host section: migtrace exposure */
+	exposure_evaluate(&h, &e);
+	if (!json)
+		putchar('\n');
+	exposure_print(stdout, &e, json);
 	return EXIT_OK;
 }
