@@ -48,7 +48,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean test check check-all unit demo bench bench-host fuzz install uninstall lab-check host-bundle lab-series-check
+.PHONY: all clean test check check-all unit demo bench bench-host fuzz install uninstall deb package-check lab-check host-bundle lab-series-check
 
 all: $(OUTPUT)/migtrace
 
@@ -144,6 +144,21 @@ install: all
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/migtrace $(DESTDIR)$(MANDIR)/man8/migtrace.8 \
 		$(DESTDIR)$(UNITDIR)/migtrace.service
+
+# make deb: migtrace_VERSION_amd64.deb (debian/, debhelper) in $(OUTPUT)/deb.
+# dpkg-buildpackage writes next to the tree it builds, so it builds a copy.
+DEB_DIR     := $(OUTPUT)/deb
+deb:
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	$(Q)tar --exclude=./$(OUTPUT) --exclude='./$(OUTPUT)-*' --exclude=./.git -cf - . | \
+		tar -xf - -C $(DEB_DIR)/src
+	$(Q)cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc -j$$(nproc) >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; exit 1; }
+	$(call msg,DEB,$(DEB_DIR)/$$(cd $(DEB_DIR) && ls migtrace_*.deb))
+
+# The package test alone (make check-all runs it): tests/package.sh.
+package-check: all
+	$(Q)bash tests/package.sh
 
 # ASan + UBSan build (dynamic: the sanitizers need it) in $(OUTPUT)-san, then
 # its unit tests and the live tests with its binary.
