@@ -21,7 +21,9 @@ check "the package's version is migtrace --version's ($version)" \
 dpkg-deb -c "$deb" | awk '{print $1, $6}' >"$WORK/contents"
 for f in -rwxr-xr-x:./usr/sbin/migtrace -rw-r--r--:./usr/share/man/man8/migtrace.8.gz \
 	 -rw-r--r--:./lib/systemd/system/migtrace.service -rw-r--r--:./etc/default/migtrace \
-	 -rw-r--r--:./etc/logrotate.d/migtrace; do
+	 -rw-r--r--:./etc/logrotate.d/migtrace \
+	 -rw-r--r--:./usr/share/doc/migtrace/examples/migtrace.rules.yml \
+	 -rw-r--r--:./usr/share/doc/migtrace/examples/migtrace.json; do
 	check "the package has ${f#*:} (${f%%:*})" grep -qxF -- "${f%%:*} ${f#*:}" "$WORK/contents"
 done
 dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/sbin/migtrace >"$WORK/bin"
