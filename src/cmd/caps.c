@@ -26,7 +26,7 @@ static const char doc[] =
 "USAGE: migtrace caps [--json] [--no-fentry] [--no-kprobe] [-v]\n";
 
 static const struct argp_option options[] = {
-	{ "json", 'j', NULL, 0, "JSON lines: one \"caps\" object per hook", 0 },
+	{ "json", 'j', NULL, 0, "JSON lines: \"caps\" per hook, then the host section's", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
 };
