@@ -83,9 +83,10 @@ static int load(const char *path, struct host_facts *h)
 	} while (n > 0 && len < (1 << 20));
 	if (!text)
 		fprintf(stderr, "migtrace: %s: out of memory\n", path);
-	else if (ferror(f) || len >= (1 << 20))
+	else if (ferror(f) || len >= (1 << 20) || memchr(text, '\0', len))
 		fprintf(stderr, "migtrace: %s: %s\n", path, ferror(f) ? "read error" :
-			"over 1 MiB: not a facts file");
+			len >= (1 << 20) ? "over 1 MiB: not a facts file" :
+			"a NUL byte: not a facts file");
 	else if ((text[len] = '\0', facts_file_parse(text, h, err, sizeof(err))))
 		fprintf(stderr, "migtrace: %s: %s\n", path, err);
 	else
