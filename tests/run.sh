@@ -61,6 +61,9 @@ else
 fi
 
 if [ "${MIGTRACE_LAB:-0}" = 1 ]; then
+	echo "== package (make deb, installed and purged in a throwaway root)"
+	timeout 900 bash tests/package.sh >"$log" 2>&1
+	count package $?
 	echo "== lab (patched kernels under qemu: make lab-check)"
 	scripts/lab/lab check >"$log" 2>&1; st=$?
 	tail -n 25 "$log"

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include "cmd/commands.h"
 #include "cmd/tracing_opts.h"
+#include "core/exposure.h"
+#include "kernel/host_probe.h"
 #include "kernel/session.h"
 #include "output/caps.h"
+#include "output/exposure_print.h"
 
 static bool json;
 
@@ -16,12 +19,14 @@ static const char doc[] =
 "migtrace caps: what this kernel lets migtrace see. Every hook is probed,\n"
 "loaded and attached as a trace would; each line says the mechanism it got\n"
 "(fentry, kprobe, tracepoint, tracepoint~ for an approximation, or none) and\n"
-"why each better one was not used.\n"
+"why each better one was not used. Then the host section: what migtrace\n"
+"exposure prints (the facts that decide whether this host can hit the livelock,\n"
+"and a verdict per shape of it).\n"
 "\n"
 "USAGE: migtrace caps [--json] [--no-fentry] [--no-kprobe] [-v]\n";
 
 static const struct argp_option options[] = {
-	{ "json", 'j', NULL, 0, "JSON lines: one \"caps\" object per hook", 0 },
+	{ "json", 'j', NULL, 0, "JSON lines: \"caps\" per hook, then the host section's", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
 };
@@ -52,6 +57,8 @@ int cmd_caps(int argc, char **argv)
 		.children = children,
 	};
 	struct session *s;
+	static struct host_facts h;
+	static struct exposure e;
 	char err[512];
 
 	argv[0] = "migtrace caps";	/* for argp's messages */
@@ -63,5 +70,10 @@ int cmd_caps(int argc, char **argv)
 	}
 	hooks_print_caps(stdout, session_hooks(s), json);
 	session_close(s);
+	host_probe(&h);	/* the host section: migtrace exposure */
+	exposure_evaluate(&h, &e);
+	if (!json)
+		putchar('\n');
+	exposure_print(stdout, &e, json);
 	return EXIT_OK;
 }

@@ -20,6 +20,7 @@ static const struct {
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
 	{ "daemon", cmd_daemon },
+	{ "exposure", cmd_exposure },
 	{ NULL, NULL },
 };
 

@@ -28,7 +28,7 @@ static const char doc[] =
 "which CPU never runs its lru_add_drain_all work.\n"
 "\n"
 "USAGE: migtrace [OPTIONS] [INTERVAL [COUNT]]\n"
-"       migtrace caps|record|report|compare|daemon --help\n"
+"       migtrace caps|exposure|record|report|compare|daemon --help\n"
 "\n"
 "Without INTERVAL, one report is printed when the run ends (-d, COUNT, or\n"
 "Ctrl-C). With INTERVAL, a report every INTERVAL seconds, COUNT times.\n"
@@ -38,7 +38,8 @@ static const char doc[] =
 "    migtrace 1 5             # a report each second, five times\n"
 "    migtrace -C 3 --json 2   # CPU 3's drain work, JSON lines every 2 s\n"
 "    migtrace -p 4242         # only process 4242's faults and migrations\n"
-"    migtrace caps            # what this kernel lets migtrace see\n";
+"    migtrace caps            # what this kernel lets migtrace see\n"
+"    migtrace exposure        # can this host hit the livelock, would it know\n";
 
 
 
