@@ -409,12 +409,20 @@ int BPF_PROG(raw_tp_migrate_device_unmap_done, const unsigned long *src,
 SEC("?raw_tp/migrate_device_drain_all_start")
 int BPF_PROG(raw_tp_migrate_device_drain_all_start, unsigned long nr_locked)
 {
+	drain_waiting_enter();
 	if (task_filtered_out())
 		return 0;
 	if (nr_locked)
 		holder_set(MT_HOLD_DRAIN_LOCKED, nr_locked);
 	else
 		holder_clear();
+	return 0;
+}
+
+SEC("?raw_tp/migrate_device_drain_all_done")
+int BPF_PROG(raw_tp_migrate_device_drain_all_done, unsigned long nr_locked)
+{
+	drain_waiting_exit();
 	return 0;
 }
 

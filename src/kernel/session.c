@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kernel/clock.h"
+#include "kernel/link_release.h"
 #include "kernel/privileges.h"
 #include "kernel/session.h"
 #include "kernel/snapshot_read.h"
@@ -127,12 +128,23 @@ static int load_with_fallback(struct session *s, const struct session_opts *o, c
 	return load(s, o, err, len);
 }
 
+/* How long closing links may take before a child is left to finish it. */
+#define LINK_RELEASE_MS 1000
+
+/* Links detached without waiting on a starved CPU (kernel/link_release.c). */
+static void release_links(struct bpf_link **links, unsigned int n)
+{
+	pid_t pid = links_release(links, n, LINK_RELEASE_MS);
+
+	if (pid > 0)
+		fprintf(stderr, "migtrace: the kernel has not released migtrace's BPF links "
+			"after %u ms (a CPU that does not schedule: a livelock?); process %d "
+			"holds them and ends when the kernel does\n", LINK_RELEASE_MS, (int)pid);
+}
+
 static void detach_hook(struct session *s, unsigned int i)
 {
-	for (int k = 0; k < 5; k++) {
-		bpf_link__destroy(s->links[i][k]);
-		s->links[i][k] = NULL;
-	}
+	release_links(s->links[i], 5);
 }
 
 static void attach(struct session *s)
@@ -350,8 +362,7 @@ void session_close(struct session *s)
 	s->producer_pos = NULL;
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
-	for (unsigned int i = 0; i < HOOK_MAX; i++)
-		detach_hook(s, i);
+	release_links(&s->links[0][0], HOOK_MAX * 5);
 	migtrace_bpf__destroy(s->skel);
 	s->skel = NULL;
 	probe_env_free(&s->env);

@@ -31,24 +31,60 @@ void kview_hists(const struct kernel_view *s, struct snapshot *snap)
 		}
 }
 
-/* The queuer holds locked folios: the kernel's holders table, if it can tell. */
-static void read_holder(const struct kernel_view *s, struct pending_drain *p, uint64_t now)
+/*
+ * Whether pid holds locked folios, by the kernel's holders table, and the
+ * hold: since when (ns before now), its range and pages. Unknown when the
+ * hooks cannot tell, or when the full table may have refused its entry.
+ */
+static enum evidence lookup_holder(const struct kernel_view *s, uint32_t pid, uint64_t now,
+				   uint64_t *ns, uint64_t *start, uint64_t *end, uint64_t *pages)
 {
 	struct mt_holder h;
 
-	p->queuer_holds = EV_UNKNOWN;
 	if (!hook_holders_known(s->hooks))
-		return;
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.holders), &p->queuer.pid, &h)) {
-		/* A holder the full table refused would be missing too. */
-		p->queuer_holds = s->skel->bss->holders_full ? EV_UNKNOWN : EV_NO;
-		return;
+		return EV_UNKNOWN;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.holders), &pid, &h))
+		return s->skel->bss->holders_full ? EV_UNKNOWN : EV_NO;
+	*ns = now > h.since_ts ? now - h.since_ts : 0;
+	*start = h.start;
+	*end = h.end;
+	*pages = h.npages;
+	return EV_YES;
+}
+
+/* The queuer holds locked folios: the kernel's holders table, if it can tell. */
+static void read_holder(const struct kernel_view *s, struct pending_drain *p, uint64_t now)
+{
+	p->queuer_holds = lookup_holder(s, p->queuer.pid, now, &p->held_ns, &p->held_start,
+					&p->held_end, &p->held_pages);
+}
+
+/*
+ * Tasks inside lru_add_drain_all() now (drain_waiting): behind the drain
+ * mutex, a holder among them waits for whatever work stalls there.
+ */
+static void read_drain_waiters(const struct kernel_view *s, struct snapshot *snap, uint64_t now)
+{
+	int fd = bpf_map__fd(s->skel->maps.drain_waiting);
+	uint32_t key, next, *prev = NULL;
+	struct mt_drain_waiter w;
+
+	snap->ndrain_waiters = 0;
+	while (snap->ndrain_waiters < SNAPSHOT_MAX_DRAIN_WAITERS &&
+	       !bpf_map_get_next_key(fd, prev, &next)) {
+		struct drain_waiter *dw = &snap->drain_waiters[snap->ndrain_waiters];
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &w))
+			continue;
+		memset(dw, 0, sizeof(*dw));
+		dw->task = w.task;
+		dw->waiting_ns = now > w.since_ts ? now - w.since_ts : 0;
+		dw->holds = lookup_holder(s, key, now, &dw->held_ns, &dw->held_start,
+					  &dw->held_end, &dw->held_pages);
+		snap->ndrain_waiters++;
 	}
-	p->queuer_holds = EV_YES;
-	p->held_ns = now > h.since_ts ? now - h.since_ts : 0;
-	p->held_start = h.start;
-	p->held_end = h.end;
-	p->held_pages = h.npages;
 }
 
 /* A run of the kernel's fault_runs table: still going. */
@@ -120,6 +156,10 @@ void kview_pending(const struct kernel_view *s, struct snapshot *snap, uint64_t 
 		for (size_t k = 0; k < sizeof(pending_evidence) / sizeof(pending_evidence[0]); k++)
 			pending_evidence[k](s, p, now);
 	}
+	/* Only stalls have waiters worth naming: no walk on a quiet machine. */
+	snap->ndrain_waiters = 0;
+	if (snap->npending)
+		read_drain_waiters(s, snap, now);
 }
 
 /*

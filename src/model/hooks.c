@@ -93,9 +93,11 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 	/* Patched kernels: a migration drains with nr_locked folios locked. */
 	[HOOK_DRAIN_LOCKED] = {
 		.name = "migrate_drain_locked",
-		.tracepoints = { "migrate_device/migrate_device_drain_all_start" },
-		.tp_progs = { "raw_tp_migrate_device_drain_all_start" },
-		.tp_protos = { "unsigned long" }, .optional = true },
+		.tracepoints = { "migrate_device/migrate_device_drain_all_start",
+				 "migrate_device/migrate_device_drain_all_done" },
+		.tp_progs = { "raw_tp_migrate_device_drain_all_start",
+			      "raw_tp_migrate_device_drain_all_done" },
+		.tp_protos = { "unsigned long", "unsigned long" }, .optional = true },
 	/* Unmaps and may return without finalize: its return ends any hold. */
 	[HOOK_MIGRATE_COHERENT] = {
 		.name = "migrate_device_coherent_folio", .func = "migrate_device_coherent_folio",
