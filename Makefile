@@ -68,9 +68,10 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-# The session (kernel/session.c) is the one file that includes the generated
-# skeleton: on a fresh build its object waits for it (-MMD knows only later).
-$(OUTPUT)/kernel/session.o: $(OUTPUT)/migtrace.skel.h
+# The session (kernel/session.c) and its map readers (kernel/snapshot_read.c)
+# include the generated skeleton: on a fresh build their objects wait for it
+# (-MMD knows only later).
+$(OUTPUT)/kernel/session.o $(OUTPUT)/kernel/snapshot_read.o: $(OUTPUT)/migtrace.skel.h
 
 $(OUTPUT)/%.o: src/%.c | $(OUTPUT)
 	$(call msg,CC,$@)

@@ -13,7 +13,8 @@ struct detect_live {
 	incident_cb cb;
 	void *ctx;
 	unsigned int cost_share;
-	uint64_t period, next_tick;
+	uint64_t period, next_tick;	/* drain verdicts: every DETECT_TICK_NS */
+	uint64_t storm_period, next_storms;	/* fault storms: spaced by their cost */
 	struct snapshot snap;	/* reused for every tick */
 };
 
@@ -45,9 +46,10 @@ int detect_live_start(struct detect_live **dlp, struct session *s, const struct 
 	dl->exit_on = o->exit_on;
 	dl->cb = cb;
 	dl->ctx = ctx;
-	dl->period = DETECT_TICK_NS;
+	dl->period = dl->storm_period = DETECT_TICK_NS;
 	cfg.holders_visible = hook_holders_known(session_hooks(s));
 	cfg.faults_visible = hook_seen(session_hooks(s), HOOK_DO_SWAP_PAGE);
+	cfg.filter_tgid = session_filter_tgid(s);
 	detect_init(&dl->det, &cfg, on_incident, dl);
 	*dlp = dl;
 	return 0;
@@ -69,21 +71,28 @@ static uint64_t thread_cpu_ns(void)
 
 void detect_live_poll(struct detect_live *dl, uint64_t now)
 {
-	uint64_t t0, cost;
+	enum detect_what what = DETECT_DRAINS;
+	uint64_t t0 = 0, cost;
 
 	if (!dl || now < dl->next_tick)
 		return;
-	t0 = dl->cost_share ? thread_cpu_ns() : 0;
-	session_snapshot_live(dl->session, &dl->snap, now);
-	detect_tick(&dl->det, &dl->snap, now);
-	if (dl->cost_share) {
-		/* CPU, not wall time: a busy host is not a cost. Incidents come later, never lost. */
-		cost = thread_cpu_ns() - t0;
-		dl->period = cost * dl->cost_share > DETECT_TICK_NS ? cost * dl->cost_share
-								    : DETECT_TICK_NS;
-		if (dl->period > 10 * NSEC_PER_SEC)
-			dl->period = 10 * NSEC_PER_SEC;
+	session_snapshot_pending(dl->session, &dl->snap, now);
+	if (now >= dl->next_storms) {
+		what |= DETECT_STORMS;
+		t0 = dl->cost_share ? thread_cpu_ns() : 0;
+		session_snapshot_runs(dl->session, &dl->snap, now);
 	}
+	detect_tick(&dl->det, &dl->snap, now, what);
+	if ((what & DETECT_STORMS) && dl->cost_share) {
+		/* CPU, not wall time: a busy host is not a cost. Storms come later, never lost. */
+		cost = thread_cpu_ns() - t0;
+		dl->storm_period = cost * dl->cost_share > DETECT_TICK_NS ? cost * dl->cost_share
+									  : DETECT_TICK_NS;
+		if (dl->storm_period > 10 * NSEC_PER_SEC)
+			dl->storm_period = 10 * NSEC_PER_SEC;
+	}
+	if (what & DETECT_STORMS)
+		dl->next_storms = now + dl->storm_period;
 	dl->next_tick = now + dl->period;
 }
 
@@ -94,7 +103,7 @@ uint64_t detect_live_next_tick(const struct detect_live *dl)
 
 uint64_t detect_live_period(const struct detect_live *dl)
 {
-	return dl ? dl->period : 0;
+	return dl ? dl->storm_period : 0;
 }
 
 bool detect_live_triggered(const struct detect_live *dl)

@@ -33,14 +33,16 @@ struct detect_live;
 int detect_live_start(struct detect_live **dl, struct session *s, const struct detect_options *o,
 		      incident_cb cb, void *ctx);
 /*
- * Space the ticks so that they cost at most 1/share of a CPU (a tick walks
- * every fault run still going: milliseconds with tens of thousands of
- * threads), between DETECT_TICK_NS and 10 s. 0: every DETECT_TICK_NS.
+ * The drain verdicts tick every DETECT_TICK_NS whatever the tables hold
+ * (they read per-CPU state and look parties up by pid). Fault storms walk
+ * every fault run still going (milliseconds with tens of thousands of
+ * threads): space those so that they cost at most 1/share of a CPU,
+ * between DETECT_TICK_NS and 10 s. 0: every DETECT_TICK_NS.
  */
 void detect_live_limit_cost(struct detect_live *dl, unsigned int share);
 /* Tick if one is due at now. */
 void detect_live_poll(struct detect_live *dl, uint64_t now);
-/* When the next tick is due (UINT64_MAX without detectors); the period now. */
+/* When the next tick is due (UINT64_MAX without detectors); the fault-storm period now. */
 uint64_t detect_live_next_tick(const struct detect_live *dl);
 uint64_t detect_live_period(const struct detect_live *dl);
 /* An incident reached the --exit-on kind. */

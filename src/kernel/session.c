@@ -7,8 +7,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kernel/clock.h"
+#include "kernel/link_release.h"
 #include "kernel/privileges.h"
 #include "kernel/session.h"
+#include "kernel/snapshot_read.h"
 #include "kernel/probe.h"
 #include "core/aggregate.h"
 #include "model/hist.h"
@@ -24,9 +26,11 @@ struct session {
 	struct ring_buffer *rb;
 	struct probe_env env;
 	struct hook_status hooks[HOOK_MAX];
+	struct kernel_view kv;		/* what the map readers need (kernel/snapshot_read.c) */
 	struct bpf_link *links[HOOK_MAX][5];
 	struct agg agg;
 	uint32_t ncpus;
+	uint32_t filter_tgid;		/* -p: only this process's locks and faults are traced */
 	uint64_t start_ns, interval_start_ns;
 	uint64_t malformed;		/* ring buffer records of the wrong size */
 	uint64_t events_read;		/* consumed since the start, malformed included */
@@ -83,6 +87,7 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 		return -errno;
 	}
 	s->skel->rodata->targ_tgid = o->tgid;
+	s->filter_tgid = o->tgid > 0 ? o->tgid : 0;
 	s->skel->rodata->targ_cpu = o->cpu;
 	s->skel->rodata->drain_work_fn = s->env.drain_fn;
 	s->skel->rodata->fault_vma_lock_flag = s->env.fault_vma_lock_flag;
@@ -123,12 +128,23 @@ static int load_with_fallback(struct session *s, const struct session_opts *o, c
 	return load(s, o, err, len);
 }
 
+/* How long closing links may take before a child is left to finish it. */
+#define LINK_RELEASE_MS 1000
+
+/* Links detached without waiting on a starved CPU (kernel/link_release.c). */
+static void release_links(struct bpf_link **links, unsigned int n)
+{
+	pid_t pid = links_release(links, n, LINK_RELEASE_MS);
+
+	if (pid > 0)
+		fprintf(stderr, "migtrace: the kernel has not released migtrace's BPF links "
+			"after %u ms (a CPU that does not schedule: a livelock?); process %d "
+			"holds them and ends when the kernel does\n", LINK_RELEASE_MS, (int)pid);
+}
+
 static void detach_hook(struct session *s, unsigned int i)
 {
-	for (int k = 0; k < 5; k++) {
-		bpf_link__destroy(s->links[i][k]);
-		s->links[i][k] = NULL;
-	}
+	release_links(s->links[i], 5);
 }
 
 static void attach(struct session *s)
@@ -202,6 +218,7 @@ static int open_into(struct session *s, const struct session_opts *o, char *err,
 	}
 	attach(s);
 	agg_init(&s->agg, hook_drain_all_precise(s->hooks));
+	s->kv = (struct kernel_view){ .skel = s->skel, .hooks = s->hooks, .ncpus = s->ncpus };
 
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
 	if (!s->rb) {
@@ -238,6 +255,11 @@ const struct hook_status *session_hooks(const struct session *s)
 uint32_t session_ncpus(const struct session *s)
 {
 	return s->ncpus;
+}
+
+uint32_t session_filter_tgid(const struct session *s)
+{
+	return s->filter_tgid;
 }
 
 uint64_t session_start_ns(const struct session *s)
@@ -293,149 +315,14 @@ uint64_t session_dropped(const struct session *s)
 	return n;
 }
 
-static void read_hists(struct session *s, struct snapshot *snap)
+void session_snapshot_pending(struct session *s, struct snapshot *snap, uint64_t now)
 {
-	int nr = libbpf_num_possible_cpus();
-	struct mt_hist vals[nr > 0 ? nr : 1];
-	int fd = bpf_map__fd(s->skel->maps.hists);
-
-	memset(snap->global, 0, sizeof(snap->global));
-	for (uint32_t id = 0; id < MT_H_MAX; id++) {
-		if (bpf_map_lookup_elem(fd, &id, vals))
-			continue;
-		for (int c = 0; c < nr; c++)
-			hist_merge(&snap->global[id], &vals[c]);
-	}
-	fd = bpf_map__fd(s->skel->maps.cpu_hists);
-	memset(snap->cpu, 0, sizeof(snap->cpu));
-	for (uint32_t id = 0; id < MT_H_PER_CPU; id++)
-		for (uint32_t c = 0; c < s->ncpus; c++) {
-			uint32_t key = id * MT_MAX_CPUS + c;
-
-			bpf_map_lookup_elem(fd, &key, &snap->cpu[id][c]);
-		}
+	kview_pending(&s->kv, snap, now);
 }
 
-/* The queuer holds locked folios: the kernel's holders table, if it can tell. */
-static void read_holder(struct session *s, struct pending_drain *p, uint64_t now)
+void session_snapshot_runs(struct session *s, struct snapshot *snap, uint64_t now)
 {
-	struct mt_holder h;
-
-	p->queuer_holds = EV_UNKNOWN;
-	if (!hook_holders_known(s->hooks))
-		return;
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.holders), &p->queuer.pid, &h)) {
-		/* A holder the full table refused would be missing too. */
-		p->queuer_holds = s->skel->bss->holders_full ? EV_UNKNOWN : EV_NO;
-		return;
-	}
-	p->queuer_holds = EV_YES;
-	p->held_ns = now > h.since_ts ? now - h.since_ts : 0;
-	p->held_start = h.start;
-	p->held_end = h.end;
-	p->held_pages = h.npages;
-}
-
-/* A run of the kernel's fault_runs table: still going. */
-static struct fault_run fault_run_of(const struct mt_fault_run *run)
-{
-	return (struct fault_run){
-		.task = run->task,
-		.address = run->address,
-		.attempts = run->attempts,
-		.retries = fault_run_retries(run->source, run->attempts, run->vma_lock_attempts),
-		.first_ts = run->first_ts,
-		.last_ts = run->last_ts,
-		.source = run->source,
-		.open = true,
-	};
-}
-
-/* The occupant's fault run, looked up by its pid: no top-N list to fall out of. */
-static void read_occupant_run(struct session *s, struct pending_drain *p, uint64_t now)
-{
-	struct mt_fault_run run;
-
-	(void)now;
-	p->runs_lost = s->skel->bss->fault_runs_full != 0;
-	if (!p->occupant.pid ||
-	    bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.fault_runs), &p->occupant.pid, &run))
-		return;
-	p->occupant_run_seen = true;
-	p->occupant_run = fault_run_of(&run);
-}
-
-/*
- * What the kernel's tables say about the parties of pending drain work, one
- * reader per source of evidence: a new source is a reader here (and its
- * field in struct pending_drain, its use in core/detect.c).
- */
-static void (*const pending_evidence[])(struct session *s, struct pending_drain *p,
-					 uint64_t now) = {
-	read_holder,		/* the queuer holds locked folios: holders */
-	read_occupant_run,	/* the occupant's fault run: fault_runs */
-};
-
-static void read_pending(struct session *s, struct snapshot *snap, uint64_t now)
-{
-	int fd = bpf_map__fd(s->skel->maps.cpu_drain);
-
-	snap->npending = 0;
-	for (uint32_t c = 0; c < s->ncpus && snap->npending < SNAPSHOT_MAX_PENDING; c++) {
-		struct mt_cpu_drain d;
-		struct pending_drain *p;
-
-		if (bpf_map_lookup_elem(fd, &c, &d) || !d.queue_ts || d.start_ts || d.queue_ts > now)
-			continue;
-		p = &snap->pending[snap->npending++];
-		memset(p, 0, sizeof(*p));
-		p->cpu = c;
-		p->age_ns = now - d.queue_ts;
-		p->queuer = d.queuer;
-		p->blocker = d.blocker;
-		p->blocker_ns = d.blocker_ns;
-		p->occupant = d.occupant;
-		if (d.occupant_since_ts && d.occupant_since_ts <= now)
-			p->occupant_ns = now - d.occupant_since_ts;
-		/* Preempted for a moment and back: its earlier stretches count too. */
-		if (d.occupant.pid && d.blocker.pid == d.occupant.pid)
-			p->occupant_ns += d.blocker_ns;
-		if (p->occupant_ns > p->age_ns)
-			p->occupant_ns = p->age_ns;
-		for (size_t k = 0; k < sizeof(pending_evidence) / sizeof(pending_evidence[0]); k++)
-			pending_evidence[k](s, p, now);
-	}
-}
-
-/*
- * Runs still going: faulted within the last second. A task that exited
- * or moved on leaves its last run in the map; such stale runs must not
- * crowd live spinners out of the STATS_TOP kept.
- */
-static void read_open_runs(struct session *s, struct snapshot *snap, uint64_t now)
-{
-	int fd = bpf_map__fd(s->skel->maps.fault_runs);
-	uint32_t key, next, *prev = NULL;
-	struct mt_fault_run run;
-
-	memset(snap->open_runs, 0, sizeof(snap->open_runs));
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		/* last_ts may be past now: the spinner faulted again since now was read. */
-		if (bpf_map_lookup_elem(fd, &key, &run) || run.attempts < 3 ||
-		    (run.last_ts < now && now - run.last_ts >= NSEC_PER_SEC))
-			continue;
-		struct fault_run a = fault_run_of(&run);
-
-		fault_runs_top_insert(snap->open_runs, &a);
-	}
-}
-
-void session_snapshot_live(struct session *s, struct snapshot *snap, uint64_t now)
-{
-	read_pending(s, snap, now);
-	read_open_runs(s, snap, now);
+	kview_runs(&s->kv, snap, now);
 }
 
 void session_snapshot(struct session *s, struct snapshot *snap)
@@ -447,8 +334,9 @@ void session_snapshot(struct session *s, struct snapshot *snap)
 	snap->events = s->agg.s;
 	snap->ncpus = s->ncpus;
 	snap->duration_ns = now - s->interval_start_ns;
-	read_hists(s, snap);
-	session_snapshot_live(s, snap, now);
+	kview_hists(&s->kv, snap);
+	kview_pending(&s->kv, snap, now);
+	kview_runs(&s->kv, snap, now);
 	snap->dropped_total = 0;
 	for (int t = 0; t < MT_EV_TYPE_MAX; t++) {
 		snap->dropped[t] = s->skel->bss->dropped[t];
@@ -460,21 +348,7 @@ void session_snapshot(struct session *s, struct snapshot *snap)
 
 void session_reset_interval(struct session *s)
 {
-	int nr = libbpf_num_possible_cpus();
-	struct mt_hist zeros[nr > 0 ? nr : 1];
-	int fd = bpf_map__fd(s->skel->maps.hists);
-	struct mt_hist zero = {};
-
-	memset(zeros, 0, sizeof(zeros));
-	for (uint32_t id = 0; id < MT_H_MAX; id++)
-		bpf_map_update_elem(fd, &id, zeros, BPF_ANY);
-	fd = bpf_map__fd(s->skel->maps.cpu_hists);
-	for (uint32_t id = 0; id < MT_H_PER_CPU; id++)
-		for (uint32_t c = 0; c < s->ncpus; c++) {
-			uint32_t key = id * MT_MAX_CPUS + c;
-
-			bpf_map_update_elem(fd, &key, &zero, BPF_ANY);
-		}
+	kview_reset_hists(&s->kv);
 	agg_reset_interval(&s->agg);
 	s->interval_start_ns = mono_ns();
 }
@@ -488,8 +362,7 @@ void session_close(struct session *s)
 	s->producer_pos = NULL;
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
-	for (unsigned int i = 0; i < HOOK_MAX; i++)
-		detach_hook(s, i);
+	release_links(&s->links[0][0], HOOK_MAX * 5);
 	migtrace_bpf__destroy(s->skel);
 	s->skel = NULL;
 	probe_env_free(&s->env);

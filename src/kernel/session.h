@@ -34,6 +34,8 @@ void session_close(struct session *s);
 /* What each hook got (HOOK_MAX entries), CPUs traced, when it started (mono ns). */
 const struct hook_status *session_hooks(const struct session *s);
 uint32_t session_ncpus(const struct session *s);
+/* -p: the process whose locks and faults are traced (0: all). */
+uint32_t session_filter_tgid(const struct session *s);
 uint64_t session_start_ns(const struct session *s);
 
 /* Where each event goes after it is aggregated (the session loop's callbacks). */
@@ -58,8 +60,13 @@ uint64_t session_produced(const struct session *s);
 uint64_t session_dropped(const struct session *s);
 /* Fill snap with the kernel's histograms, pending work, open fault runs, event stats. */
 void session_snapshot(struct session *s, struct snapshot *snap);
-/* Only what changes fast and the detectors need: pending drains, open runs. */
-void session_snapshot_live(struct session *s, struct snapshot *snap, uint64_t now);
+/*
+ * What the drain verdicts need, cheap enough for every tick: pending drain
+ * work and its parties, tasks waiting in lru_add_drain_all.
+ */
+void session_snapshot_pending(struct session *s, struct snapshot *snap, uint64_t now);
+/* Fault runs still going (a walk of the whole fault-run table). */
+void session_snapshot_runs(struct session *s, struct snapshot *snap, uint64_t now);
 /* Start a new interval: zero the kernel histograms and the aggregates. */
 void session_reset_interval(struct session *s);
 

@@ -36,6 +36,36 @@ struct pending_drain {
 	bool occupant_run_seen;
 	struct fault_run occupant_run;
 	bool runs_lost;			/* the fault-run table refused entries: a miss is unknown */
+	bool found_at_attach;		/* already pending when migtrace attached: age is a lower bound */
+	/*
+	 * The queuer's kernel stack (at queueing, or read at attach): yes when
+	 * it waits on the drain from inside migrate_device_unmap() (collected
+	 * folios locked); unknown otherwise (a stack does not show absent locks).
+	 */
+	enum evidence queuer_stack_holds;
+	/*
+	 * The CPU's running task as sampled (perf_event) since the work was
+	 * queued: samples taken on the occupant, those in user mode, those in
+	 * the fault path of a device-private page (hmm_range_fault, do_swap_page,
+	 * a driver's migrate_to_ram). samples_known: the sampler ran here.
+	 */
+	bool samples_known;
+	uint32_t samples, samples_user, samples_fault;
+	bool occupant_kworker;		/* a workqueue worker running a work item */
+	char occupant_work_func[48];	/* its work function, symbolized */
+};
+
+/*
+ * A task waiting in lru_add_drain_all() that is not the queuer of the work
+ * it waits for: __lru_add_drain_all() is serialised by a mutex, so a second
+ * caller waits for the first one's work. Holders among them are waiters too.
+ */
+#define SNAPSHOT_MAX_DRAIN_WAITERS 8
+struct drain_waiter {
+	struct mt_task task;
+	uint64_t waiting_ns;		/* since it entered lru_add_drain_all */
+	enum evidence holds;		/* holds locked folios (holders table) */
+	uint64_t held_ns, held_start, held_end, held_pages;
 };
 
 /* What the loader (user space) says about itself: filled by the daemon. */
@@ -65,6 +95,8 @@ struct snapshot {
 	struct mt_hist cpu[MT_H_PER_CPU][MT_MAX_CPUS];
 	struct pending_drain pending[SNAPSHOT_MAX_PENDING];
 	uint32_t npending;
+	struct drain_waiter drain_waiters[SNAPSHOT_MAX_DRAIN_WAITERS];
+	uint32_t ndrain_waiters;
 	struct fault_run open_runs[STATS_TOP];	/* runs not yet ended, most attempts first */
 	uint64_t dropped[MT_EV_TYPE_MAX];
 	uint64_t dropped_total;

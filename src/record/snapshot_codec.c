@@ -7,6 +7,7 @@
  *   u64 now_ns, duration_ns, dropped[n_event_types], state_full, bad_records
  *   hist global[n_hists], hist cpu[n_per_cpu][ncpus]  (hist: slots, count, sum, max)
  *   u32 npending, nopen; pending[npending]; open_runs[nopen]
+ *   (layout 3) u32 nwaiters; drain_waiters[nwaiters]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +44,9 @@ static void put_task(struct out *o, const struct mt_task *t)
 }
 
 #define RUN_SIZE (32 + 5 * 8 + 2 * 4)
-#define PENDING_EVIDENCE_SIZE (4 + 4 * 8 + 4 + RUN_SIZE)
+#define WORK_FUNC_LEN sizeof(((struct pending_drain *)0)->occupant_work_func)
+#define PENDING_EVIDENCE_SIZE (4 + 4 * 8 + 4 + RUN_SIZE + 5 * 4 + WORK_FUNC_LEN)
+#define WAITER_SIZE (32 + 8 + 4 + 4 * 8)
 
 static void put_run(struct out *o, const struct fault_run *a)
 {
@@ -68,14 +71,14 @@ static void put_hist(struct out *o, const struct mt_hist *h)
 void *rec_snapshot_encode(const struct snapshot *snap, uint64_t now_ns, size_t *len)
 {
 	uint32_t ncpus = snap->ncpus < MT_MAX_CPUS ? snap->ncpus : MT_MAX_CPUS;
-	uint32_t nopen = 0;
+	uint32_t nopen = 0, nwaiters;
 	struct out o = {};
 
 	while (nopen < STATS_TOP && snap->open_runs[nopen].attempts)
 		nopen++;
 	o.cap = 24 + 8 * (4 + MT_EV_TYPE_MAX) + sizeof(struct mt_hist) * (MT_H_MAX + MT_H_PER_CPU * ncpus) +
 		8 + SNAPSHOT_MAX_PENDING * (4 + 3 * 32 + 3 * 8 + PENDING_EVIDENCE_SIZE) +
-		STATS_TOP * RUN_SIZE;
+		STATS_TOP * RUN_SIZE + 4 + SNAPSHOT_MAX_DRAIN_WAITERS * WAITER_SIZE;
 	o.p = malloc(o.cap);
 	if (!o.p)
 		return NULL;
@@ -115,9 +118,29 @@ void *rec_snapshot_encode(const struct snapshot *snap, uint64_t now_ns, size_t *
 		put64(&o, p->held_pages);
 		put32(&o, p->occupant_run_seen | p->runs_lost << 1);
 		put_run(&o, &p->occupant_run);
+		put32(&o, p->found_at_attach | p->samples_known << 1 | p->occupant_kworker << 2);
+		put32(&o, p->queuer_stack_holds);
+		put32(&o, p->samples);
+		put32(&o, p->samples_user);
+		put32(&o, p->samples_fault);
+		put(&o, p->occupant_work_func, WORK_FUNC_LEN);
 	}
 	for (uint32_t i = 0; i < nopen; i++)
 		put_run(&o, &snap->open_runs[i]);
+	nwaiters = snap->ndrain_waiters < SNAPSHOT_MAX_DRAIN_WAITERS ? snap->ndrain_waiters
+								       : SNAPSHOT_MAX_DRAIN_WAITERS;
+	put32(&o, nwaiters);
+	for (uint32_t i = 0; i < nwaiters; i++) {
+		const struct drain_waiter *w = &snap->drain_waiters[i];
+
+		put_task(&o, &w->task);
+		put64(&o, w->waiting_ns);
+		put32(&o, w->holds);
+		put64(&o, w->held_ns);
+		put64(&o, w->held_start);
+		put64(&o, w->held_end);
+		put64(&o, w->held_pages);
+	}
 	*len = o.len;
 	return o.p;
 }
@@ -289,6 +312,22 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *snap, ui
 		d->runs_lost = flags & 2;
 		if (d->queuer_holds > EV_NO || flags > 3 || !get_run(&in, &d->occupant_run))
 			FAIL("pending drain %u: inconsistent evidence", i);
+		if (layout < 3)
+			continue;
+		flags = get32(&in);
+		d->found_at_attach = flags & 1;
+		d->samples_known = flags & 2;
+		d->occupant_kworker = flags & 4;
+		d->queuer_stack_holds = get32(&in);
+		d->samples = get32(&in);
+		d->samples_user = get32(&in);
+		d->samples_fault = get32(&in);
+		get(&in, d->occupant_work_func, WORK_FUNC_LEN);
+		d->occupant_work_func[WORK_FUNC_LEN - 1] = 0;
+		rec_text_sanitize(d->occupant_work_func);
+		if (flags > 7 || d->queuer_stack_holds > EV_NO || d->samples_user > d->samples ||
+		    d->samples_fault > d->samples)
+			FAIL("pending drain %u: inconsistent stack evidence", i);
 	}
 	memset(snap->open_runs, 0, sizeof(snap->open_runs));
 	for (uint32_t i = 0; i < nopen; i++) {
@@ -299,6 +338,22 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *snap, ui
 	}
 	if (layout < 2)
 		occupant_runs_from_open(snap);
+	snap->ndrain_waiters = layout < 3 ? 0 : get32(&in);
+	if (snap->ndrain_waiters > SNAPSHOT_MAX_DRAIN_WAITERS)
+		FAIL("absurd count of drain waiters (%u)", snap->ndrain_waiters);
+	for (uint32_t i = 0; i < snap->ndrain_waiters; i++) {
+		struct drain_waiter *w = &snap->drain_waiters[i];
+
+		get_task(&in, &w->task);
+		w->waiting_ns = get64(&in);
+		w->holds = get32(&in);
+		w->held_ns = get64(&in);
+		w->held_start = get64(&in);
+		w->held_end = get64(&in);
+		w->held_pages = get64(&in);
+		if (w->holds > EV_NO)
+			FAIL("drain waiter %u: inconsistent evidence", i);
+	}
 	if (in.short_)
 		FAIL("truncated inside its fields");
 	if (in.left)

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
 "$MIGTRACE" caps --json >"$WORK/caps.json" 2>"$WORK/caps.err"
 check "caps exits 0" test $? -eq 0
-check "caps lists 17 hooks" test "$(jq -s '[.[] | select(.type=="caps")] | length' "$WORK/caps.json")" -eq 17
+nhooks=$(jq -s '[.[] | select(.type=="caps")] | length' "$WORK/caps.json")
+check "caps lists 18 hooks" test "$nhooks" -eq 18
 check "per-CPU drain work attached (workqueue tracepoints)" \
 	test "$(jq -rs '.[] | select(.hook=="lru_add_drain_per_cpu") | .mechanism' "$WORK/caps.json")" != none
 check "sched_switch attached" \
@@ -16,8 +17,8 @@ check "approximations are labelled" \
 	test "$(jq -s '[.[] | select(.approximate) | select(.approximation == null)] | length' "$WORK/caps.json")" -eq 0
 
 "$MIGTRACE" caps >"$WORK/caps.txt"
-check "text caps has a line per hook, then the host section" \
-	test "$(sed '/^$/q' "$WORK/caps.txt" | grep -c .)" -eq 18 -a -n "$(grep '^HOST EXPOSURE' "$WORK/caps.txt")"
+check "text caps has a header and a line per hook, then the host section" \
+	test "$(sed '/^$/q' "$WORK/caps.txt" | grep -c .)" -eq $((nhooks + 1)) -a -n "$(grep '^HOST EXPOSURE' "$WORK/caps.txt")"
 # Which mechanism each hook got on this kernel, for the log.
 jq -rs '.[] | select(.type=="caps") | "    \(.hook): \(.mechanism)"' "$WORK/caps.json"
 "$MIGTRACE" caps --json --no-events timer >"$WORK/noev.json" 2>&1

@@ -3,102 +3,7 @@
 #include "check.h"
 #include "core/detect.h"
 
-#define MS 1000000ULL
-
-static struct incident seen[64];
-static int nseen;
-
-static void collect(void *ctx, const struct incident *inc)
-{
-	(void)ctx;
-	if (nseen < 64)
-		seen[nseen++] = *inc;
-}
-
-static int count(enum incident_kind k, enum incident_state st)
-{
-	int n = 0;
-
-	for (int i = 0; i < nseen; i++)
-		n += seen[i].kind == k && seen[i].state == st;
-	return n;
-}
-
-static const struct incident *find(enum incident_kind k, enum incident_state st)
-{
-	for (int i = 0; i < nseen; i++)
-		if (seen[i].kind == k && seen[i].state == st)
-			return &seen[i];
-	return NULL;
-}
-
-static struct mt_task task(uint32_t pid, uint32_t tgid, uint32_t policy, int32_t prio,
-			   const char *comm)
-{
-	struct mt_task t = { .pid = pid, .tgid = tgid, .policy = policy, .prio = prio };
-
-	snprintf(t.comm, sizeof(t.comm), "%s", comm);
-	return t;
-}
-
-static const uint32_t HOLDER = 10, SPINNER = 20;
-static const uint64_t RANGE_START = 0x7f0000000000, RANGE_END = 0x7f0000200000;
-
-static void start(struct detector *d, bool holders_visible, bool faults_visible)
-{
-	struct detect_config c;
-
-	detect_config_defaults(&c);
-	c.holders_visible = holders_visible;
-	c.faults_visible = faults_visible;
-	nseen = 0;
-	detect_init(d, &c, collect, NULL);
-}
-
-/*
- * Drain work queued by HOLDER at onset on CPU 1, which runs SPINNER (RT when
- * policy is 1) since before; HOLDER holds 512 locked folios when holds is
- * EV_YES; SPINNER's own fault run (do_swap_page) has spin_retries retries.
- */
-static void snapshot(struct snapshot *r, uint64_t onset, uint64_t now, uint64_t spin_retries,
-		     uint32_t policy, enum evidence holds)
-{
-	struct pending_drain *p = &r->pending[0];
-
-	memset(r, 0, sizeof(*r));
-	r->npending = 1;
-	*p = (struct pending_drain){
-		.cpu = 1, .age_ns = now - onset,
-		.queuer = task(HOLDER, HOLDER, 0, 120, "gpu_migrate"),
-		.occupant = task(SPINNER, HOLDER, policy, policy ? 49 : 120, "spinner"),
-		.occupant_ns = now - onset,
-		.queuer_holds = holds,
-	};
-	if (holds == EV_YES) {
-		p->held_ns = now - onset + 5 * MS;
-		p->held_start = RANGE_START;
-		p->held_end = RANGE_END;
-		p->held_pages = 512;
-	}
-	if (spin_retries) {
-		p->occupant_run_seen = true;
-		p->occupant_run = (struct fault_run){
-			.task = p->occupant, .address = RANGE_START + 0x1000,
-			.attempts = spin_retries + 1, .retries = spin_retries,
-			.first_ts = onset, .last_ts = now - MS, .source = MT_FAULT_DO_SWAP_PAGE,
-			.open = true,
-		};
-	}
-}
-
-/* The first line about the stall that carries kind k (its start, or the update raising it). */
-static const struct incident *reached(enum incident_kind k)
-{
-	for (int i = 0; i < nseen; i++)
-		if (seen[i].kind == k && (seen[i].state == INC_START || seen[i].kind_changed))
-			return &seen[i];
-	return NULL;
-}
+#include "detect_fixture.h"
 
 static void livelock_named_within_a_second(void)
 {
@@ -115,7 +20,7 @@ static void livelock_named_within_a_second(void)
 			r.pending[0].occupant_ns = MS;
 			r.pending[0].occupant_run_seen = false;
 		}
-		detect_tick(&d, &r, now);
+		detect_tick(&d, &r, now, DETECT_ALL);
 	}
 	/* An RT task on the CPU for 100 ms: stuck_rt first, the same incident. */
 	inc = find(INC_STUCK_RT, INC_START);
@@ -131,10 +36,10 @@ static void livelock_named_within_a_second(void)
 	CHECK_EQ_U64(inc->waiter.pid, HOLDER);
 	CHECK_EQ_U64(inc->spinner.pid, SPINNER);
 	CHECK_EQ_U64(inc->spinner.policy, 1);
-	CHECK_EQ_U64(inc->waiter_holds_locks, EV_YES);
+	CHECK_EQ_U64(inc->links[LINK_WAITER_HOLDS], EV_YES);
 	CHECK_EQ_U64(inc->held_pages, 512);
-	CHECK_EQ_U64(inc->spinner_retrying, EV_YES);
-	CHECK_EQ_U64(inc->address_covered, EV_YES);
+	CHECK_EQ_U64(inc->links[LINK_RETRYING], EV_YES);
+	CHECK_EQ_U64(inc->links[LINK_COVERED], EV_YES);
 	CHECK_EQ_U64(inc->address, RANGE_START + 0x1000);
 	CHECK(inc->missing[0] == '\0');
 	/* One stalled work item, one incident: no second start, no drain_stall. */
@@ -142,9 +47,9 @@ static void livelock_named_within_a_second(void)
 	CHECK_EQ_U64(count(INC_DRAIN_STALL, INC_START), 0);
 	/* The drain runs: the incident ends after the grace period, with its duration. */
 	memset(&r, 0, sizeof(r));
-	detect_tick(&d, &r, now);
+	detect_tick(&d, &r, now, DETECT_ALL);
 	CHECK(find(INC_LIVELOCK, INC_END) == NULL);
-	detect_tick(&d, &r, now + 400 * MS);
+	detect_tick(&d, &r, now + 400 * MS, DETECT_ALL);
 	inc = find(INC_LIVELOCK, INC_END);
 	CHECK(inc != NULL);
 	if (inc)
@@ -165,7 +70,7 @@ static void every_link_is_needed(void)
 	/* The waiter holds nothing (lru_cache_disable drains before collecting). */
 	start(&d, true, true);
 	snapshot(&r, 0, 400 * MS, 5000, 1, EV_NO);
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	CHECK(reached(INC_LIVELOCK) == NULL && reached(INC_SUSPECTED_LIVELOCK) == NULL);
 	inc = find(INC_STUCK_RT, INC_START);
 	CHECK(inc != NULL);
@@ -174,7 +79,7 @@ static void every_link_is_needed(void)
 	/* The RT task does not fault: a stuck RT task, no fault loop. */
 	start(&d, true, true);
 	snapshot(&r, 0, 400 * MS, 0, 1, EV_YES);
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	CHECK(reached(INC_LIVELOCK) == NULL && reached(INC_SUSPECTED_LIVELOCK) == NULL);
 	inc = find(INC_STUCK_RT, INC_START);
 	CHECK(inc != NULL);
@@ -184,7 +89,7 @@ static void every_link_is_needed(void)
 	start(&d, true, true);
 	snapshot(&r, 0, 400 * MS, 5000, 1, EV_YES);
 	r.pending[0].occupant_run.address = RANGE_END + 0x1000;
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	CHECK(reached(INC_LIVELOCK) == NULL && reached(INC_SUSPECTED_LIVELOCK) == NULL);
 	CHECK(reached(INC_STUCK_RT) != NULL);
 }
@@ -199,7 +104,7 @@ static void unseen_links_make_a_suspicion(void)
 	/* Lock holders blind; the RT task retries a device-private (swap) fault. */
 	start(&d, false, true);
 	snapshot(&r, 0, 400 * MS, 5000, 1, EV_UNKNOWN);
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	CHECK(reached(INC_LIVELOCK) == NULL);
 	inc = reached(INC_SUSPECTED_LIVELOCK);
 	CHECK(inc != NULL);
@@ -210,7 +115,7 @@ static void unseen_links_make_a_suspicion(void)
 	/* The waiter holds locks; faults blind. */
 	start(&d, true, false);
 	snapshot(&r, 0, 400 * MS, 0, 1, EV_YES);
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	inc = reached(INC_SUSPECTED_LIVELOCK);
 	CHECK(inc != NULL);
 	if (inc)
@@ -219,11 +124,11 @@ static void unseen_links_make_a_suspicion(void)
 	start(&d, true, true);
 	snapshot(&r, 0, 400 * MS, 0, 1, EV_YES);
 	r.pending[0].runs_lost = true;
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	inc = reached(INC_SUSPECTED_LIVELOCK);
 	CHECK(inc != NULL);
 	if (inc)
-		CHECK_EQ_U64(inc->spinner_retrying, EV_UNKNOWN);
+		CHECK_EQ_U64(inc->links[LINK_RETRYING], EV_UNKNOWN);
 }
 
 /* As on this host: no migrate hooks, every user fault approximates do_swap_page. */
@@ -237,7 +142,7 @@ static void rt_refault_loop_without_migration_is_stuck_rt(void)
 	for (uint64_t now = 100 * MS; now <= 3000 * MS; now += 100 * MS) {
 		snapshot(&r, 0, now, now / MS * 100, 1, EV_UNKNOWN);
 		r.pending[0].occupant_run.source = MT_FAULT_PAGE_FAULT_USER;
-		detect_tick(&d, &r, now);
+		detect_tick(&d, &r, now, DETECT_ALL);
 	}
 	CHECK(reached(INC_LIVELOCK) == NULL);
 	CHECK(reached(INC_SUSPECTED_LIVELOCK) == NULL);
@@ -262,7 +167,7 @@ static void spinner_found_outside_the_top_runs(void)
 	for (int k = 0; k < STATS_TOP; k++)
 		r.open_runs[k] = (struct fault_run){ .task = task(500 + k, 500, 0, 120, "busy"),
 			.address = 0x1000, .attempts = 900, .retries = 898, .last_ts = 399 * MS };
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	CHECK(reached(INC_LIVELOCK) != NULL);
 }
 
@@ -274,12 +179,12 @@ static void never_yielding_cfs_task(void)
 
 	start(&d, true, true);
 	snapshot(&r, 0, 400 * MS, 5000, 0, EV_YES);
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	CHECK(reached(INC_LIVELOCK) != NULL);
 	start(&d, true, true);
 	snapshot(&r, 0, 400 * MS, 5000, 0, EV_YES);
 	r.pending[0].occupant_ns = 200 * MS;
-	detect_tick(&d, &r, 400 * MS);
+	detect_tick(&d, &r, 400 * MS, DETECT_ALL);
 	CHECK(reached(INC_LIVELOCK) == NULL && reached(INC_SUSPECTED_LIVELOCK) == NULL);
 	CHECK_EQ_U64(count(INC_DRAIN_STALL, INC_START), 1);
 }
@@ -292,11 +197,11 @@ static void healthy_machine_raises_nothing(void)
 	start(&d, true, true);
 	/* Drain work pending 30 ms behind a busy CFS task: normal under load. */
 	snapshot(&r, 0, 30 * MS, 0, 0, EV_NO);
-	detect_tick(&d, &r, 30 * MS);
+	detect_tick(&d, &r, 30 * MS, DETECT_ALL);
 	/* An RT task that sleeps: on the CPU 2 ms when the drain has waited 150 ms. */
 	snapshot(&r, 0, 150 * MS, 0, 1, EV_NO);
 	r.pending[0].occupant_ns = 2 * MS;
-	detect_tick(&d, &r, 150 * MS);
+	detect_tick(&d, &r, 150 * MS, DETECT_ALL);
 	CHECK_EQ_U64(count(INC_LIVELOCK, INC_START), 0);
 	CHECK_EQ_U64(count(INC_STUCK_RT, INC_START), 0);
 	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_START), 0);
@@ -314,15 +219,15 @@ static void fault_storm_needs_a_live_run(void)
 	r.open_runs[0] = (struct fault_run){ .task = task(30, 30, 0, 120, "faulter"),
 		.address = 0x1000, .attempts = 2500, .retries = 2498, .first_ts = 0,
 		.last_ts = 5000 * MS };
-	detect_tick(&d, &r, 5200 * MS);
+	detect_tick(&d, &r, 5200 * MS, DETECT_ALL);
 	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_START), 1);
 	/* Read after now was taken: its last fault is newer than now. Still going. */
 	r.open_runs[0].last_ts = 5300 * MS;
-	detect_tick(&d, &r, 5250 * MS);
+	detect_tick(&d, &r, 5250 * MS, DETECT_ALL);
 	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_END), 0);
 	r.open_runs[0].last_ts = 5000 * MS;
 	/* The same run, stale for over a second: the storm is over. */
-	detect_tick(&d, &r, 6500 * MS);
+	detect_tick(&d, &r, 6500 * MS, DETECT_ALL);
 	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_END), 1);
 	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_START), 1);
 }
@@ -340,7 +245,7 @@ static void full_tables_count_what_they_drop(void)
 		/* Keep the earlier ones alive: a tick evaluates only this snapshot. */
 		for (int k = 1; k < STATS_TOP; k++)
 			r.open_runs[k] = r.open_runs[0];
-		detect_tick(&d, &r, 20);
+		detect_tick(&d, &r, 20, DETECT_ALL);
 	}
 	CHECK(d.nopen <= DETECT_MAX_OPEN);
 	CHECK(d.dropped_incidents > 0);
@@ -353,7 +258,7 @@ static void finish_ends_everything(void)
 
 	start(&d, false, true);
 	snapshot(&r, 0, 300 * MS, 0, 1, EV_UNKNOWN);
-	detect_tick(&d, &r, 300 * MS);
+	detect_tick(&d, &r, 300 * MS, DETECT_ALL);
 	detect_finish(&d);
 	CHECK_EQ_U64(d.nopen, 0);
 	CHECK_EQ_U64(count(INC_STUCK_RT, INC_END), 1);
