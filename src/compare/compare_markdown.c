@@ -36,7 +36,8 @@ void compare_print_markdown(FILE *out, const struct comparison *c)
 			if (!i || d->binary)
 				buf[0] = 0;
 			else
-				compare_change_str(buf, sizeof(buf), c->inf[id][0].mean, x->mean);
+				compare_change_str(buf, sizeof(buf), c->inf[id][0].mean, x->mean,
+						   x->change_bound);
 			fprintf(out, " %s%s %s", x->significant ? "**" : "", val, buf);
 			if (i && x->has_ci) {
 				compare_ci_str(buf, sizeof(buf), x->ci_lo, x->ci_hi);
@@ -75,7 +76,7 @@ void compare_print_markdown(FILE *out, const struct comparison *c)
 					fprintf(out, " - |");
 					continue;
 				}
-				compare_change_str(buf, sizeof(buf), bv, v);
+				compare_change_str(buf, sizeof(buf), bv, v, 0);
 				fprintf(out, " %.2f%s%s |", v, i ? " " : "", i ? buf : "");
 			}
 			fputc('\n', out);
