@@ -162,6 +162,8 @@ void compare_boots(struct comparison *c)
 				first[c->nboots[i]++] = r;
 			c->boot_of[i][r] = k;
 			c->boots_estimated[i] |= !h->boot_id[0];
+			for (size_t q = 0; q < c->v[0].nruns && i && !c->boot_shared[i]; q++)
+				c->boot_shared[i] = same_boot(&c->v[0].runs[q].run.hdr, h);
 		}
 	}
 }

@@ -158,6 +158,7 @@ struct comparison {
 	uint16_t boot_of[COMPARE_MAX_VARIANTS][COMPARE_MAX_RUNS];	/* 0, 1, ... per variant */
 	size_t nboots[COMPARE_MAX_VARIANTS];
 	bool boots_estimated[COMPARE_MAX_VARIANTS];	/* a run without boot_id: from its clocks */
+	bool boot_shared[COMPARE_MAX_VARIANTS];	/* a boot of this variant is one of the first's */
 	bool by_boot[COMPARE_MAX_VARIANTS];	/* this variant against the first: the boot is the unit */
 	/* A row with too few samples in some run (infer_def.min_samples): not shown. */
 	bool starved[INF_MAX];

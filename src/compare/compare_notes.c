@@ -71,8 +71,8 @@ static void notes_boots(FILE *out, const struct comparison *c, const char *prefi
 	fprintf(out, "; unit against %s:", c->v[0].name);
 	for (size_t i = 1; i < c->nvariants; i++) {
 		fprintf(out, " %s=%s", c->v[i].name, c->by_boot[i] ? "boot" : "run");
-		confounded |= !c->by_boot[i] && c->v[0].nruns > 1 && c->v[i].nruns > 1 &&
-			      (c->nboots[0] == 1 || c->nboots[i] == 1);
+		confounded |= !c->by_boot[i] && !c->boot_shared[i] && c->v[0].nruns > 1 &&
+			      c->v[i].nruns > 1 && (c->nboots[0] == 1 || c->nboots[i] == 1);
 	}
 	fputc('.', out);
 	if (confounded)

@@ -8,13 +8,10 @@
 # number without one), cost lines carrying their boot. The records it hands
 # back are the kept lab records (scenario rt-nothrottle) and one without a
 # RESULT line (tests/data). A real boot checks the lab itself: scripts/lab/README.md.
-cd "$(dirname "$0")/../.." && . tests/live/lib.bash	# check, skip, $WORK
+cd "$(dirname "$0")/../.." && . tests/live/lib.bash	# check, need, $WORK
 
 kept=scripts/lab/results/compare-2026-11-30
-if [ ! -x build/migtrace ]; then skip "lab compare boots: build/migtrace not built"; exit 0; fi
-for t in gawk jq; do
-	command -v $t >/dev/null || { skip "lab compare boots: no $t (scripts/setup.sh)"; exit 0; }
-done
+need "lab compare boots" gawk jq
 
 # The recorder: logs "run VARIANT WORKLOAD ARGS", writes what lab run would.
 cat > "$WORK/lab" <<'EOF'

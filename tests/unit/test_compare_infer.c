@@ -170,7 +170,7 @@ static void boots_are_the_unit(void)
 		}
 	compare_compute(&cmp, v, 2, &o);
 	CHECK(cmp.nboots[0] == 3 && cmp.nboots[1] == 3 && cmp.by_boot[1]);
-	CHECK(cmp.boot_of[1][3] == 1 && !cmp.boots_estimated[1]);
+	CHECK(cmp.boot_of[1][3] == 1 && !cmp.boots_estimated[1] && !cmp.boot_shared[1]);
 	CHECK(cmp.inf[INF_DRAIN_MAX][1].units_a == 3 && cmp.inf[INF_DRAIN_MAX][1].units_b == 3);
 	CHECK(fabs(cmp.inf[INF_DRAIN_MAX][1].t.p - 0.1) < 1e-12);
 	for (int id2 = 0; id2 < INF_MAX; id2++)
@@ -179,7 +179,18 @@ static void boots_are_the_unit(void)
 	o.unit = UNIT_RUN;
 	compare_compute(&cmp, v, 2, &o);
 	CHECK(!cmp.by_boot[1] && cmp.inf[INF_DRAIN_MAX][1].significant);
+	/* One boot each, different ones: the variant is confounded with its boot, said so. */
 	o.unit = UNIT_AUTO;
+	for (int i = 0; i < 2; i++)
+		for (size_t r = 0; r < RUNS_DEFAULT; r++)
+			set_boot(i, r, i ? "boot-b" : "boot-a");
+	compare_compute(&cmp, v, 2, &o);
+	CHECK(!cmp.by_boot[1] && strstr(notes(&cmp), "confounded with its boot") != NULL);
+	/* Both in the same boot (a setting toggled between runs): nothing is confounded. */
+	for (size_t r = 0; r < RUNS_DEFAULT; r++)
+		set_boot(1, r, "boot-a");
+	compare_compute(&cmp, v, 2, &o);
+	CHECK(cmp.boot_shared[1] && !strstr(notes(&cmp), "confounded"));
 	for (int i = 0; i < 2; i++)
 		for (size_t r = 0; r < RUNS_DEFAULT; r++) {
 			snprintf(id, sizeof(id), "%d-%zu", i, r);
