@@ -49,8 +49,9 @@ EOF
 chmod +x "$WORK/lab"
 export LOG=$WORK/lab.log KEPT=$kept MIGTRACE_LAB_CMD=$WORK/lab
 
+cp scripts/lab/README.md "$WORK/README1.md"
 scripts/lab/lab compare --runs 4 --boots 2 --variants "baseline wait-on-locked" --aa wait-on-locked \
-	--cost-runs 2 --cost-boots 2 --out "$WORK/one" >"$WORK/one.log" 2>&1
+	--cost-runs 2 --cost-boots 2 --out "$WORK/one" --readme "$WORK/README1.md" >"$WORK/one.log" 2>&1
 check "lab compare (recorded lab) exits 0" test $? -eq 0 || tail -20 "$WORK/one.log"
 boots=$(awk '{ print $2, $3 }' "$WORK/one/boots.txt" | xargs)
 check "boots interleaved, round 2 reversed ($boots)" test "$boots" = \
@@ -67,6 +68,7 @@ check "each variant's RESULT lines come from its records" \
 	test "$(grep -c 'progress=yes' "$WORK/one/records/wait-on-locked-aa/results.txt")" = 4
 check "the A/A compares the variant with its copy (named by the kept records' label here)" \
 	grep -q '^| run-level | metric | wait-on-locked (4 runs) | wait-on-locked#2 (4 runs) | test |$' "$WORK/one/aa.md"
+check "the README block states what the A/A marked" grep -qE '^Lab A/A: wait-on-locked against wait-on-locked booted again \(1 and 1 boots, interleaved with the variants; unit: run\): 0 of [0-9]+ tested rows marked' "$WORK/README1.md"
 check "cost lines carry their boot" test "$(cat "$WORK/one/cost/throughput.txt" | xargs)" = \
 	"baseline 100.0 boot=1 baseline 100.0 boot=2 wait-on-locked 100.0 boot=1 wait-on-locked 100.0 boot=2"
 check "cost boots interleaved too" test "$(grep -o '^run [a-z-]* hmm-tests' "$LOG" | awk '{ print $2 }' | xargs)" = \
