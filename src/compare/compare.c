@@ -119,8 +119,8 @@ void compare_conditions(const struct variant *v, size_t n, struct conditions *c)
 				result_key(rs->run.end.result, result_conditions[k], w, sizeof(w));
 				snprintf(what, sizeof(what), "RESULT %s", result_conditions[k]);
 				if (strcmp(w, w0))
-					differ(c, what, first->path, *w0 ? w0 : "none", rs->path,
-					       *w ? w : "none");
+					differ(c, what, first->path, *w0 ? w0 : "(not stated)", rs->path,
+					       *w ? w : "(not stated)");
 			}
 		}
 }

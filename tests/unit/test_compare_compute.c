@@ -39,6 +39,21 @@ static void conditions_must_match(void)
 	compare_conditions(v, 2, &c);
 	CHECK(strstr(c.differences, "kernel version: base-1.mtr has 6.1.0-lab-base") != NULL);
 	CHECK(strstr(c.differences, "hook mechanisms: base-1.mtr") != NULL);
+	/* The workload's own scenario and preemption model, where its RESULT line states them. */
+	fill(1, "fix", "6.1.0-lab-fix", 50, 100);
+	for (int i = 0; i < 2; i++)
+		for (size_t r = 0; r < RUNS_DEFAULT; r++)
+			snprintf(runs[i][r].run.end.result, sizeof(runs[i][r].run.end.result),
+				 "RESULT scenario=kspin variant=x progress=yes preempt=none ctx=kernel");
+	compare_conditions(v, 2, &c);
+	CHECK(!c.differ);
+	snprintf(runs[1][3].run.end.result, sizeof(runs[1][3].run.end.result),
+		 "RESULT scenario=kspin variant=x progress=no preempt=full");
+	runs[0][1].run.end.result[0] = 0;
+	compare_conditions(v, 2, &c);
+	CHECK(strstr(c.differences, "RESULT preempt: base-1.mtr has none, fix-4.mtr has full") != NULL);
+	CHECK(strstr(c.differences, "RESULT scenario: base-1.mtr has kspin, base-2.mtr has (not "
+		     "stated)") != NULL);
 }
 
 /*
