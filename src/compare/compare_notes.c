@@ -130,6 +130,12 @@ void compare_notes(FILE *out, const struct comparison *c, const char *prefix)
 				"runs have %zu to %zu (interpolated over fewer it mostly repeats the "
 				"max).\n", prefix, infer_defs[id].stat, infer_defs[id].name,
 				infer_defs[id].min_samples, c->samples_lo[id], c->samples_hi[id]);
+	if (c->nvariants > 1) {
+		fprintf(out, "%sHolm's families (tests adjusted together), per variant:", prefix);
+		for (size_t i = 1; i < c->nvariants; i++)
+			fprintf(out, " %s %zu%s", c->v[i].name, c->family[i],
+				i + 1 < c->nvariants ? "," : ".\n");
+	}
 	notes_marks(out, c, prefix);
 	any = false;
 	for (int m = 0; m < M_MAX; m++)
@@ -192,11 +198,8 @@ void compare_legend(FILE *out, const struct comparison *c, const char *prefix)
 		"share; with one run a side, within-run tests over that run's samples "
 		"(exceedance: values above all of the other run's; fisher: stalls among work "
 		"items), which do not replicate anything. P: two-sided p; Pholm: Holm-adjusted "
-		"over the tests of each variant (constant rows left out):", prefix,
-		c->opts.perm_reps, PERM_EXACT_MAX);
-	for (size_t i = 1; i < c->nvariants; i++)
-		fprintf(out, " %s %zu%s", c->v[i].name, c->family[i],
-			i + 1 < c->nvariants ? "," : ";");
-	fprintf(out, " '*' (bold) marks Pholm < %g. %s", c->opts.alpha, prefix);
+		"over the tests of each variant (constant and capped rows left out; the notes "
+		"give each family's size); '*' (bold) marks Pholm < %g. ", prefix,
+		c->opts.perm_reps, PERM_EXACT_MAX, c->opts.alpha);
 	legend_interval(out, c);
 }

@@ -95,3 +95,5 @@ scripts/lab/lab compare --from "$WORK/cells" --readme "$WORK/README.md" >"$WORK/
 check "cells: --from finds them again and writes a block a cell" \
 	test "$(grep -c '^#### ' "$WORK/README.md")" = 4
 check "cells: the block names scenario and model" grep -q '^#### nonrt, preempt=full$' "$WORK/README.md"
+check "cells: the legend once, the notes per cell" test \
+	"$(grep -c '^Change: against ' "$WORK/README.md") $(grep -c '^Holm.s families' "$WORK/README.md")" = "1 4"
