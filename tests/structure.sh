@@ -28,3 +28,5 @@ missing=$(grep -o '\(unit\|live\|scripts\|fuzz\)/[a-z_]*\.\(c\|sh\)' <<<"$index"
 check "every test tests/README.md names exists${missing:+: not found $(echo $missing)}" test -z "$missing"
 unnamed=$(for t in tests/unit/test_*.c; do grep -q "unit/$(basename "$t")" <<<"$index" || echo "${t#tests/}"; done)
 check "every unit test is in tests/README.md's index${unnamed:+: $(echo $unnamed)}" test -z "$unnamed"
+markers=$(git grep -lE '^(<<<<<<< |>>>>>>> )' -- . ':!tests/structure.sh' 2>/dev/null)
+check "no merge conflict markers in tracked files${markers:+: $markers}" test -z "$markers"

@@ -27,19 +27,24 @@ static struct options {
 } opts;
 
 static const char doc[] =
-"Compare recorded runs of variants (kernels, patches, settings). The run is\n"
-"the unit of inference: per-run statistics (max and p99 of the straggler and\n"
-"drain waits, stalls, livelocked, retries per migration, lock hold, throughput)\n"
-"are tested with exact permutation or Fisher tests, Holm-adjusted, with\n"
-"bootstrap CIs over runs; one run a side gets within-run tests, labelled so.\n"
+"Compare recorded runs of variants (kernels, patches, settings). Each run\n"
+"gives one value per row (max of the straggler and drain waits, p99 where\n"
+"every run has 100 samples, stalls as a share of work and a rate, livelocked,\n"
+"retries per migration, lock hold, throughput); the unit of inference is the\n"
+"boot where both variants ran in several boots, else the run. Values capped\n"
+"by a run's deadline or the record's end are bounds (>=, <=), tested on\n"
+"Gehan scores; others with exact permutation or Fisher tests, Holm-adjusted,\n"
+"with permutation-inverted CIs; one run a side gets within-run tests,\n"
+"labelled so.\n"
 "Pooled samples and per-CPU drain waits are shown, not tested. Records whose\n"
 "conditions (kernel version, CPUs, virtualization, CPU model, hook\n"
-"mechanisms) differ are refused unless --force.\n"
+"mechanisms, the RESULT line's scenario= and preempt=) differ are refused\n"
+"unless --force.\n"
 "\n"
 "USAGE: migtrace compare [OPTIONS] VARIANT VARIANT...\n"
 "\n"
-"A VARIANT is a record file, a comma-separated list of record files (runs),\n"
-"or a directory whose *.mtr files are its runs. Its name is the label its\n"
+"A VARIANT is a record file, a directory whose *.mtr files are its runs, or a\n"
+"comma-separated list of those (runs of several boots). Its name is the label its\n"
 "runs were recorded with (record --label), else the argument.\n"
 "\n"
 "EXAMPLES:\n"
@@ -48,7 +53,7 @@ static const char doc[] =
 "    migtrace compare --markdown --plot plots/ runs/baseline runs/drain-backoff\n"
 "    migtrace compare --stall-threshold-ms 5 runs/base runs/fix\n";
 
-enum { OPT_PLOT = 1000, OPT_ALPHA, OPT_BOOT, OPT_SEED, OPT_PERMS, OPT_STALL, OPT_NO_GNUPLOT };
+enum { OPT_PLOT = 1000, OPT_ALPHA, OPT_UNIT, OPT_SEED, OPT_PERMS, OPT_STALL, OPT_NO_GNUPLOT };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines: conditions, then per run, per run-level row and variant (inference), per pooled metric and variant, per CPU", 0 },
@@ -60,9 +65,10 @@ static const struct argp_option options[] = {
 	  "A drain wait this long or longer is a stall (1); declare it before looking", 0 },
 	{ "alpha", OPT_ALPHA, "P", 0, "Significance level after Holm's adjustment (0.05)", 0 },
 	{ "permutations", OPT_PERMS, "N", 0,
-	  "Random splits when exact enumeration is too large (20000)", 0 },
-	{ "bootstrap", OPT_BOOT, "N", 0, "Bootstrap resamples for the CI (2000)", 0 },
-	{ "seed", OPT_SEED, "N", 0, "Seed of the bootstrap and of Monte Carlo permutations (1): same input, same output", 0 },
+	  "Random splits when exact enumeration is too large, for tests and CIs (20000)", 0 },
+	{ "unit", OPT_UNIT, "auto|run|boot", 0,
+	  "Unit of inference: the boot where both sides ran in 2 boots or more, else the run (auto)", 0 },
+	{ "seed", OPT_SEED, "N", 0, "Seed of the Monte Carlo permutations (1): same input, same output", 0 },
 	{ "quiet", 'q', NULL, 0, "No warnings about damaged records", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -95,10 +101,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid --permutations: %s (1000..10000000)", arg);
 		opts.cmp.perm_reps = v;
 		break;
-	case OPT_BOOT:
-		if (!parse_ulong(arg, 1000000, &v) || v < 100)
-			argp_error(state, "invalid --bootstrap: %s (100..1000000)", arg);
-		opts.cmp.reps = v;
+	case OPT_UNIT:
+		if (!strcmp(arg, "auto"))
+			opts.cmp.unit = UNIT_AUTO;
+		else if (!strcmp(arg, "run"))
+			opts.cmp.unit = UNIT_RUN;
+		else if (!strcmp(arg, "boot"))
+			opts.cmp.unit = UNIT_BOOT;
+		else
+			argp_error(state, "invalid --unit: %s (auto, run or boot)", arg);
 		break;
 	case OPT_SEED:
 		if (!parse_ulong(arg, ULONG_MAX, &v))

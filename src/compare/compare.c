@@ -8,8 +8,7 @@
 void compare_opts_defaults(struct compare_opts *o)
 {
 	*o = (struct compare_opts){
-		.alpha = 0.05, .conf = 0.95, .reps = 2000, .perm_reps = 20000, .seed = 1,
-		.stall_ms = 1,
+		.alpha = 0.05, .conf = 0.95, .perm_reps = 20000, .seed = 1, .stall_ms = 1,
 	};
 }
 
@@ -17,6 +16,7 @@ const char *compare_test_name(enum compare_test t)
 {
 	switch (t) {
 	case TEST_PERMUTATION: return "permutation";
+	case TEST_GEHAN: return "gehan";
 	case TEST_FISHER: return "fisher";
 	case TEST_EXCEEDANCE: return "exceedance(within-run)";
 	case TEST_FISHER_WITHIN: return "fisher(within-run)";
@@ -56,6 +56,24 @@ static void differ(struct conditions *c, const char *what, const char *a_path, c
 			 "%s: %s has %s, %s has %s\n", what, a_path, a, b_path, b);
 }
 
+/* The value of " KEY=" in a RESULT line, "" without one. */
+static void result_key(const char *result, const char *key, char *out, size_t len)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(result, pat);
+	out[0] = 0;
+	if (p) {
+		p += strlen(pat);
+		snprintf(out, len, "%.*s", (int)strcspn(p, " "), p);
+	}
+}
+
+/* The workload's own conditions, where its RESULT line states them (the lab's reproducer). */
+static const char *const result_conditions[] = { "scenario", "preempt" };
+
 void compare_conditions(const struct variant *v, size_t n, struct conditions *c)
 {
 	const struct run_samples *first = &v[0].runs[0];
@@ -94,7 +112,60 @@ void compare_conditions(const struct variant *v, size_t n, struct conditions *c)
 			if (strcmp(sig, sig0))
 				differ(c, "hook mechanisms", first->path, "one set", rs->path,
 				       "another (see 'migtrace report')");
+			for (size_t k = 0; k < 2; k++) {
+				char w0[64], w[64], what[48];
+
+				result_key(first->run.end.result, result_conditions[k], w0, sizeof(w0));
+				result_key(rs->run.end.result, result_conditions[k], w, sizeof(w));
+				snprintf(what, sizeof(what), "RESULT %s", result_conditions[k]);
+				if (strcmp(w, w0))
+					differ(c, what, first->path, *w0 ? w0 : "(not stated)", rs->path,
+					       *w ? w : "(not stated)");
+			}
 		}
+}
+
+/* Boot time implied by a run's clocks, in s; NAN without them. */
+static double boot_clock(const struct rec_header *h)
+{
+	if (!h->start_realtime_ns || h->start_realtime_ns < h->start_mono_ns)
+		return NAN;
+	return (h->start_realtime_ns - h->start_mono_ns) * 1e-9;
+}
+
+static bool same_boot(const struct rec_header *a, const struct rec_header *b)
+{
+	double ca = boot_clock(a), cb = boot_clock(b);
+
+	if (a->boot_id[0] || b->boot_id[0])
+		return !strcmp(a->boot_id, b->boot_id);
+	if (strcmp(a->hostname, b->hostname))
+		return false;
+	/* No clocks either (made up, or damaged): one boot, as before boots were told apart. */
+	return isnan(ca) || isnan(cb) ? isnan(ca) && isnan(cb) : fabs(ca - cb) < 1;
+}
+
+void compare_boots(struct comparison *c)
+{
+	for (size_t i = 0; i < c->nvariants; i++) {
+		const struct variant *v = &c->v[i];
+		size_t first[COMPARE_MAX_RUNS];	/* a run of each boot */
+
+		c->nboots[i] = 0;
+		for (size_t r = 0; r < v->nruns && r < COMPARE_MAX_RUNS; r++) {
+			const struct rec_header *h = &v->runs[r].run.hdr;
+			size_t k = 0;
+
+			while (k < c->nboots[i] && !same_boot(&v->runs[first[k]].run.hdr, h))
+				k++;
+			if (k == c->nboots[i])
+				first[c->nboots[i]++] = r;
+			c->boot_of[i][r] = k;
+			c->boots_estimated[i] |= !h->boot_id[0];
+			for (size_t q = 0; q < c->v[0].nruns && i && !c->boot_shared[i]; q++)
+				c->boot_shared[i] = same_boot(&c->v[0].runs[q].run.hdr, h);
+		}
+	}
 }
 
 void compare_gather(const struct variant *v, enum compare_metric_id m, struct samples *pooled,

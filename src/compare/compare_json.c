@@ -32,9 +32,16 @@ static void json_conditions(FILE *out, const struct comparison *c)
 	json_dbl(&j, "alpha", c->opts.alpha);
 	json_dbl(&j, "stall_threshold_ms", c->opts.stall_ms);
 	json_str(&j, "correction", "holm");
-	json_u64(&j, "bootstrap_resamples", c->opts.reps);
 	json_u64(&j, "permutation_draws", c->opts.perm_reps);
 	json_u64(&j, "seed", c->opts.seed);
+	json_key_obj(&j, "boots");
+	for (size_t i = 0; i < c->nvariants; i++)
+		json_u64(&j, c->v[i].name, c->nboots[i]);
+	json_close(&j);
+	json_key_obj(&j, "unit");
+	for (size_t i = 1; i < c->nvariants; i++)
+		json_str(&j, c->v[i].name, c->by_boot[i] ? "boot" : "run");
+	json_close(&j);
 	json_end(&j);
 	for (size_t i = 0; i < c->nvariants; i++)
 		for (size_t r = 0; r < c->v[i].nruns; r++) {
@@ -43,8 +50,13 @@ static void json_conditions(FILE *out, const struct comparison *c)
 			json_begin(&j, out, "compare_run");
 			json_str(&j, "variant", c->v[i].name);
 			json_str(&j, "path", rs->path);
+			json_u64(&j, "boot", c->boot_of[i][r]);
+			if (rs->run.hdr.boot_id[0])
+				json_str(&j, "boot_id", rs->run.hdr.boot_id);
 			json_u64(&j, "lost_records", rs->dropped);
 			json_u64(&j, "censored_pending", rs->censored.n);
+			json_bool(&j, "deadline", rs->deadline);
+			json_bool(&j, "cut_off", rs->cut_off);
 			if (rs->has_livelock_info)
 				json_bool(&j, "livelocked", rs->livelocked);
 			json_key_arr(&j, "synthesised");
@@ -74,17 +86,32 @@ static void json_inference(FILE *out, const struct comparison *c)
 			for (size_t r = 0; r < x->nruns; r++)
 				json_num(&j, NULL, x->run[r]);
 			json_close_arr(&j);
+			json_key_arr(&j, "capped");
+			for (size_t r = 0; r < x->nruns; r++)
+				json_bool(&j, NULL, x->bound[r] != 0);
+			json_close_arr(&j);
 			json_u64(&j, "censored_runs", x->censored_runs);
 			json_num(&j, infer_defs[id].binary ? "share" : infer_defs[id].rate ? "hmean"
 				 : "amean", x->mean);
+			if (x->mean_bound)
+				json_str(&j, "bound", x->mean_bound > 0 ? "lower" : "upper");
+			if (infer_defs[id].descriptive)
+				json_bool(&j, "descriptive", true);
 			if (x->has_change)
 				json_num(&j, "change_pct", x->change);
+			if (x->change_bound)
+				json_str(&j, "change_bound", x->change_bound == 2 ? "unknown"
+					 : x->change_bound > 0 ? "at_least" : "at_most");
 			if (x->has_ci) {
 				json_num(&j, "ci_lo_pct", x->ci_lo);
 				json_num(&j, "ci_hi_pct", x->ci_hi);
 			}
+			if (x->both_capped)
+				json_str(&j, "test", "none(capped)");
 			if (i && x->test != TEST_NONE) {
 				json_str(&j, "test", compare_test_name(x->test));
+				json_u64(&j, "units_a", x->units_a);
+				json_u64(&j, "units_b", x->units_b);
 				json_bool(&j, "within_run", compare_test_within_run(x->test));
 				json_bool(&j, "exact", x->t.exact);
 				json_num(&j, "p", x->t.p);

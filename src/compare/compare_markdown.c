@@ -1,8 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A comparison as Markdown tables. */
+/*
+ * A comparison as Markdown: the conditions, the run-level table, its notes
+ * and legend as paragraphs (what lab compare copies into the lab README),
+ * then the pooled table.
+ */
+#include <stdlib.h>
 #include <string.h>
 #include "compare/compare.h"
 #include "compare/compare_print.h"
+
+/* The notes and the legend, one paragraph a line. */
+static void paragraphs(FILE *out, const struct comparison *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return;
+	compare_notes(m, c, "");
+	compare_legend(m, c, "");
+	fclose(m);
+	for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		fprintf(out, "%.*s\n\n", (int)(nl ? nl - line : (ptrdiff_t)strlen(line)), line);
+	}
+	free(text);
+}
 
 void compare_print_markdown(FILE *out, const struct comparison *c)
 {
@@ -36,7 +60,8 @@ void compare_print_markdown(FILE *out, const struct comparison *c)
 			if (!i || d->binary)
 				buf[0] = 0;
 			else
-				compare_change_str(buf, sizeof(buf), c->inf[id][0].mean, x->mean);
+				compare_change_str(buf, sizeof(buf), c->inf[id][0].mean, x->mean,
+						   x->change_bound);
 			fprintf(out, " %s%s %s", x->significant ? "**" : "", val, buf);
 			if (i && x->has_ci) {
 				compare_ci_str(buf, sizeof(buf), x->ci_lo, x->ci_hi);
@@ -51,7 +76,9 @@ void compare_print_markdown(FILE *out, const struct comparison *c)
 		compare_row_tests(c, id, tests, sizeof(tests));
 		fprintf(out, " %s |\n", *tests ? tests : "-");
 	}
-	fprintf(out, "\n| pooled | metric |");
+	fputc('\n', out);
+	paragraphs(out, c);
+	fprintf(out, "| pooled | metric |");
 	for (size_t i = 0; i < c->nvariants; i++)
 		fprintf(out, " %s |", c->v[i].name);
 	fprintf(out, "\n|---|---|");
@@ -75,12 +102,9 @@ void compare_print_markdown(FILE *out, const struct comparison *c)
 					fprintf(out, " - |");
 					continue;
 				}
-				compare_change_str(buf, sizeof(buf), bv, v);
+				compare_change_str(buf, sizeof(buf), bv, v, 0);
 				fprintf(out, " %.2f%s%s |", v, i ? " " : "", i ? buf : "");
 			}
 			fputc('\n', out);
 		}
-	fputc('\n', out);
-	compare_notes(out, c, "");
-	compare_legend(out, c, "");
 }

@@ -58,30 +58,55 @@ bool compare_infer_present(const struct comparison *c, int id)
 	return false;
 }
 
-void compare_change_str(char *buf, size_t len, double base, double v)
+/* "×12.0", "÷450": a ratio r > 0 as a factor, 3 digits; bound applies to r. */
+static void factor_str(char *buf, size_t len, double r, int bound)
 {
-	double pct;
+	double f = r >= 1 ? r : 1 / r;
+	/* ÷N's N moves against r: at least r is at most ÷N */
+	int fb = r >= 1 ? bound : -bound;
+	const char *b = fb > 0 ? "\u2265" : fb < 0 ? "\u2264" : "";
 
+	snprintf(buf, len, f < 10 ? "%s%s%.2f" : f < 100 ? "%s%s%.1f" : "%s%s%.0f",
+		 r >= 1 ? "\u00d7" : "\u00f7", b, f);
+}
+
+void compare_change_str(char *buf, size_t len, double base, double v, int bound)
+{
+	double pct, r;
+	char f[32];
+
+	if (bound == 2) {
+		snprintf(buf, len, "( capped )");
+		return;
+	}
 	if (isnan(v) || isnan(base) || base == 0) {
 		snprintf(buf, len, "(    n/a )");
 		return;
 	}
 	pct = 100 * (v - base) / fabs(base);
-	if (fabs(pct) <= 1000)
+	r = v / base;
+	if (r > 0 && (pct > 1000 || pct < -90)) {
+		factor_str(f, sizeof(f), r, bound);
+		snprintf(buf, len, "(%s)", f);
+	} else if (bound) {
+		snprintf(buf, len, "(%s%7.2f%%)", bound > 0 ? "\u2265" : "\u2264", pct);
+	} else {
 		snprintf(buf, len, "(%8.2f%%)", pct);
-	else if (v / base >= 10)
-		snprintf(buf, len, "(\u00d7%.0f)", v / base);
-	else	/* below -1000 %: the sign flipped */
-		snprintf(buf, len, "(\u00d7%.3g)", v / base);
+	}
 }
 
-/* A CI of a change in %: beyond ±1000 % at either end, as ratios. */
+/* A CI of a change in %, in the change's forms: both ends as factors when either is one. */
 void compare_ci_str(char *buf, size_t len, double lo, double hi)
 {
-	if (fabs(lo) <= 1000 && fabs(hi) <= 1000)
+	char a[32], b[32];
+
+	if (lo >= -90 && hi <= 1000) {
 		snprintf(buf, len, "[%+.1f%%, %+.1f%%]", lo, hi);
-	else
-		snprintf(buf, len, "[\u00d7%.3g, \u00d7%.3g]", 1 + lo / 100, 1 + hi / 100);
+		return;
+	}
+	factor_str(a, sizeof(a), 1 + lo / 100, 0);
+	factor_str(b, sizeof(b), 1 + hi / 100, 0);
+	snprintf(buf, len, "[%s, %s]", a, b);
 }
 
 /* "(...)" -> "*...*": the change whose test is significant after Holm. */
@@ -122,10 +147,15 @@ void compare_row_tests(const struct comparison *c, int id, char *buf, size_t len
 	size_t off = 0;
 
 	buf[0] = 0;
+	if (infer_defs[id].descriptive) {
+		snprintf(buf, len, "descriptive");
+		return;
+	}
 	for (size_t i = 1; i < c->nvariants; i++) {
-		const char *t = compare_test_name(c->inf[id][i].test);
+		const char *t = c->inf[id][i].both_capped ? "none(capped)"
+				: compare_test_name(c->inf[id][i].test);
 
-		if (c->inf[id][i].test == TEST_NONE || strstr(buf, t))
+		if ((c->inf[id][i].test == TEST_NONE && !c->inf[id][i].both_capped) || strstr(buf, t))
 			continue;
 		off += snprintf(buf + off, len - off, "%s%s", off ? "," : "", t);
 		if (off >= len)
@@ -133,14 +163,15 @@ void compare_row_tests(const struct comparison *c, int id, char *buf, size_t len
 	}
 }
 
-/* The value of an inference cell: "3/10" for yes/no, else the mean of the per-run values. */
+/* The value of an inference cell: "3/10" for yes/no, else the mean of the per-run values, "≥" a bound. */
 void compare_infer_value(const struct infer_cell *x, const struct infer_def *d, char *buf,
 			 size_t len)
 {
 	if (d->binary)
 		snprintf(buf, len, "%llu/%zu", (unsigned long long)x->yes, x->nruns);
 	else
-		snprintf(buf, len, "%.2f", x->mean);
+		snprintf(buf, len, "%s%.2f", x->mean_bound > 0 ? "\u2265" : x->mean_bound < 0 ?
+			 "\u2264" : "", x->mean);
 }
 
 static void text_conditions(FILE *out, const struct comparison *c)
@@ -159,72 +190,6 @@ static void text_conditions(FILE *out, const struct comparison *c)
 	}
 	if (c->cond.differ)
 		fprintf(out, "WARNING: conditions differ (compared with --force)\n");
-}
-
-/* What the numbers rest on: losses, censored work, synthesised samples. */
-void compare_notes(FILE *out, const struct comparison *c, const char *prefix)
-{
-	bool any;
-
-	fprintf(out, "%sLost records (ring buffer full), per run:", prefix);
-	for (size_t i = 0; i < c->nvariants; i++) {
-		fprintf(out, " %s", c->v[i].name);
-		for (size_t r = 0; r < c->v[i].nruns; r++)
-			fprintf(out, "%c%llu", r ? ',' : '=',
-				(unsigned long long)c->v[i].runs[r].dropped);
-		fputc(i + 1 < c->nvariants ? ';' : '\n', out);
-	}
-	fprintf(out, "%sCensored: drain work still pending at the end of a run counts at its "
-		"age (it waited at least that long) in drain_wait_us and straggler_wait_us "
-		"max/run and p99/run and in stalls; runs with censored work:", prefix);
-	for (size_t i = 0; i < c->nvariants; i++)
-		fprintf(out, " %s=%zu", c->v[i].name, c->inf[INF_DRAIN_MAX][i].censored_runs);
-	fputc('\n', out);
-	for (size_t i = 1; i < c->nvariants; i++) {
-		size_t na = c->v[0].nruns, nb = c->v[i].nruns;
-		double pmin = exact_permutation_min_p(na, nb);
-
-		if (na * nb > 1 && pmin >= c->opts.alpha)
-			fprintf(out, "%sToo few runs: with %zu and %zu runs the permutation test's "
-				"smallest p is %.3g, not below alpha %g: no run-level row of %s can be "
-				"marked (6 runs a side reach 0.0022).\n", prefix, na, nb, pmin,
-				c->opts.alpha, c->v[i].name);
-	}
-	any = false;
-	for (int m = 0; m < M_MAX; m++)
-		for (size_t i = 0; i < c->nvariants; i++) {
-			if (!c->cells[m][i].synth_runs)
-				continue;
-			fprintf(out, "%s%s %s: %zu of %zu runs", any ? "," : prefix,
-				any ? "" : "Synthesised from kernel log2 histograms (not measured one "
-				"by one):", compare_metrics[m].name, c->cells[m][i].synth_runs,
-				c->v[i].nruns);
-			fprintf(out, " of %s", c->v[i].name);
-			any = true;
-		}
-	if (any)
-		fputc('\n', out);
-}
-
-void compare_legend(FILE *out, const struct comparison *c, const char *prefix)
-{
-	fprintf(out, "%sChange: against %s, in %% (beyond \u00b11000 %% as a ratio, \u00d7N); + is "
-		"larger, and larger is worse except for throughput. Pooled rows describe; "
-		"they are not tested (samples of one run share its stalls).\n", prefix,
-		c->v[0].name);
-	fprintf(out, "%sInference: each run gives one value per row; permutation: exact "
-		"two-sided permutation test of the difference in mean per-run values (Monte "
-		"Carlo, %u draws, when over %d splits); fisher: Fisher's exact test of runs "
-		"livelocked (a livelock or suspected_livelock incident, or RESULT "
-		"progress=no); with one run a side, within-run tests over that run's samples "
-		"(exceedance: values above all of the other run's; fisher: stalls among work "
-		"items), which do not replicate anything. Stall: drain wait >= %g ms. "
-		"P: two-sided p; Pholm: Holm-adjusted over the %zu test(s) of that variant "
-		"(constant rows left out); '*' marks Pholm < %g. CI%.0f: percentile bootstrap "
-		"over runs of the change in the mean, %u resamples, seed %llu.\n", prefix,
-		c->opts.perm_reps, PERM_EXACT_MAX, c->opts.stall_ms,
-		c->nvariants > 1 ? c->family[1] : 0, c->opts.alpha, c->opts.conf * 100,
-		c->opts.reps, (unsigned long long)c->opts.seed);
 }
 
 static void text_header(FILE *out, const struct comparison *c, const char *title, int w)
@@ -255,7 +220,7 @@ static void text_pooled(FILE *out, const struct comparison *c)
 					continue;
 				}
 				compare_change_str(buf, sizeof(buf), row_value(&c->cells[m][0], r),
-						   row_value(x, r));
+						   row_value(x, r), 0);
 				fprintf(out, " %12.2f", row_value(x, r));
 				cell_out(out, 10, buf);
 			}
@@ -284,7 +249,7 @@ static void text_pooled(FILE *out, const struct comparison *c)
 					cell_out(out, 23, "-");
 					continue;
 				}
-				compare_change_str(buf, sizeof(buf), bv, v);
+				compare_change_str(buf, sizeof(buf), bv, v, 0);
 				fprintf(out, " %12.2f", v);
 				cell_out(out, 10, buf);
 			}
@@ -312,7 +277,7 @@ static void text_inference(FILE *out, const struct comparison *c)
 {
 	char buf[64], val[32], tests[96], pv[24];
 
-	text_header(out, c, "Run-level inference (the run is the unit)", 30);
+	text_header(out, c, "Run-level inference (unit: the boot or the run, see the notes)", 30);
 	for (int id = 0; id < INF_MAX; id++) {
 		const struct infer_def *d = &infer_defs[id];
 
@@ -330,7 +295,8 @@ static void text_inference(FILE *out, const struct comparison *c)
 			if (d->binary)	/* a share: its change says little; the test says it */
 				snprintf(buf, sizeof(buf), "%s", x->significant ? "*" : "");
 			else
-				compare_change_str(buf, sizeof(buf), c->inf[id][0].mean, x->mean);
+				compare_change_str(buf, sizeof(buf), c->inf[id][0].mean, x->mean,
+						   x->change_bound);
 			if (x->significant)
 				mark(buf);
 			cell_out(out, 12, val);
@@ -341,7 +307,7 @@ static void text_inference(FILE *out, const struct comparison *c)
 	}
 	for (int r = 0; r < 3; r++)
 		for (int id = 0; id < INF_MAX; id++) {
-			if (!compare_infer_present(c, id))
+			if (!compare_infer_present(c, id) || infer_defs[id].descriptive)
 				continue;
 			snprintf(buf, sizeof(buf), "%s.%s", infer_defs[id].name, infer_defs[id].stat);
 			fprintf(out, "%-9s %-30s", r == 0 ? "CI95" : r == 1 ? "P" : "Pholm", buf);
@@ -358,6 +324,8 @@ static void text_inference(FILE *out, const struct comparison *c)
 						 compare_p_str(pv, sizeof(pv), x->p_holm));
 				else if (r == 2 && x->test != TEST_NONE)
 					snprintf(buf, sizeof(buf), "constant");
+				else if (r == 2 && x->both_capped)
+					snprintf(buf, sizeof(buf), "capped");
 				else
 					snprintf(buf, sizeof(buf), "-");
 				cell_out(out, 23, buf);

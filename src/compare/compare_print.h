@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include "compare/compare.h"
+#include "compare/compare_notes.h"
 
 bool compare_metric_present(const struct comparison *c, int m);
 bool compare_cpu_present(const struct comparison *c, int k);
@@ -14,7 +15,5 @@ const char *compare_p_str(char *buf, size_t len, double p);
 void compare_row_tests(const struct comparison *c, int id, char *buf, size_t len);
 void compare_infer_value(const struct infer_cell *x, const struct infer_def *d, char *buf,
 			 size_t len);
-void compare_notes(FILE *out, const struct comparison *c, const char *prefix);
-void compare_legend(FILE *out, const struct comparison *c, const char *prefix);
 
 #endif

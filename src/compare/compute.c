@@ -71,5 +71,6 @@ void compare_compute(struct comparison *c, const struct variant *v, size_t n,
 		}
 	}
 	compute_cpus(c);
+	compare_boots(c);
 	compare_infer(c);
 }

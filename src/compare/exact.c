@@ -5,8 +5,7 @@
 #include "compare/exact.h"
 #include "compare/stats.h"
 
-/* C(n, k) as a double; exact for the sizes enumerated here. */
-static double choose(uint64_t n, uint64_t k)
+double exact_choose(uint64_t n, uint64_t k)
 {
 	double c = 1;
 
@@ -27,8 +26,7 @@ static bool all_equal(const double *x, size_t n, double v)
 	return true;
 }
 
-/* Next k-subset of {0..n-1} in lexicographic order; false after the last. */
-static bool next_subset(size_t *idx, size_t k, size_t n)
+bool exact_next_subset(size_t *idx, size_t k, size_t n, size_t *from)
 {
 	size_t i = k;
 
@@ -36,6 +34,8 @@ static bool next_subset(size_t *idx, size_t k, size_t n)
 		i--;
 	if (!i)
 		return false;
+	if (from)
+		*from = i - 1;
 	idx[i - 1]++;
 	for (size_t j = i; j < k; j++)
 		idx[j] = idx[j - 1] + 1;
@@ -76,7 +76,7 @@ int exact_permutation(const double *a, size_t na, const double *b, size_t nb,
 	obs = fabs(t->stat);
 	/* Equal differences computed in another order. */
 	tol = 1e-12 * (scale + 1);
-	if (choose(n, na) <= PERM_EXACT_MAX) {
+	if (exact_choose(n, na) <= PERM_EXACT_MAX) {
 		t->exact = true;
 		for (size_t i = 0; i < na; i++)
 			idx[i] = i;
@@ -94,7 +94,7 @@ int exact_permutation(const double *a, size_t na, const double *b, size_t nb,
 			count++;
 			if (split_diff(split, na, nb, mean) >= obs - tol)
 				hits++;
-		} while (next_subset(idx, na, n));
+		} while (exact_next_subset(idx, na, n, NULL));
 		t->p = hits / count;
 	} else {
 		struct stats_rng rng;
@@ -125,7 +125,7 @@ out:
 
 double exact_permutation_min_p(size_t na, size_t nb)
 {
-	double c = choose(na + nb, na);
+	double c = exact_choose(na + nb, na);
 
 	return c > 0 ? (na == nb ? 2 : 1) / c : 1;
 }
@@ -191,6 +191,19 @@ int exact_exceedance(const double *a, size_t na, const double *b, size_t nb,
 	t->p = k ? fmin(1, 2 * p) : 1;
 	t->exact = true;
 	return 0;
+}
+
+void exact_gehan_scores(const double *x, const int *bound, size_t n, double *score)
+{
+	for (size_t i = 0; i < n; i++) {
+		score[i] = 0;
+		for (size_t j = 0; j < n; j++) {
+			if (x[i] > x[j] && bound[i] >= 0 && bound[j] <= 0)
+				score[i]++;
+			else if (x[i] < x[j] && bound[i] <= 0 && bound[j] >= 0)
+				score[i]--;
+		}
+	}
 }
 
 struct ranked_p {

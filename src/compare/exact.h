@@ -16,6 +16,14 @@
 
 #define PERM_EXACT_MAX	1000000	/* splits enumerated; beyond, Monte Carlo */
 
+/* C(n, k) as a double; exact for the sizes enumerated here. */
+double exact_choose(uint64_t n, uint64_t k);
+/*
+ * Next k-subset of {0..n-1} (idx, ascending) in lexicographic order; false
+ * after the last. *from (may be NULL): the first position that changed.
+ */
+bool exact_next_subset(size_t *idx, size_t k, size_t n, size_t *from);
+
 struct exact_test {
 	double stat;		/* mean(b) - mean(a); Fisher: odds ratio; exceedance: +k or -k */
 	double p;		/* two-sided */
@@ -59,6 +67,18 @@ int exact_fisher(uint64_t ya, uint64_t na, uint64_t yb, uint64_t nb, struct exac
  */
 int exact_exceedance(const double *a, size_t na, const double *b, size_t nb,
 		     struct exact_test *t);
+
+/*
+ * Gehan's scores for values some of which are bounds (Mantel's form of the
+ * generalised Wilcoxon): score[i] = the values x[i] is certainly above
+ * minus those it is certainly below. bound[i] = +1: the true value is at
+ * least x[i] (capped by a deadline); -1: at most x[i]; 0: exact. x[i] is
+ * certainly above x[j] when x[i] > x[j], x[i]'s true value cannot be below
+ * x[i] (exact or +1) and x[j]'s cannot be above x[j] (exact or -1). Two
+ * values capped the same way are never ordered. The permutation test of
+ * the mean score is then a test that respects censoring.
+ */
+void exact_gehan_scores(const double *x, const int *bound, size_t n, double *score);
 
 /*
  * Holm's step-down adjustment of n p-values (NAN: not part of the family):

@@ -216,7 +216,8 @@ int samples_load_reader(struct rec_reader *rd, struct run_samples *rs, char *err
 		samples_push(&rs->m[M_THROUGHPUT], rs->run.end.throughput);
 	rs->has_livelock_info = rs->run.hdr.detect || strstr(rs->run.end.result, " progress=");
 	if (strstr(rs->run.end.result, " progress=no"))
-		rs->livelocked = true;
+		rs->livelocked = rs->deadline = true;
+	rs->cut_off = !rs->run.has_end || rs->run.cut_off;
 	rs->migrations = rp.agg.s.migrate.setups;
 	rs->retries = rp.agg.s.faults.retries;
 	if (rs->run.snapshots) {

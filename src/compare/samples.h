@@ -62,6 +62,14 @@ struct run_samples {
 	uint32_t censored_cpu[SNAPSHOT_MAX_PENDING];
 	bool has_livelock_info;		/* detectors ran, or RESULT says progress= */
 	bool livelocked;		/* a livelock or suspected_livelock, or progress=no */
+	/*
+	 * Cut short: what was in flight then was ended, not finished. The
+	 * workload stopped at its deadline (RESULT progress=no: the
+	 * reproducer's deadline_ms), or the record ends without its end
+	 * chunk (killed while recording).
+	 */
+	bool deadline;
+	bool cut_off;
 	uint64_t migrations;		/* migrate setups */
 	uint64_t retries;		/* fault retries, ended runs */
 	uint64_t dropped;		/* ring-buffer records lost (last snapshot) */

@@ -83,7 +83,7 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *s)
 	free(sorted);
 }
 
-/* ---- bootstrap --------------------------------------------------------- */
+/* ---- seeded random numbers (Monte Carlo splits, synthetic tests) ----------- */
 
 void stats_rng_seed(struct stats_rng *r, uint64_t seed)
 {
@@ -110,57 +110,4 @@ double stats_rng_normal(struct stats_rng *r)
 	double u2 = (stats_rng_next(r) >> 11) / 9007199254740992.0;
 
 	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
-}
-
-/* The central conf interval of kept bootstrap changes (sorted here); -1 when none. */
-static int change_interval(double *changes, size_t kept, double conf, double *lo, double *hi)
-{
-	if (!kept)
-		return -1;
-	qsort(changes, kept, sizeof(*changes), stats_cmp_double);
-	*lo = stats_percentile_sorted(changes, kept, 100 * (1 - conf) / 2);
-	*hi = stats_percentile_sorted(changes, kept, 100 * (1 + conf) / 2);
-	return 0;
-}
-
-static void resample(struct stats_rng *rng, const double *x, size_t n, double *out)
-{
-	for (size_t i = 0; i < n; i++)
-		out[i] = x[stats_rng_below(rng, n)];
-}
-
-int stats_bootstrap_change(const double *a, size_t na, const double *b, size_t nb,
-			   stats_estimator est, unsigned int reps, uint64_t seed, double conf,
-			   double *lo, double *hi)
-{
-	double *ra = NULL, *rb = NULL, *changes = NULL;
-	struct stats_rng rng;
-	size_t kept = 0;
-	int ret = -1;
-
-	*lo = *hi = NAN;
-	if (!na || !nb || !reps || !(est(a, na) != 0))
-		return -1;
-	ra = malloc(na * sizeof(*ra));
-	rb = malloc(nb * sizeof(*rb));
-	changes = malloc(reps * sizeof(*changes));
-	if (!ra || !rb || !changes)
-		goto out;
-	stats_rng_seed(&rng, seed);
-	for (unsigned int i = 0; i < reps; i++) {
-		double ea, eb;
-
-		resample(&rng, a, na, ra);
-		resample(&rng, b, nb, rb);
-		ea = est(ra, na);
-		eb = est(rb, nb);
-		if (ea != 0 && isfinite(ea) && isfinite(eb))
-			changes[kept++] = 100 * (eb - ea) / fabs(ea);
-	}
-	ret = change_interval(changes, kept, conf, lo, hi);
-out:
-	free(ra);
-	free(rb);
-	free(changes);
-	return ret;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Statistics for comparing runs: summaries (min, means, stddev, CoV,
- * percentiles) and bootstrap confidence intervals with a seeded generator
- * (same input, same output). The tests are in compare/exact.h.
+ * percentiles) and a seeded generator (same input, same output). The tests
+ * are in compare/exact.h, the intervals in compare/interval.h.
  */
 #ifndef MIGTRACE_STATS_H
 #define MIGTRACE_STATS_H
@@ -43,14 +43,5 @@ double stats_rng_normal(struct stats_rng *r);
 typedef double (*stats_estimator)(const double *x, size_t n);
 double stats_amean(const double *x, size_t n);
 double stats_hmean(const double *x, size_t n);
-
-/*
- * Percentile bootstrap CI of the change of est from a to b, in percent:
- * 100 * (est(b*) - est(a*)) / est(a*), over reps resamples drawn with seed.
- * conf is e.g. 0.95. Returns -1 when a sample is empty or est(a) is 0.
- */
-int stats_bootstrap_change(const double *a, size_t na, const double *b, size_t nb,
-			   stats_estimator est, unsigned int reps, uint64_t seed, double conf,
-			   double *lo, double *hi);
 
 #endif

@@ -88,6 +88,8 @@ void rec_header_fill_host(struct rec_header *h)
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
 		snprintf(h->hostname, sizeof(h->hostname), "%.63s", u.nodename);
 	}
+	/* Runs of one boot share its state (caches, placement): compare groups them. */
+	read_small("/proc/sys/kernel/random/boot_id", h->boot_id, sizeof(h->boot_id));
 	first_line_value("/proc/cpuinfo", "model name", h->cpu_model, sizeof(h->cpu_model));
 	if (!h->cpu_model[0])
 		snprintf(h->cpu_model, sizeof(h->cpu_model), "unknown");

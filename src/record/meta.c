@@ -40,6 +40,8 @@ int rec_header_format(const struct rec_header *h, char *buf, size_t len)
 	kv(buf, len, &off, "kernel", "%s", h->kernel);
 	kv(buf, len, &off, "label", "%s", h->label);
 	kv(buf, len, &off, "hostname", "%s", h->hostname);
+	if (h->boot_id[0])
+		kv(buf, len, &off, "boot_id", "%s", h->boot_id);
 	kv(buf, len, &off, "cpu_model", "%s", h->cpu_model);
 	kv(buf, len, &off, "virt", "%s", h->virt);
 	kv(buf, len, &off, "ncpus", "%u", h->ncpus);
@@ -220,6 +222,8 @@ static bool header_kv(void *obj, const char *key, const char *val)
 		return COPY(h->label);
 	if (!strcmp(key, "hostname"))
 		return COPY(h->hostname);
+	if (!strcmp(key, "boot_id"))
+		return COPY(h->boot_id);
 	if (!strcmp(key, "cpu_model"))
 		return COPY(h->cpu_model);
 	if (!strcmp(key, "virt"))

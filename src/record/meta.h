@@ -19,6 +19,7 @@ struct rec_header {
 	char kernel[128];		/* uname -r */
 	char label[64];			/* the variant: --label */
 	char hostname[64];
+	char boot_id[40];		/* /proc/sys/kernel/random/boot_id: which boot ran it */
 	char cpu_model[128];
 	char virt[32];			/* "none" (bare metal), "kvm", "qemu", ... */
 	char command[256];		/* record -- COMMAND, space-joined */
@@ -64,7 +65,7 @@ int rec_end_format(const struct rec_end *e, char *buf, size_t len);
 int rec_incident_format(const struct rec_incident *i, char *buf, size_t len);
 int rec_kreport_format(const struct kernel_report *kr, char *buf, size_t len);
 
-/* Fill the conditions of this machine: kernel, hostname, CPU model, virtualization. */
+/* Fill the conditions of this machine: kernel, hostname, boot, CPU model, virtualization. */
 void rec_header_fill_host(struct rec_header *h);
 
 /* "RESULT ... migrations_per_s=12.5 ...": the rate, if the line has one. */

@@ -16,6 +16,15 @@ fail() { echo "FAIL $*"; }
 skip() { echo "SKIP $*"; }
 # check NAME CONDITION-COMMAND...: one verdict line
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+# need WHAT TOOL...: skip the whole test unless build/migtrace and every TOOL are there
+need() {
+	local what=$1 t
+	shift
+	[ -x build/migtrace ] || { skip "$what: build/migtrace not built"; exit 0; }
+	for t; do
+		command -v "$t" >/dev/null || { skip "$what: no $t (scripts/setup.sh)"; exit 0; }
+	done
+}
 
 # lru_add_drain_all() from CPU $1, $2 times: compaction starts with one.
 trigger_drains() {

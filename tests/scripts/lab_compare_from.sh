@@ -4,13 +4,10 @@
 # lab boot, fixed seeds), the tables and the README block must come out the
 # same. Fails when compare's output changes without the table being
 # regenerated, or when someone edits the generated block by hand.
-cd "$(dirname "$0")/../.." && . tests/live/lib.bash	# check, skip, $WORK
+cd "$(dirname "$0")/../.." && . tests/live/lib.bash	# check, need, $WORK
 
 kept=scripts/lab/results/compare-2026-11-30
-if [ ! -x build/migtrace ]; then skip "lab compare --from: build/migtrace not built"; exit 0; fi
-for t in gawk jq; do
-	command -v $t >/dev/null || { skip "lab compare --from: no $t (scripts/setup.sh)"; exit 0; }
-done
+need "lab compare --from" gawk jq
 readme=$WORK/README.md
 cp scripts/lab/README.md "$readme"
 scripts/lab/lab compare --from "$kept" --out "$WORK/out" --readme "$readme" >"$WORK/log" 2>&1

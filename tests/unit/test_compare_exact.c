@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * compare/exact.c: the run-level tests (permutation, Fisher, exceedance) and
- * Holm's adjustment against values counted by hand, the counting written
- * out beside each.
+ * compare/exact.c: the run-level tests (permutation, Fisher, exceedance),
+ * Gehan's scores and Holm's adjustment against values counted by hand, the
+ * counting written out beside each.
  */
 #include "check.h"
 #include "compare/exact.h"
@@ -120,6 +120,28 @@ static void exceedance_by_hand(void)
  * the step before). NAN is outside the family: {0.01, NAN, 0.02}, m = 2:
  * 0.01 x 2 = 0.02, 0.02 x 1 = 0.02.
  */
+/*
+ * Gehan scores, counted by hand. {1, 3+, 2, 5+} (+: at least): 1 is below
+ * all three (-3); 3+ is certainly above 1 and 2 and not ordered with 5+
+ * (+2); 2 is above 1, below 3+ and 5+ (-1); 5+ is above 1 and 2, not
+ * ordered with 3+ (+2). Rates capped from above ({0-, 0-, 500}: at most 0):
+ * each 0- is below 500 and tied with the other (-1), 500 above both (+2).
+ * Every value capped the same way: nothing is ordered, all 0.
+ */
+static void gehan_by_hand(void)
+{
+	static const double x[] = { 1, 3, 2, 5 }, r[] = { 0, 0, 500 }, c[] = { 7, 9, 8 };
+	static const int bx[] = { 0, 1, 0, 1 }, br[] = { -1, -1, 0 }, bc[] = { 1, 1, 1 };
+	double s[4];
+
+	exact_gehan_scores(x, bx, 4, s);
+	CHECK(s[0] == -3 && s[1] == 2 && s[2] == -1 && s[3] == 2);
+	exact_gehan_scores(r, br, 3, s);
+	CHECK(s[0] == -1 && s[1] == -1 && s[2] == 2);
+	exact_gehan_scores(c, bc, 3, s);
+	CHECK(s[0] == 0 && s[1] == 0 && s[2] == 0);
+}
+
 static void holm_by_hand(void)
 {
 	static const double p[] = { 0.01, 0.04, 0.03, 0.005 }, q[] = { 0.01, NAN, 0.02 };
@@ -141,6 +163,7 @@ int main(void)
 	RUN(permutation_by_hand);
 	RUN(fisher_by_hand);
 	RUN(exceedance_by_hand);
+	RUN(gehan_by_hand);
 	RUN(holm_by_hand);
 	CHECK_EXIT();
 }
