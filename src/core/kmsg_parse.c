@@ -150,19 +150,30 @@ static bool soft_lockup(const char *t, struct kernel_report *kr)
 	return true;
 }
 
+/*
+ * "... NEEDLE<number>SUFFIX" at the end of t, NEEDLE's last occurrence: the
+ * number into *v, where NEEDLE starts into *at.
+ */
+static bool tail_num(const char *t, const char *needle, const char *suffix, const char **at,
+		     uint64_t *v)
+{
+	const char *p = last_of(t, t + strlen(t), needle);
+
+	if (!p)
+		return false;
+	*at = p;
+	p += strlen(needle);
+	return take_num(&p, UINT32_MAX, v) && !strcmp(p, suffix);
+}
+
 /* INFO: task migrepro:102 blocked for more than 20 seconds. */
 static bool hung_task(const char *t, struct kernel_report *kr)
 {
-	const char *end = t + strlen(t), *b, *p;
+	const char *b;
 	uint64_t s;
 
-	if (!take(&t, "INFO: task "))
-		return false;
-	b = last_of(t, end, " blocked for more than ");
-	if (!b)
-		return false;
-	p = b + strlen(" blocked for more than ");
-	if (!take_num(&p, UINT32_MAX, &s) || strcmp(p, " seconds.") || !comm_pid(t, b, kr))
+	if (!take(&t, "INFO: task ") ||
+	    !tail_num(t, " blocked for more than ", " seconds.", &b, &s) || !comm_pid(t, b, kr))
 		return false;
 	kr->kind = KR_HUNG_TASK;
 	kr->seconds = s;
@@ -172,16 +183,10 @@ static bool hung_task(const char *t, struct kernel_report *kr)
 /* BUG: workqueue lockup - pool cpus=3 node=0 flags=0x0 nice=0 stuck for 31s! */
 static bool wq_lockup(const char *t, struct kernel_report *kr)
 {
-	const char *end = t + strlen(t), *st, *c, *p;
+	const char *st, *c, *p;
 	uint64_t s, cpu;
 
-	if (!take(&t, "BUG: workqueue lockup - pool"))
-		return false;
-	st = last_of(t, end, " stuck for ");
-	if (!st)
-		return false;
-	p = st + strlen(" stuck for ");
-	if (!take_num(&p, UINT32_MAX, &s) || strcmp(p, "s!"))
+	if (!take(&t, "BUG: workqueue lockup - pool") || !tail_num(t, " stuck for ", "s!", &st, &s))
 		return false;
 	kr->kind = KR_WQ_LOCKUP;
 	kr->seconds = s;

@@ -124,7 +124,8 @@ static void kernel_log_state_is_said(void)
 		      "workqueue_hog 1 (1 joined to no incident); 5 records overwritten before they "
 		      "were read\n") != NULL);
 	PRINT(snapshot_print_json(f, &s));
-	CHECK(strstr(out, "{\"type\":\"kernel_log\",\"readable\":true,\"records\":0,\"last_seq\":0,\"lost\":5,"
+	CHECK(strstr(out, "{\"type\":\"kernel_log\",\"readable\":true,\"records\":0,"
+		      "\"last_seq\":0,\"lost\":5,"
 		      "\"reports\":{\"soft_lockup\":2,\"hung_task\":0,\"workqueue_lockup\":0,"
 		      "\"workqueue_hog\":1,\"rcu_stall\":0},\"unjoined\":1}\n") != NULL);
 	memset(&s.kernel_log, 0, sizeof(s.kernel_log));
