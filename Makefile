@@ -174,7 +174,7 @@ sanitize:
 sanitize-check: sanitize all $(UNIT_TESTS) $(TEST_HELPERS) $(FUZZERS)
 	$(Q)scripts/sanitize-check.sh $(OUTPUT)-san
 
-# The record reader, the compare loader and pipeline, and facts files under libFuzzer
+# The record reader, the compare loader and pipeline, facts files and kernel log records under libFuzzer
 # (Debian's clang): make fuzz [FUZZ_SECONDS=N] runs each that long. make
 # check runs them for a few seconds (tests/live/record_fuzz.sh).
 FUZZ_SECONDS ?= 60
@@ -197,6 +197,9 @@ fuzz: $(FUZZERS)
 	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus-facts
 	$(Q)$(OUTPUT)/fuzz/fuzz_facts -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 		-artifact_prefix=$(OUTPUT)/fuzz/facts- $(OUTPUT)/fuzz/corpus-facts tests/data/exposure
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus-kmsg
+	$(Q)$(OUTPUT)/fuzz/fuzz_kmsg -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-artifact_prefix=$(OUTPUT)/fuzz/kmsg- $(OUTPUT)/fuzz/corpus-kmsg tests/data/kmsg
 
 # The patched-kernel lab (scripts/lab): every variant built, booted under qemu,
 # hmm-tests and the livelock reproducer; then migtrace's detectors in the guests.

@@ -9,9 +9,11 @@
 #include "cmd/tracing_opts.h"
 #include "core/exposure.h"
 #include "kernel/host_probe.h"
+#include "kernel/kmsg.h"
 #include "kernel/session.h"
 #include "output/caps.h"
 #include "output/exposure_print.h"
+#include "output/kreport_print.h"
 
 static bool json;
 
@@ -19,9 +21,10 @@ static const char doc[] =
 "migtrace caps: what this kernel lets migtrace see. Every hook is probed,\n"
 "loaded and attached as a trace would; each line says the mechanism it got\n"
 "(fentry, kprobe, tracepoint, tracepoint~ for an approximation, or none) and\n"
-"why each better one was not used. Then the host section: what migtrace\n"
-"exposure prints (the facts that decide whether this host can hit the livelock,\n"
-"and a verdict per shape of it).\n"
+"why each better one was not used. Then whether the kernel log (/dev/kmsg)\n"
+"can be read for the kernel's own stall reports. Then the host section: what\n"
+"migtrace exposure prints (the facts that decide whether this host can hit the\n"
+"livelock, and a verdict per shape of it).\n"
 "\n"
 "USAGE: migtrace caps [--json] [--no-fentry] [--no-kprobe] [-v]\n";
 
@@ -57,6 +60,7 @@ int cmd_caps(int argc, char **argv)
 		.children = children,
 	};
 	struct session *s;
+	static struct kmsg_reader kmsg;
 	static struct host_facts h;
 	static struct exposure e;
 	char err[512];
@@ -70,6 +74,11 @@ int cmd_caps(int argc, char **argv)
 	}
 	hooks_print_caps(stdout, session_hooks(s), json);
 	session_close(s);
+	kmsg_open(&kmsg, KMSG_PATH);	/* the kernel's own reports: can they be read */
+	if (!json)
+		putchar('\n');
+	kernel_log_print(stdout, &kmsg.state, json);
+	kmsg_close(&kmsg);
 	host_probe(&h);	/* the host section: migtrace exposure */
 	exposure_evaluate(&h, &e);
 	if (!json)

@@ -23,6 +23,7 @@
 #include "cmd/commands.h"
 #include "cmd/daemon_opts.h"
 #include "cmd/detect_opts.h"
+#include "cmd/kernel_log.h"
 #include "cmd/signals.h"
 #include "cmd/tracing_opts.h"
 #include "cmd/session_loop.h"
@@ -31,6 +32,7 @@
 #include "output/caps.h"
 #include "output/files.h"
 #include "output/json.h"
+#include "output/kreport_print.h"
 #include "output/pid_file.h"
 #include "output/prometheus.h"
 #include "output/snapshot_print.h"
@@ -42,6 +44,7 @@
 struct daemon {
 	struct session *s;
 	struct session_loop *loop;
+	struct kernel_log kernel_log;
 	struct out_file json;
 	bool incident_written;
 	int pid_fd;
@@ -115,6 +118,17 @@ static void on_incident(void *ctx, const struct incident *inc)
 	if (!d->json.f)
 		return;
 	incident_print(d->json.f, inc, true, detect_opts.stacks);
+	d->incident_written = true;
+}
+
+/* A joined report is in its incident's line; the others get one of their own. */
+static void on_kernel_report(void *ctx, const struct kernel_report *kr)
+{
+	struct daemon *d = ctx;
+
+	if (!d->json.f || kr->incident_id)
+		return;
+	kreport_print(d->json.f, kr, true);
 	d->incident_written = true;
 }
 
@@ -231,6 +245,7 @@ static void start_line(struct daemon *d)
 	json_u64(&j, "max_event_rate", daemon_opts.max_rate);
 	json_end(&j);
 	hooks_print_caps(d->json.f, session_hooks(d->s), true);
+	kernel_log_print(d->json.f, kernel_log_state(&d->kernel_log), true);
 	note_output(d, out_file_flush(&d->json), d->json.path);
 }
 
@@ -244,7 +259,7 @@ static int start(struct daemon *d, char *err, size_t len)
 	};
 	struct loop_callbacks cb = {
 		.ctx = d, .incident = on_incident, .poll = on_poll, .second = on_second,
-		.interval = on_interval, .budget = read_budget,
+		.interval = on_interval, .budget = read_budget, .kernel_report = on_kernel_report,
 	};
 	int ret;
 
@@ -262,6 +277,8 @@ static int start(struct daemon *d, char *err, size_t len)
 		ret = session_loop_start(&d->loop, d->s, &lo, err, len);
 	if (!ret)
 		ret = session_loop_add(d->loop, &cb);	/* the first party: room is certain */
+	if (!ret)
+		ret = kernel_log_add(&d->kernel_log, d->loop);
 	if (ret)
 		return ret;
 	load_shed_init(&d->load, daemon_opts.max_rate, session_produced(d->s));
@@ -275,6 +292,7 @@ static int start(struct daemon *d, char *err, size_t len)
 
 static void stop(struct daemon *d)
 {
+	kernel_log_close(&d->kernel_log);
 	session_loop_free(d->loop);
 	session_close(d->s);	/* detaches every link, frees every program and map */
 	out_file_close(&d->json);

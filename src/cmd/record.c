@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "cmd/commands.h"
 #include "cmd/detect_opts.h"
+#include "cmd/kernel_log.h"
 #include "cmd/parse.h"
 #include "cmd/record_child.h"
 #include "cmd/session_loop.h"
@@ -26,6 +27,7 @@
 #include "kernel/clock.h"
 #include "model/incident.h"
 #include "output/incident_print.h"
+#include "output/kreport_print.h"
 #include "record/recording.h"
 #include "record/snapshot_codec.h"
 
@@ -130,6 +132,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 /* One recording: the loop, the file, the workload, how the run ends. */
 struct recorder {
 	struct session_loop *loop;
+	struct kernel_log kernel_log;
 	struct rec_writer w;
 	struct child c;
 	struct rec_end end;
@@ -166,6 +169,20 @@ static void on_incident(void *ctx, const struct incident *inc)
 	n = rec_incident_format(&ri, buf, sizeof(buf));
 	if (n > 0)
 		rec_write_chunk(&r->w, REC_INCIDENT, buf, n);
+}
+
+/* Every kernel report, joined or not, as a KERNEL_REPORT chunk; the unjoined on stderr. */
+static void on_kernel_report(void *ctx, const struct kernel_report *kr)
+{
+	struct recorder *r = ctx;
+	char buf[1024];
+	int n;
+
+	if (!kr->incident_id)
+		kreport_print(stderr, kr, false);
+	n = rec_kreport_format(kr, buf, sizeof(buf));
+	if (n > 0)
+		rec_write_chunk(&r->w, REC_KERNEL_REPORT, buf, n);
 }
 
 /* Each interval and at the end: the snapshot, after the events before it. */
@@ -245,6 +262,7 @@ static int write_header(struct recorder *r)
 	h.filter_pid = tracing_opts.session.tgid;
 	h.filter_cpu = tracing_opts.session.cpu;
 	h.detect = session_loop_detecting(r->loop);
+	h.kernel_log = *kernel_log_state(&r->kernel_log);
 	memcpy(h.hooks, session_hooks(s), sizeof(h.hooks));
 	n = rec_header_format(&h, buf, sizeof(buf));
 	if (n < 0)
@@ -265,6 +283,9 @@ static int write_end(struct recorder *r)
 		r->end.exit_status = WIFEXITED(c->status) ? WEXITSTATUS(c->status) : -1;
 		r->end.exit_signal = WIFSIGNALED(c->status) ? WTERMSIG(c->status) : 0;
 	}
+	r->end.has_kernel_log = kernel_log_state(&r->kernel_log)->known;
+	r->end.kernel_log_records = kernel_log_state(&r->kernel_log)->records;
+	r->end.kernel_log_lost = kernel_log_state(&r->kernel_log)->lost;
 	n = rec_end_format(&r->end, buf, sizeof(buf));
 	return n < 0 ? n : rec_write_chunk(&r->w, REC_END, buf, n);
 }
@@ -307,6 +328,7 @@ static int record_one(void)
 	struct loop_callbacks cb = {
 		.ctx = &r, .event = on_event, .incident = on_incident, .poll = on_poll,
 		.second = on_second, .interval = on_interval, .stopping = on_stopping,
+		.kernel_report = on_kernel_report,
 	};
 	struct session *s = NULL;
 	char err[512];
@@ -324,8 +346,8 @@ static int record_one(void)
 		fprintf(stderr, "migtrace record: %s\n", err);
 		goto cleanup;
 	}
-	if (session_loop_add(r.loop, &cb)) {
-		fprintf(stderr, "migtrace record: no room for the record's event sink\n");
+	if (session_loop_add(r.loop, &cb) || kernel_log_add(&r.kernel_log, r.loop)) {
+		fprintf(stderr, "migtrace record: no room for the record's parties\n");
 		goto cleanup;
 	}
 	if (write_header(&r)) {
@@ -347,6 +369,7 @@ cleanup:
 	}
 	if (r.c.out_fd >= 0)
 		close(r.c.out_fd);
+	kernel_log_close(&r.kernel_log);
 	session_loop_free(r.loop);
 	session_close(s);
 	return ret;

@@ -15,6 +15,7 @@ struct session_loop {
 	struct loop_callbacks parties[LOOP_MAX_PARTIES];
 	unsigned int nparties;
 	bool sink_added;
+	struct kernel_log_state kernel_log;	/* a source's state; the reports counted here */
 };
 
 #define EACH_PARTY(l, p) \
@@ -108,6 +109,32 @@ static void intervals(const struct session_loop *l, uint64_t now, bool final)
 			p->interval(p->ctx, now, final);
 }
 
+/*
+ * The kernel log's reports: each joined to the incident it is about by the
+ * detectors (which report that incident at once), counted, then handed to
+ * every party.
+ */
+static void kernel_logs(struct session_loop *l, bool final)
+{
+	struct kernel_report kr[LOOP_KERNEL_REPORTS];
+
+	EACH_PARTY(l, src) {
+		unsigned int n;
+
+		if (!src->read_kernel_log)
+			continue;
+		n = src->read_kernel_log(src->ctx, final, kr, LOOP_KERNEL_REPORTS, &l->kernel_log);
+		for (unsigned int i = 0; i < n; i++) {
+			if (!detect_live_kernel_report(l->dl, &kr[i]))
+				l->kernel_log.unjoined++;
+			l->kernel_log.reports[kr[i].kind]++;
+			EACH_PARTY(l, p)
+				if (p->kernel_report)
+					p->kernel_report(p->ctx, &kr[i]);
+		}
+	}
+}
+
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
@@ -144,6 +171,7 @@ static enum loop_end run(struct session_loop *l)
 		}
 		if (poll_parties(l, now))
 			return LOOP_STOPPED;
+		kernel_logs(l, false);
 		now = mono_ns();
 		detect_live_poll(l->dl, now);
 		if (detect_live_triggered(l->dl))
@@ -178,6 +206,7 @@ enum loop_end session_loop_run(struct session_loop *l)
 			p->stopping(p->ctx);
 	/* What is still in the ring buffer goes in before the last interval. */
 	session_poll(l->s, 0, l->o.final_budget ? l->o.final_budget : SESSION_POLL_BUDGET);
+	kernel_logs(l, true);	/* joined while their incidents are still open */
 	detect_live_finish(l->dl);
 	if (why != LOOP_COUNT)
 		intervals(l, mono_ns(), true);
@@ -188,6 +217,7 @@ void session_loop_snapshot(struct session_loop *l, struct snapshot *snap)
 {
 	session_snapshot(l->s, snap);
 	detect_live_totals(l->dl, snap);
+	snap->kernel_log = l->kernel_log;
 }
 
 struct session *session_loop_session(const struct session_loop *l)

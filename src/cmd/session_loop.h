@@ -14,9 +14,11 @@
 #include <stdint.h>
 #include "kernel/detect_live.h"
 #include "kernel/session.h"
+#include "model/kernel_report.h"
 
 #define LOOP_READ_NS	(20 * NSEC_PER_MSEC)	/* between reads: one wakeup per batch */
 #define LOOP_MAX_PARTIES 4
+#define LOOP_KERNEL_REPORTS 32	/* kernel reports taken from a source at a time */
 
 /* Every callback may be NULL; ctx is passed back to each. */
 struct loop_callbacks {
@@ -39,6 +41,15 @@ struct loop_callbacks {
 	 * one decides.
 	 */
 	uint64_t (*budget)(void *ctx, uint64_t now, uint64_t *next_read_ns);
+	/*
+	 * An evidence source, the kernel log: the reports read since the last
+	 * call into out (room for max), its reader's state into st (the loop
+	 * counts the reports). final: the run is over, nothing waits for more.
+	 */
+	unsigned int (*read_kernel_log)(void *ctx, bool final, struct kernel_report *out,
+					unsigned int max, struct kernel_log_state *st);
+	/* A kernel report, after the detectors joined it to an incident (incident_id) or not. */
+	void (*kernel_report)(void *ctx, const struct kernel_report *kr);
 };
 
 struct loop_options {
@@ -69,7 +80,7 @@ int session_loop_start(struct session_loop **l, struct session *s, const struct 
 int session_loop_add(struct session_loop *l, const struct loop_callbacks *cb);
 /* Run until the end, then the final read, the detectors' end and the final interval. */
 enum loop_end session_loop_run(struct session_loop *l);
-/* The session's snapshot with the detectors' incident totals. */
+/* The session's snapshot with the detectors' incident totals and the kernel log's state. */
 void session_loop_snapshot(struct session_loop *l, struct snapshot *snap);
 struct session *session_loop_session(const struct session_loop *l);
 bool session_loop_detecting(const struct session_loop *l);

@@ -10,11 +10,13 @@
 #include <time.h>
 #include "cmd/commands.h"
 #include "cmd/detect_opts.h"
+#include "cmd/kernel_log.h"
 #include "cmd/parse.h"
 #include "cmd/session_loop.h"
 #include "cmd/signals.h"
 #include "cmd/tracing_opts.h"
 #include "output/incident_print.h"
+#include "output/kreport_print.h"
 #include "output/snapshot_print.h"
 
 static struct options {
@@ -83,6 +85,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 struct trace {
 	struct session_loop *loop;
+	struct kernel_log kernel_log;
 };
 
 static void print_report(struct session_loop *l)
@@ -119,6 +122,14 @@ static void on_incident(void *ctx, const struct incident *inc)
 	incident_print(stdout, inc, opts.json, detect_opts.stacks);
 }
 
+/* A joined report is in its incident's line; the others get one of their own. */
+static void on_kernel_report(void *ctx, const struct kernel_report *kr)
+{
+	(void)ctx;
+	if (!kr->incident_id)
+		kreport_print(stdout, kr, opts.json);
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	static const struct argp_child children[] = {
@@ -130,10 +141,11 @@ int cmd_trace(int argc, char **argv)
 	};
 	struct loop_options lo = { .reset_interval = true, .detect = &detect_opts };
 	static struct trace t;
-	struct loop_callbacks cb = { .ctx = &t, .incident = on_incident, .interval = on_interval };
+	struct loop_callbacks cb = { .ctx = &t, .incident = on_incident, .interval = on_interval,
+				     .kernel_report = on_kernel_report };
 	struct session *s;
 	enum loop_end why;
-	char err[512];
+	char err[512] = "no room for another party of the session loop";
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
@@ -143,8 +155,9 @@ int cmd_trace(int argc, char **argv)
 	lo.duration_ns = tracing_opts.duration_s * NSEC_PER_SEC;
 	if (session_open(&s, &tracing_opts.session, err, sizeof(err)) ||
 	    session_loop_start(&t.loop, s, &lo, err, sizeof(err)) ||
-	    session_loop_add(t.loop, &cb)) {
+	    session_loop_add(t.loop, &cb) || kernel_log_add(&t.kernel_log, t.loop)) {
 		fprintf(stderr, "migtrace: %s\n", err);
+		kernel_log_close(&t.kernel_log);
 		session_loop_free(t.loop);
 		session_close(s);
 		return EXIT_ERROR;
@@ -153,6 +166,7 @@ int cmd_trace(int argc, char **argv)
 	fprintf(stderr, "Tracing... %s\n", tracing_opts.duration_s || opts.interval_s ?
 		"" : "Hit Ctrl-C to end.");
 	why = session_loop_run(t.loop);
+	kernel_log_close(&t.kernel_log);
 	session_loop_free(t.loop);
 	session_close(s);
 	return why == LOOP_INCIDENT ? EXIT_INCIDENT : why == LOOP_READ_ERROR ? EXIT_ERROR : EXIT_OK;

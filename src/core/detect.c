@@ -110,6 +110,9 @@ static void observe(struct detector *d, struct incident *cand, uint64_t now)
 			cand->top_kind = cand->kind;
 		}
 	}
+	/* The kernel's reports stay with the incident; its evidence is what changes. */
+	cand->nkreports = cur->nkreports;
+	memcpy(cand->kreports, cur->kreports, sizeof(cand->kreports));
 	*cur = *cand;
 	if (cand->kind_changed || now - d->last_report[i] >= d->cfg.update_ns) {
 		d->last_report[i] = now;
@@ -208,6 +211,63 @@ void detect_tick(struct detector *d, const struct snapshot *live, uint64_t now,
 		else
 			close_at(d, i);
 	}
+}
+
+/* ---- the kernel's own reports ------------------------------------------- */
+
+/*
+ * How well a kernel report fits an open incident: 0 not at all; a task it
+ * names is the incident's spinner, waiter or queuer; a CPU it names is the
+ * incident's; a workqueue hog's function is what its kworker spinner runs.
+ */
+static int report_fit(const struct incident *inc, const struct kernel_report *kr)
+{
+	int fit = 0;
+
+	if (kr->pid && ((inc->has_spinner && inc->spinner.pid == kr->pid) ||
+			(inc->has_waiter && inc->waiter.pid == kr->pid) ||
+			(inc->queuer.pid && inc->queuer.pid == kr->pid)))
+		fit += 2;
+	if (kr->cpu != KR_NO_CPU && inc->cpu == kr->cpu)
+		fit += 2;
+	if (kr->kind == KR_WQ_HOG && inc->work_func[0] && !strcmp(inc->work_func, kr->work_func))
+		fit += 2;
+	return fit;
+}
+
+bool detect_kernel_report(struct detector *d, struct kernel_report *kr)
+{
+	struct incident *best = NULL;
+	int best_fit = 0;
+
+	/* The best fit; then the more specific kind; then the older incident. */
+	for (uint32_t i = 0; i < d->nopen; i++) {
+		struct incident *inc = &d->open[i];
+		int fit = report_fit(inc, kr);
+
+		if (!fit)
+			continue;
+		if (!best || fit > best_fit ||
+		    (fit == best_fit && (incident_kind_rank(inc->kind) > incident_kind_rank(best->kind) ||
+					 (incident_kind_rank(inc->kind) == incident_kind_rank(best->kind) &&
+					  inc->id < best->id)))) {
+			best = inc;
+			best_fit = fit;
+		}
+	}
+	if (!best)
+		return false;
+	kr->incident_id = best->id;
+	if (best->nkreports < INC_MAX_KREPORTS)
+		best->kreports[best->nkreports] = *kr;
+	best->nkreports++;
+	/* Said at once: an update with the report, nothing else changed. */
+	best->state = INC_UPDATE;
+	best->kind_changed = false;
+	best->change_reason[0] = '\0';
+	if (d->cb)
+		d->cb(d->ctx, best);
+	return true;
 }
 
 void detect_finish(struct detector *d)

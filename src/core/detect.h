@@ -49,6 +49,14 @@ enum detect_what { DETECT_DRAINS = 1, DETECT_STORMS = 2, DETECT_ALL = 3 };
  */
 void detect_tick(struct detector *d, const struct snapshot *live, uint64_t now,
 		 enum detect_what what);
+/*
+ * A kernel report (soft lockup, hung task, ...) joined to the open incident
+ * it is about: one whose spinner, waiter or queuer it names, or whose CPU,
+ * or whose kworker spinner's work function. That incident is reported at
+ * once (an update listing its reports) and kr->incident_id names it; false
+ * when none fits.
+ */
+bool detect_kernel_report(struct detector *d, struct kernel_report *kr);
 /* End every open incident (the run is over). */
 void detect_finish(struct detector *d);
 

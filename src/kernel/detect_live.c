@@ -117,6 +117,11 @@ void detect_live_finish(struct detect_live *dl)
 		detect_finish(&dl->det);
 }
 
+bool detect_live_kernel_report(struct detect_live *dl, struct kernel_report *kr)
+{
+	return dl && detect_kernel_report(&dl->det, kr);
+}
+
 void detect_live_totals(const struct detect_live *dl, struct snapshot *snap)
 {
 	if (!dl)

@@ -49,6 +49,8 @@ uint64_t detect_live_period(const struct detect_live *dl);
 bool detect_live_triggered(const struct detect_live *dl);
 /* End the open incidents (the run is over). */
 void detect_live_finish(struct detect_live *dl);
+/* A kernel report joined to the open incident it is about (core/detect.c); false: none. */
+bool detect_live_kernel_report(struct detect_live *dl, struct kernel_report *kr);
 /* Incident totals into snap (snap->detecting says whether there are any). */
 void detect_live_totals(const struct detect_live *dl, struct snapshot *snap);
 /* Incidents lost to a full open-incident table. */

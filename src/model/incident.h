@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "migtrace.h"
+#include "model/kernel_report.h"
 
 /* Exact conditions: migtrace(8), INCIDENTS. Numbers are kept; names go in records. */
 enum incident_kind {
@@ -45,6 +46,8 @@ enum incident_link {
 	LINK_MAX,
 };
 
+#define INC_MAX_KREPORTS 4
+
 struct incident {
 	uint64_t id;
 	enum incident_kind kind;
@@ -71,6 +74,8 @@ struct incident {
 	enum incident_kind previous_kind;
 	char change_reason[96];		/* why the kind changed: the links that came or went */
 	enum incident_kind top_kind;	/* the most specific kind it reached: counted under it */
+	uint32_t nkreports;		/* the kernel's reports joined to it (core/detect.c) */
+	struct kernel_report kreports[INC_MAX_KREPORTS];	/* the first of them */
 };
 
 struct incident_totals {

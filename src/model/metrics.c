@@ -165,6 +165,20 @@ static uint64_t open_run_max_attempts(const struct snapshot *s, uint32_t label)
 	return max;
 }
 
+/* Attached, precisely or approximately (hook_info's labels say how). */
+static uint64_t hook_attached(const struct snapshot *s, uint32_t h)
+{
+	return hook_seen(s->hooks, h);
+}
+
+static uint64_t kernel_reports(const struct snapshot *s, uint32_t k)
+{
+	return s->kernel_log.reports[k];
+}
+
+FIELD(kernel_log_readable, s->kernel_log.readable)
+FIELD(kernel_log_lost, s->kernel_log.lost)
+
 /* A field of the incident totals of kind k. */
 #define KIND_FIELD(fn, field) \
 	static uint64_t fn(const struct snapshot *s, uint32_t k) { return s->incidents[k].field; }
@@ -259,6 +273,9 @@ const struct metric_def metric_defs[] = {
 	{ .name = "hook_info", .type = METRIC_GAUGE, .label = LABEL_HOOK, .when = WHEN_HOOKS_KNOWN,
 	  .value = one, .hist_id = -1,
 	  .help = "1 for each hook, with the mechanism that traces it (none: blind)" },
+	{ .name = "hook_attached", .type = METRIC_GAUGE, .label = LABEL_HOOK_NAME,
+	  .when = WHEN_HOOKS_KNOWN, .value = hook_attached, .hist_id = -1,
+	  .help = "1 when the hook is traced (precisely or approximately), 0 when blind" },
 	{ .name = "incidents", .type = METRIC_COUNTER, .label = LABEL_KIND, .when = WHEN_DETECTING,
 	  .value = incidents, .hist_id = -1, .help = "Incidents the detectors opened, by kind" },
 	{ .name = "incidents_open", .type = METRIC_GAUGE, .label = LABEL_KIND,
@@ -270,6 +287,16 @@ const struct metric_def metric_defs[] = {
 	{ .name = "incident_max", .type = METRIC_GAUGE, .unit = UNIT_NS, .label = LABEL_KIND,
 	  .when = WHEN_DETECTING, .value = incidents_max_ns, .hist_id = -1,
 	  .help = "Longest ended incident" },
+	{ .name = "kernel_log_readable", .type = METRIC_GAUGE, .when = WHEN_KERNEL_LOG,
+	  .value = kernel_log_readable, .hist_id = -1,
+	  .help = "1 when the kernel log (/dev/kmsg) is read for the kernel's own stall "
+		  "reports, 0 when it cannot be (migtrace caps says why)" },
+	{ .name = "kernel_reports", .type = METRIC_COUNTER, .label = LABEL_KREPORT,
+	  .when = WHEN_KERNEL_LOG_READ, .value = kernel_reports, .hist_id = -1,
+	  .help = "The kernel's own stall reports read from its log, by kind" },
+	{ .name = "kernel_log_lost", .type = METRIC_COUNTER, .when = WHEN_KERNEL_LOG_READ,
+	  .value = kernel_log_lost, .hist_id = -1,
+	  .help = "Kernel log records overwritten before they were read: reports may be missing" },
 	DAEMON("daemon_start_time", METRIC_GAUGE, UNIT_UNIX_S, loader_start,
 	       "Unix time the daemon started"),
 	DAEMON("daemon_last_write_time", METRIC_GAUGE, UNIT_UNIX_S, loader_write,
@@ -326,9 +353,12 @@ uint32_t metric_label_count(enum metric_label l)
 	case LABEL_TRYLOCK:
 		return 4;
 	case LABEL_HOOK:
+	case LABEL_HOOK_NAME:
 		return HOOK_MAX;
 	case LABEL_KIND:
 		return INC_KIND_MAX;
+	case LABEL_KREPORT:
+		return KR_KIND_MAX;
 	default:
 		return 1;
 	}
@@ -343,6 +373,10 @@ bool metric_defined(const struct metric_def *m, const struct snapshot *s)
 		return s->detecting;
 	case WHEN_LOADER:
 		return s->loader.known;
+	case WHEN_KERNEL_LOG:
+		return s->kernel_log.known;
+	case WHEN_KERNEL_LOG_READ:
+		return s->kernel_log.known && s->kernel_log.readable;
 	default:
 		return true;
 	}

@@ -26,7 +26,9 @@ enum metric_label {
 	LABEL_EVENT_TYPE,	/* enum mt_event_type, from 1 */
 	LABEL_TRYLOCK,		/* site (enum mt_trylock_site) x outcome (ok, failed) */
 	LABEL_HOOK,		/* enum hook_id, with the mechanism it got */
+	LABEL_HOOK_NAME,	/* enum hook_id alone: one series per hook whatever it got */
 	LABEL_KIND,		/* enum incident_kind */
+	LABEL_KREPORT,		/* enum kreport_kind */
 	LABEL_TABLE,		/* the loader's fixed-size tables: open_incidents */
 };
 
@@ -36,6 +38,8 @@ enum metric_when {
 	WHEN_HOOKS_KNOWN,	/* snapshot.hooks_known */
 	WHEN_DETECTING,		/* the detectors ran */
 	WHEN_LOADER,		/* a daemon filled snapshot.loader */
+	WHEN_KERNEL_LOG,	/* a kernel log reader ran (snapshot.kernel_log.known) */
+	WHEN_KERNEL_LOG_READ,	/* ... and could read: its counts mean something */
 };
 
 struct metric_def {

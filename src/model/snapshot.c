@@ -53,4 +53,6 @@ void snapshot_accumulate(struct snapshot *t, const struct snapshot *s)
 	memcpy(t->pending, s->pending, sizeof(t->pending));
 	memcpy(t->open_runs, s->open_runs, sizeof(t->open_runs));
 	t->loader = s->loader;
+	if (s->kernel_log.known)
+		t->kernel_log = s->kernel_log;
 }

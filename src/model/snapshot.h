@@ -13,6 +13,7 @@
 #include "model/event_stats.h"
 #include "model/hooks.h"
 #include "model/incident.h"
+#include "model/kernel_report.h"
 #include "migtrace.h"
 
 #define SNAPSHOT_MAX_PENDING 64
@@ -106,6 +107,7 @@ struct snapshot {
 	struct incident_totals incidents[INC_KIND_MAX];
 	struct event_stats events;	/* what the interval's events add up to */
 	struct loader_stats loader;
+	struct kernel_log_state kernel_log;	/* the kernel's own reports, counted since the start */
 };
 
 /*

@@ -4,6 +4,7 @@
 #include "output/format.h"
 #include "output/incident_print.h"
 #include "output/json.h"
+#include "output/kreport_print.h"
 #include "output/task.h"
 
 /* "waiter_holds_locks:stack,spinner_retrying:hooks": what proved each link seen. */
@@ -16,6 +17,23 @@ static void proven_by(const struct incident *inc, char *buf, size_t len)
 		if (inc->links[k] == EV_YES && inc->sources[k] != SRC_NONE && k != LINK_NEVER_YIELDS)
 			n += snprintf(buf + n, n < len ? len - n : 0, "%s%s:%s", n ? "," : "",
 				      incident_link_names[k], evidence_source_names[inc->sources[k]]);
+}
+
+/* Last on the line: " kernel_reports=soft_lockup[cpu=3 ...],hung_task[...]". */
+static void kreports_text(FILE *out, const struct incident *inc)
+{
+	uint32_t listed = inc->nkreports < INC_MAX_KREPORTS ? inc->nkreports : INC_MAX_KREPORTS;
+
+	if (!inc->nkreports)
+		return;
+	fputs(" kernel_reports=", out);
+	for (uint32_t i = 0; i < listed; i++) {
+		if (i)
+			fputc(',', out);
+		kreport_print_brief(out, &inc->kreports[i]);
+	}
+	if (inc->nkreports > listed)
+		fprintf(out, ",+%u more", inc->nkreports - listed);
 }
 
 void incident_print_text(FILE *out, const struct incident *inc)
@@ -61,6 +79,7 @@ void incident_print_text(FILE *out, const struct incident *inc)
 		fprintf(out, " unproven=%s", inc->unproven);
 	if (inc->missing[0])
 		fprintf(out, " blind=%s", inc->missing);
+	kreports_text(out, inc);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -133,6 +152,16 @@ void incident_print_json(FILE *out, const struct incident *inc)
 		json_list(&j, "unproven", inc->unproven, sizeof(inc->unproven));
 	if (inc->missing[0])
 		json_str(&j, "missing_evidence", inc->missing);
+	if (inc->nkreports) {
+		json_key_arr(&j, "kernel_reports");
+		for (uint32_t i = 0; i < inc->nkreports && i < INC_MAX_KREPORTS; i++) {
+			json_arr_obj(&j);
+			kreport_json_fields(&j, &inc->kreports[i]);
+			json_close(&j);
+		}
+		json_close_arr(&j);
+		json_u64(&j, "kernel_reports_total", inc->nkreports);
+	}
 	json_end(&j);
 	fflush(out);
 }

@@ -67,9 +67,17 @@ static void labels(FILE *out, const struct metric_def *m, const struct snapshot 
 		fprintf(out, ",mechanism=\"%s\",approximate=\"%s\"", mechanism_name(s->hooks[v].mech),
 			s->hooks[v].approximate ? "true" : "false");
 		break;
+	case LABEL_HOOK_NAME:
+		fputs("hook=", out);
+		prom_label_value(out, hook_defs[v].name);
+		break;
 	case LABEL_KIND:
 		fputs("kind=", out);
 		prom_label_value(out, incident_kind_name(v));
+		break;
+	case LABEL_KREPORT:
+		fputs("kind=", out);
+		prom_label_value(out, kreport_kind_names[v]);
 		break;
 	case LABEL_TABLE:
 		fputs("table=\"open_incidents\"", out);

@@ -3,6 +3,7 @@
 #include "model/units.h"
 #include "output/format.h"
 #include "output/json.h"
+#include "output/kreport_print.h"
 #include "output/record_print.h"
 
 void record_print_text(FILE *out, const struct replay *rp)
@@ -36,8 +37,30 @@ void record_print_text(FILE *out, const struct replay *rp)
 		(unsigned long long)run->bad_events);
 }
 
+/* The kernel's own reports as the live run read them, joined (incident=#N) or not. */
+static void kernel_reports_text(FILE *out, const struct replay *rp)
+{
+	const struct kernel_log_state *st = &rp->snap.kernel_log;
+	char buf[256];
+
+	if (!st->known)
+		return;
+	fprintf(out, "\nKernel reports (%u%s; kernel log %s", rp->nkreports,
+		rp->nkreports == REPLAY_MAX_KREPORTS ? ", more not listed" : "",
+		kernel_log_status(st, buf, sizeof(buf)));
+	if (st->lost)
+		fprintf(out, ", %llu records overwritten before they were read",
+			(unsigned long long)st->lost);
+	fputs(")\n", out);
+	for (uint32_t i = 0; i < rp->nkreports; i++) {
+		fputs("    ", out);
+		kreport_print(out, &rp->kreports[i], false);
+	}
+}
+
 void record_print_incidents(FILE *out, const struct replay *rp)
 {
+	kernel_reports_text(out, rp);
 	if (!rp->nended)
 		return;
 	fprintf(out, "\nIncidents ended (%u%s), as the live run printed them\n", rp->nended,
@@ -92,4 +115,6 @@ void record_print_json(FILE *out, const struct replay *rp)
 		json_str(&j, "detail", x->detail);
 		json_end(&j);
 	}
+	for (uint32_t i = 0; i < rp->nkreports; i++)
+		kreport_print(out, &rp->kreports[i], true);
 }

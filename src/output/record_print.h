@@ -12,9 +12,12 @@
 
 /* Text: the run's lines, before the report. */
 void record_print_text(FILE *out, const struct replay *rp);
-/* Text: the incidents ended, after the report. */
+/* Text: the kernel's own reports, then the incidents ended, after the report. */
 void record_print_incidents(FILE *out, const struct replay *rp);
-/* JSON: a "record" line, then one "recorded_incident" line per ended incident. */
+/*
+ * JSON: a "record" line, then one "recorded_incident" line per ended
+ * incident, one "kernel_report" line per kernel report.
+ */
 void record_print_json(FILE *out, const struct replay *rp);
 
 #endif

@@ -6,6 +6,7 @@
 #include "model/hist.h"
 #include "model/snapshot.h"
 #include "output/json.h"
+#include "output/kreport_print.h"
 #include "model/names.h"
 #include "output/snapshot_print.h"
 #include "output/task.h"
@@ -173,6 +174,12 @@ void snapshot_print_json(FILE *out, const struct snapshot *s)
 			json_u64(&j, "max_ns", s->incidents[k].max_ns);
 			json_close(&j);
 		}
+		json_end(&j);
+	}
+
+	if (s->kernel_log.known) {
+		json_begin(&j, out, "kernel_log");
+		kernel_log_json_fields(&j, &s->kernel_log);
 		json_end(&j);
 	}
 

@@ -6,8 +6,37 @@
 #include "model/names.h"
 #include "output/format.h"
 #include "output/hist_print.h"
+#include "output/kreport_print.h"
 #include "output/snapshot_print.h"
 #include "output/task.h"
+
+/* "kernel log: readable (/dev/kmsg); reports: soft_lockup 1 (0 joined to no incident)" */
+static void text_kernel_log(FILE *out, const struct kernel_log_state *st)
+{
+	char buf[256];
+	uint64_t total = 0;
+
+	if (!st->known)
+		return;
+	fprintf(out, "kernel log: %s", kernel_log_status(st, buf, sizeof(buf)));
+	if (st->readable) {
+		fputs("; reports:", out);
+		for (int k = 0; k < KR_KIND_MAX; k++)
+			if (st->reports[k])
+				fprintf(out, " %s %llu", kreport_kind_names[k],
+					(unsigned long long)st->reports[k]);
+		for (int k = 0; k < KR_KIND_MAX; k++)
+			total += st->reports[k];
+		if (!total)
+			fputs(" none", out);
+		else
+			fprintf(out, " (%llu joined to no incident)", (unsigned long long)st->unjoined);
+	}
+	if (st->lost)
+		fprintf(out, "; %llu records overwritten before they were read",
+			(unsigned long long)st->lost);
+	fputc('\n', out);
+}
 
 static void text_header(FILE *out, const struct snapshot *s)
 {
@@ -22,6 +51,7 @@ static void text_header(FILE *out, const struct snapshot *s)
 	if (blind[0])
 		fprintf(out, "blind (not traceable on this kernel, see 'migtrace caps'): %s\n",
 			blind);
+	text_kernel_log(out, &s->kernel_log);
 }
 
 static void text_drain_cpus(FILE *out, const struct snapshot *s)

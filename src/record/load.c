@@ -117,6 +117,21 @@ static void load_chunk(struct rec_reader *rd, struct recording *run, struct snap
 			v->incident(v->ctx, &i);
 		break;
 	}
+	case REC_KERNEL_REPORT: {
+		struct kernel_report kr;
+
+		if (!rec_kreport_parse(text, c->len, &kr, why, sizeof(why))) {
+			chunk_warn(rd, c->offset, "kernel report", why);
+			run->damaged++;
+			return;
+		}
+		if (kr.kind == KR_KIND_MAX)	/* a newer migtrace's kind: not this build's to count */
+			return;
+		run->kernel_reports++;
+		if (v && v->kernel_report)
+			v->kernel_report(v->ctx, &kr);
+		break;
+	}
 	case REC_END: {
 		struct rec_end e = {};
 

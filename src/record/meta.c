@@ -54,6 +54,9 @@ int rec_header_format(const struct rec_header *h, char *buf, size_t len)
 	kv(buf, len, &off, "detect", "%d", h->detect);
 	if (h->command[0])
 		kv(buf, len, &off, "command", "%s", h->command);
+	if (h->kernel_log.known)
+		kv(buf, len, &off, "kernel_log", "%s%s", h->kernel_log.readable ? "readable" :
+		   "unknown: ", h->kernel_log.readable ? "" : h->kernel_log.why);
 	for (unsigned int i = 0; i < HOOK_MAX; i++) {
 		char key[80];
 
@@ -78,6 +81,11 @@ int rec_end_format(const struct rec_end *e, char *buf, size_t len)
 		kv(buf, len, &off, "result", "%s", e->result);
 	if (e->has_throughput)
 		kv(buf, len, &off, "throughput", "%.9g", e->throughput);
+	if (e->has_kernel_log) {
+		kv(buf, len, &off, "kernel_log_records", "%llu",
+		   (unsigned long long)e->kernel_log_records);
+		kv(buf, len, &off, "kernel_log_lost", "%llu", (unsigned long long)e->kernel_log_lost);
+	}
 	return off < len ? (int)off : -ENOSPC;
 }
 
@@ -93,6 +101,31 @@ int rec_incident_format(const struct rec_incident *i, char *buf, size_t len)
 	kv(buf, len, &off, "cpu", "%d", i->cpu);
 	kv(buf, len, &off, "pid", "%u", i->pid);
 	kv(buf, len, &off, "detail", "%s", i->detail);
+	return off < len ? (int)off : -ENOSPC;
+}
+
+int rec_kreport_format(const struct kernel_report *kr, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	kv(buf, len, &off, "kind", "%s", kreport_kind_names[kr->kind]);
+	kv(buf, len, &off, "seq", "%llu", (unsigned long long)kr->seq);
+	kv(buf, len, &off, "log_us", "%llu", (unsigned long long)kr->log_us);
+	if (kr->cpu != KR_NO_CPU)
+		kv(buf, len, &off, "cpu", "%u", kr->cpu);
+	if (kr->pid) {
+		kv(buf, len, &off, "pid", "%u", kr->pid);
+		kv(buf, len, &off, "comm", "%s", kr->comm);
+	}
+	if (kr->seconds)
+		kv(buf, len, &off, "seconds", "%u", kr->seconds);
+	if (kr->work_func[0]) {
+		kv(buf, len, &off, "work_func", "%s", kr->work_func);
+		kv(buf, len, &off, "times", "%llu", (unsigned long long)kr->count);
+	}
+	if (kr->incident_id)
+		kv(buf, len, &off, "incident", "%llu", (unsigned long long)kr->incident_id);
+	kv(buf, len, &off, "text", "%s", kr->text);
 	return off < len ? (int)off : -ENOSPC;
 }
 
@@ -213,6 +246,14 @@ static bool header_kv(void *obj, const char *key, const char *val)
 		return parse_i32(val, -1, MT_MAX_CPUS - 1, &h->filter_cpu);
 	if (!strcmp(key, "detect"))
 		return parse_u64(val, 1, &v) && (h->detect = v, true);
+	if (!strcmp(key, "kernel_log")) {
+		h->kernel_log.known = true;
+		h->kernel_log.readable = !strcmp(val, "readable");
+		if (!h->kernel_log.readable)
+			snprintf(h->kernel_log.why, sizeof(h->kernel_log.why), "%s",
+				 strncmp(val, "unknown: ", 9) ? val : val + 9);
+		return true;
+	}
 	if (!strncmp(key, "hook.", 5)) {
 		int i = hook_by_name(key + 5);
 		char mech[32];
@@ -248,6 +289,11 @@ static bool end_kv(void *obj, const char *key, const char *val)
 		return parse_i32(val, 0, 128, &i) && (e->exit_signal = i, true);
 	if (!strcmp(key, "result"))
 		return COPY(e->result);
+	if (!strcmp(key, "kernel_log_records"))
+		return parse_u64(val, UINT64_MAX, &e->kernel_log_records) &&
+		       (e->has_kernel_log = true);
+	if (!strcmp(key, "kernel_log_lost"))
+		return parse_u64(val, UINT64_MAX, &e->kernel_log_lost) && (e->has_kernel_log = true);
 	if (!strcmp(key, "throughput")) {
 		char *end;
 		double d = strtod(val, &end);
@@ -282,6 +328,48 @@ static bool incident_kv(void *obj, const char *key, const char *val)
 	if (!strcmp(key, "detail"))
 		return COPY(i->detail);
 	return true;
+}
+
+struct kreport_parse {
+	struct kernel_report *kr;
+	bool kind_seen;
+};
+
+/* A report's values; a kind this build does not know stays KR_KIND_MAX. */
+static bool kreport_kv(void *obj, const char *key, const char *val)
+{
+	struct kreport_parse *kp = obj;
+	struct kernel_report *kr = kp->kr;
+	uint64_t v;
+	int k;
+
+	if (!strcmp(key, "kind")) {
+		kp->kind_seen = true;
+		k = kreport_kind_parse(val);
+		kr->kind = k >= 0 ? (enum kreport_kind)k : KR_KIND_MAX;
+		return true;
+	}
+	if (!strcmp(key, "seq"))
+		return parse_u64(val, UINT64_MAX, &kr->seq);
+	if (!strcmp(key, "log_us"))
+		return parse_u64(val, UINT64_MAX, &kr->log_us);
+	if (!strcmp(key, "cpu"))
+		return parse_u64(val, MT_MAX_CPUS - 1, &v) && (kr->cpu = v, true);
+	if (!strcmp(key, "pid"))
+		return parse_u64(val, INT32_MAX, &v) && v && (kr->pid = v, true);
+	if (!strcmp(key, "comm"))
+		return COPY(kr->comm);
+	if (!strcmp(key, "seconds"))
+		return parse_u64(val, UINT32_MAX, &v) && (kr->seconds = v, true);
+	if (!strcmp(key, "work_func"))
+		return COPY(kr->work_func);
+	if (!strcmp(key, "times"))
+		return parse_u64(val, UINT64_MAX, &kr->count);
+	if (!strcmp(key, "incident"))
+		return parse_u64(val, UINT64_MAX, &kr->incident_id);
+	if (!strcmp(key, "text"))
+		return COPY(kr->text);
+	return true;	/* keys from newer versions */
 }
 
 bool rec_result_throughput(const char *line, double *per_s)
@@ -320,4 +408,21 @@ bool rec_incident_parse(const char *text, size_t len, struct rec_incident *i, ch
 			size_t wlen)
 {
 	return kv_parse(text, len, incident_kv, i, why, wlen);
+}
+
+bool rec_kreport_parse(const char *text, size_t len, struct kernel_report *kr, char *why,
+		       size_t wlen)
+{
+	struct kreport_parse kp = { .kr = kr };
+
+	memset(kr, 0, sizeof(*kr));
+	kr->kind = KR_KIND_MAX;
+	kr->cpu = KR_NO_CPU;
+	if (!kv_parse(text, len, kreport_kv, &kp, why, wlen))
+		return false;
+	if (!kp.kind_seen || !kr->text[0]) {
+		snprintf(why, wlen, "no %s", kp.kind_seen ? "text" : "kind");
+		return false;
+	}
+	return true;
 }

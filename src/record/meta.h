@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "model/hooks.h"
+#include "model/kernel_report.h"
 
 struct rec_header {
 	uint32_t format;
@@ -30,6 +31,8 @@ struct rec_header {
 	int32_t filter_pid, filter_cpu;	/* 0 / -1: none */
 	bool detect;			/* detectors ran: incidents are meaningful */
 	struct hook_status hooks[HOOK_MAX];
+	/* kernel_log=readable or unknown: WHY (known, readable, why); absent: not read */
+	struct kernel_log_state kernel_log;
 };
 
 struct rec_end {
@@ -41,6 +44,9 @@ struct rec_end {
 	char result[512];		/* the workload's last "RESULT ..." line */
 	bool has_throughput;
 	double throughput;		/* per second: from RESULT (see rec_result_throughput) */
+	bool has_kernel_log;
+	uint64_t kernel_log_records;	/* kernel log records read */
+	uint64_t kernel_log_lost;	/* overwritten before they were read */
 };
 
 struct rec_incident {
@@ -57,6 +63,7 @@ struct rec_incident {
 int rec_header_format(const struct rec_header *h, char *buf, size_t len);
 int rec_end_format(const struct rec_end *e, char *buf, size_t len);
 int rec_incident_format(const struct rec_incident *i, char *buf, size_t len);
+int rec_kreport_format(const struct kernel_report *kr, char *buf, size_t len);
 
 /* Fill the conditions of this machine: kernel, hostname, boot, CPU model, virtualization. */
 void rec_header_fill_host(struct rec_header *h);
@@ -69,5 +76,11 @@ bool rec_header_parse(const char *text, size_t len, struct rec_header *h, char *
 bool rec_end_parse(const char *text, size_t len, struct rec_end *e, char *why, size_t wlen);
 bool rec_incident_parse(const char *text, size_t len, struct rec_incident *i, char *why,
 			size_t wlen);
+/*
+ * A KERNEL_REPORT payload; kind and text are required. A kind this build
+ * does not know (a newer migtrace's) parses as KR_KIND_MAX: skip it.
+ */
+bool rec_kreport_parse(const char *text, size_t len, struct kernel_report *kr, char *why,
+		       size_t wlen);
 
 #endif

@@ -16,6 +16,9 @@
  *   SNAPSHOT  kernel histograms, pending drains, open runs, losses (see snapshot_codec.c)
  *   INCIDENT  text, key=value lines (kind, start_ns, duration_ns, cpu, pid, detail)
  *   END       text, key=value lines (reason, wall_ns, exit status, RESULT line)
+ *   KERNEL_REPORT  text, key=value lines (kind, seq, cpu, pid, seconds, incident, text):
+ *             one of the kernel's own stall reports; readers older than it skip
+ *             the chunk type (rec_next: "unknown chunk type", not damage)
  */
 #ifndef MIGTRACE_RECORD_H
 #define MIGTRACE_RECORD_H
@@ -40,6 +43,7 @@ enum rec_chunk_type {
 	REC_SNAPSHOT,
 	REC_INCIDENT,
 	REC_END,
+	REC_KERNEL_REPORT,
 	REC_TYPE_MAX,
 };
 

@@ -19,7 +19,7 @@ struct recording {
 	struct rec_end end;
 	bool has_end;
 	uint64_t snapshots;
-	uint64_t chunks, events, bad_events, incidents;
+	uint64_t chunks, events, bad_events, incidents, kernel_reports;
 	uint32_t damaged;		/* chunks or events skipped as corrupt */
 	bool cut_off;			/* ends inside a chunk: killed, or still being written */
 	uint64_t size, readable_end;
@@ -30,6 +30,8 @@ struct rec_visitor {
 	void (*header)(void *ctx, const struct rec_header *h);
 	void (*event)(void *ctx, const struct mt_event *e);
 	void (*incident)(void *ctx, const struct rec_incident *i);
+	/* One of the kernel's own reports (a kind this build knows). */
+	void (*kernel_report)(void *ctx, const struct kernel_report *kr);
 	/* Each snapshot as decoded, with its monotonic time (replaying detectors). */
 	void (*snapshot)(void *ctx, const struct snapshot *snap, uint64_t now_ns);
 	void *ctx;

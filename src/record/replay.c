@@ -8,6 +8,7 @@ struct pass {
 	const struct replay_visitor *v;
 	bool started;
 	struct incident_totals totals[INC_KIND_MAX];	/* each snapshot chunk replaces rp->snap */
+	struct kernel_log_state kernel_log;		/* the reports counted */
 };
 
 static void start(struct pass *p, const struct rec_header *h)
@@ -73,6 +74,18 @@ static void on_incident(void *ctx, const struct rec_incident *i)
 		p->v->incident(p->v->ctx, i);
 }
 
+/* Counted as the live run's loop counts them (snapshot.kernel_log), and kept. */
+static void on_kernel_report(void *ctx, const struct kernel_report *kr)
+{
+	struct pass *p = ctx;
+	struct replay *rp = p->rp;
+
+	p->kernel_log.reports[kr->kind]++;
+	p->kernel_log.unjoined += !kr->incident_id;
+	if (rp->nkreports < REPLAY_MAX_KREPORTS)
+		rp->kreports[rp->nkreports++] = *kr;
+}
+
 static void on_snapshot(void *ctx, const struct snapshot *snap, uint64_t now)
 {
 	struct pass *p = ctx;
@@ -82,12 +95,19 @@ static void on_snapshot(void *ctx, const struct snapshot *snap, uint64_t now)
 }
 
 /* The recorded snapshot plus what only the events, incidents and header say. */
-static void complete(struct replay *rp, const struct incident_totals totals[INC_KIND_MAX])
+static void complete(struct replay *rp, const struct pass *p)
 {
 	struct snapshot *s = &rp->snap;
 	const struct rec_header *h = &rp->run.hdr;
 
-	memcpy(s->incidents, totals, sizeof(s->incidents));
+	memcpy(s->incidents, p->totals, sizeof(s->incidents));
+	/* Whether the log was read: the header; what it held: the chunks and the end. */
+	s->kernel_log = p->kernel_log;
+	s->kernel_log.known = h->kernel_log.known;
+	s->kernel_log.readable = h->kernel_log.readable;
+	memcpy(s->kernel_log.why, h->kernel_log.why, sizeof(s->kernel_log.why));
+	s->kernel_log.records = rp->run.end.kernel_log_records;
+	s->kernel_log.lost = rp->run.end.kernel_log_lost;
 	for (uint32_t n = 0; n < rp->nopen; n++) {	/* cut off before their end */
 		s->incidents[rp->open[n].kind].count++;
 		s->incidents[rp->open[n].kind].open++;
@@ -109,13 +129,14 @@ int replay_record(struct rec_reader *rd, struct replay *rp, const struct replay_
 {
 	struct pass p = { .rp = rp, .v = v };
 	struct rec_visitor rv = { .header = on_header, .event = on_event, .incident = on_incident,
-				  .snapshot = on_snapshot, .ctx = &p };
+				  .kernel_report = on_kernel_report, .snapshot = on_snapshot,
+				  .ctx = &p };
 	int ret;
 
 	memset(rp, 0, sizeof(*rp));
 	ret = rec_load(rd, &rp->run, &rp->snap, &rv, err, len);
 	if (!ret)
-		complete(rp, p.totals);
+		complete(rp, &p);
 	return ret;
 }
 

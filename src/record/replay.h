@@ -14,6 +14,7 @@
 #include "record/recording.h"
 
 #define REPLAY_MAX_INCIDENTS 256
+#define REPLAY_MAX_KREPORTS 256
 
 struct replay {
 	struct recording run;
@@ -24,6 +25,8 @@ struct replay {
 	uint32_t nended;
 	struct { uint64_t id; int kind; } open[REPLAY_MAX_INCIDENTS];	/* started, not ended */
 	uint32_t nopen;
+	struct kernel_report kreports[REPLAY_MAX_KREPORTS];	/* as the kernel logged them */
+	uint32_t nkreports;
 };
 
 /* What else a reader of the replay sees, chunk by chunk; any may be NULL. */

@@ -19,7 +19,7 @@ _Static_assert(REC_CHUNK_HDR_SIZE == 24, "chunk header layout");
 
 static const char *const chunk_names[] = {
 	[REC_HEADER] = "header", [REC_EVENTS] = "events", [REC_SNAPSHOT] = "snapshot",
-	[REC_INCIDENT] = "incident", [REC_END] = "end",
+	[REC_INCIDENT] = "incident", [REC_END] = "end", [REC_KERNEL_REPORT] = "kernel report",
 };
 
 const char *rec_chunk_name(uint32_t type)

@@ -25,5 +25,10 @@ mutant "a livelock paged only after a hold" '/alert: MigtraceLivelock/,/labels:/
 mutant "livelock alerting on any kind" 's/kind="livelock"/kind=~".+"/g'
 mutant "a livelock between two writes missed" 's/ or increase(migtrace_incidents_total{kind="livelock"}\[5m\]) > 0//; /^ *or increase/d'
 mutant "a stale textfile missed" 's/> 300/> 3000/'
-check "the place for issue 23's kernel-spinner kind is marked in the rules and their tests" \
-	test -n "$(grep '>>> issue 23' "$rules")" -a -n "$(grep '>>> issue 23' "$tests")"
+mutant "stuck_kernel without its hold" '/alert: MigtraceStuckKernel/,/for:/ s/for: 1m/for: 0m/'
+mutant "stuck_kernel alerting on stuck_rt" 's/kind="stuck_kernel"/kind=~"stuck_kernel|stuck_rt"/'
+mutant "kernel reports firing on workqueue hogs" 's/soft_lockup|hung_task|workqueue_lockup|rcu_stall/.+/'
+mutant "a kernel report forgotten too soon" 's/\[10m\]) > 0/[1m]) > 0/'
+mutant "an unreadable kernel log alerting at once" '/alert: MigtraceKernelLogUnreadable/,/for:/ s/for: 10m/for: 0m/'
+check "every incident kind has its rule or is named as left out" \
+	test -z "$(for k in livelock stuck_rt stuck_kernel suspected_livelock; do grep -q "kind=\"$k\"" "$rules" || echo "$k"; done)"

@@ -265,6 +265,113 @@ static void finish_ends_everything(void)
 	CHECK_EQ_U64(d.totals[INC_STUCK_RT].open, 0);
 }
 
+static struct kernel_report kreport(enum kreport_kind k, uint32_t cpu, uint32_t pid)
+{
+	struct kernel_report kr = { .kind = k, .cpu = cpu, .pid = pid, .seconds = 26 };
+
+	snprintf(kr.text, sizeof(kr.text), "report %d", (int)k);
+	return kr;
+}
+
+/*
+ * The kernel's reports join the open incident they are about (its CPU, its
+ * spinner, waiter or queuer, its kworker's function), are said at once, stay
+ * with it through later ticks and its end; the others join nothing.
+ */
+static void kernel_reports_join_their_incident(void)
+{
+	static struct detector d;
+	static struct snapshot r;
+	struct kernel_report kr;
+	const struct incident *inc;
+	uint64_t id;
+
+	start(&d, false, true);
+	snapshot(&r, 0, 300 * MS, 0, 1, EV_UNKNOWN);	/* stuck_rt on CPU 1: SPINNER, HOLDER waits */
+	r.open_runs[0] = (struct fault_run){ .task = task(30, 30, 0, 120, "faulter"),
+		.address = 0x1000, .attempts = 2500, .retries = 2498, .last_ts = 300 * MS };
+	detect_tick(&d, &r, 300 * MS, DETECT_ALL);
+	inc = find(INC_STUCK_RT, INC_START);
+	CHECK(inc != NULL && count(INC_FAULT_STORM, INC_START) == 1);
+	if (!inc)
+		return;
+	id = inc->id;
+	/* The soft lockup of CPU 1 and its task: at once, an update carrying it. */
+	nseen = 0;
+	kr = kreport(KR_SOFT_LOCKUP, 1, SPINNER);
+	CHECK(detect_kernel_report(&d, &kr));
+	CHECK_EQ_U64(kr.incident_id, id);
+	CHECK_EQ_U64(nseen, 1);
+	CHECK(seen[0].id == id && seen[0].state == INC_UPDATE && !seen[0].kind_changed);
+	CHECK_EQ_U64(seen[0].nkreports, 1);
+	CHECK(seen[0].kreports[0].kind == KR_SOFT_LOCKUP && !strcmp(seen[0].kreports[0].text,
+								    "report 0"));
+	/* The hung waiter (no CPU named): the same incident. */
+	kr = kreport(KR_HUNG_TASK, KR_NO_CPU, HOLDER);
+	CHECK(detect_kernel_report(&d, &kr));
+	CHECK_EQ_U64(kr.incident_id, id);
+	/* A task on CPU 1 that is the storm's: CPU and task fit one each; the more specific kind wins. */
+	kr = kreport(KR_SOFT_LOCKUP, 1, 30);
+	CHECK(detect_kernel_report(&d, &kr));
+	CHECK_EQ_U64(kr.incident_id, id);
+	/* The storm's task on another CPU: the storm. */
+	kr = kreport(KR_HUNG_TASK, KR_NO_CPU, 30);
+	CHECK(detect_kernel_report(&d, &kr));
+	CHECK(kr.incident_id != id && kr.incident_id != 0);
+	/* Another CPU, another task, a hog of a function no spinner runs: nothing. */
+	kr = kreport(KR_SOFT_LOCKUP, 5, 999);
+	CHECK(!detect_kernel_report(&d, &kr) && kr.incident_id == 0);
+	kr = kreport(KR_WQ_HOG, KR_NO_CPU, 0);
+	snprintf(kr.work_func, sizeof(kr.work_func), "vmstat_update");
+	CHECK(!detect_kernel_report(&d, &kr));
+	/* Later ticks keep them; past INC_MAX_KREPORTS they are counted, not listed. */
+	snapshot(&r, 0, 400 * MS, 0, 1, EV_UNKNOWN);
+	detect_tick(&d, &r, 400 * MS, DETECT_DRAINS);
+	for (int i = 0; i < 3; i++) {
+		kr = kreport(KR_RCU_STALL, 1, 0);
+		CHECK(detect_kernel_report(&d, &kr));
+	}
+	nseen = 0;
+	detect_finish(&d);
+	inc = find(INC_STUCK_RT, INC_END);
+	CHECK(inc != NULL);
+	if (inc) {
+		CHECK_EQ_U64(inc->nkreports, 6);
+		CHECK(inc->kreports[0].kind == KR_SOFT_LOCKUP && inc->kreports[1].kind == KR_HUNG_TASK &&
+		      inc->kreports[3].kind == KR_RCU_STALL);
+	}
+	/* No incident open: nothing to join. */
+	kr = kreport(KR_SOFT_LOCKUP, 1, SPINNER);
+	CHECK(!detect_kernel_report(&d, &kr));
+}
+
+/* A workqueue hog joins the kworker spinner that runs its function. */
+static void workqueue_hog_joins_its_kworker(void)
+{
+	static struct detector d;
+	static struct snapshot r;
+	struct kernel_report kr = kreport(KR_WQ_HOG, KR_NO_CPU, 0);
+	const struct incident *inc;
+
+	start(&d, false, true);
+	snapshot(&r, 0, 300 * MS, 0, 0, EV_UNKNOWN);
+	r.pending[0].occupant = task(40, 2, 0, 120, "kworker/1:2");
+	r.pending[0].occupant_kworker = true;
+	snprintf(r.pending[0].occupant_work_func, sizeof(r.pending[0].occupant_work_func),
+		 "dmirror_fault_work");
+	detect_tick(&d, &r, 300 * MS, DETECT_ALL);
+	inc = reached(INC_STUCK_KERNEL);
+	CHECK(inc != NULL);
+	if (!inc)
+		return;
+	CHECK(!strcmp(inc->work_func, "dmirror_fault_work"));
+	snprintf(kr.work_func, sizeof(kr.work_func), "vmstat_update");
+	CHECK(!detect_kernel_report(&d, &kr));
+	snprintf(kr.work_func, sizeof(kr.work_func), "dmirror_fault_work");
+	CHECK(detect_kernel_report(&d, &kr));
+	CHECK_EQ_U64(kr.incident_id, inc->id);
+}
+
 int main(void)
 {
 	RUN(livelock_named_within_a_second);
@@ -277,5 +384,7 @@ int main(void)
 	RUN(fault_storm_needs_a_live_run);
 	RUN(full_tables_count_what_they_drop);
 	RUN(finish_ends_everything);
+	RUN(kernel_reports_join_their_incident);
+	RUN(workqueue_hog_joins_its_kworker);
 	CHECK_EXIT();
 }

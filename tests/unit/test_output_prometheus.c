@@ -48,6 +48,11 @@ static void fill_interval(struct snapshot *r, struct agg *a, int n)
 	r->state_full = n;
 	r->detecting = true;
 	r->incidents[INC_DRAIN_STALL] = (struct incident_totals){ n, 1, 7 * MS, 3 * MS };
+	/* The session loop's running counts of the kernel's reports. */
+	r->kernel_log = (struct kernel_log_state){ .known = true, .readable = true,
+		.records = 100 * n, .lost = n - 1 };
+	r->kernel_log.reports[KR_SOFT_LOCKUP] = n;
+	r->kernel_log.reports[KR_HUNG_TASK] = 1;
 }
 
 static struct snapshot total, last;
@@ -261,6 +266,40 @@ static void parsed_back_counts_add_up(void)
 	CHECK(value("migtrace_daemon_shedding", "") == 1);
 	CHECK(value("migtrace_hook_info", "hook=\"migrate_vma_setup\",mechanism=\"none\","
 		    "approximate=\"false\"") == 1);
+	/* Attached: one series per hook, 0 for the blind one, 1 for an approximation. */
+	CHECK(value("migtrace_hook_attached", "hook=\"migrate_vma_setup\"") == 0);
+	CHECK(value("migtrace_hook_attached", "hook=\"lru_add_drain_all\"") == 1);
+	CHECK(value("migtrace_hook_attached", "hook=\"do_swap_page\"") == 1);
+	/* The kernel's reports: the loop's running counts, the latest (not summed). */
+	CHECK(value("migtrace_kernel_log_readable", "") == 1);
+	CHECK(value("migtrace_kernel_reports_total", "kind=\"soft_lockup\"") == 2);
+	CHECK(value("migtrace_kernel_reports_total", "kind=\"hung_task\"") == 1);
+	CHECK(value("migtrace_kernel_reports_total", "kind=\"rcu_stall\"") == 0);
+	CHECK(value("migtrace_kernel_log_lost_total", "") == 1);
+}
+
+/* A log that cannot be read: readable 0, and no counts that would read as "none". */
+static void unreadable_kernel_log_has_no_counts(void)
+{
+	static char text[1 << 17];
+	FILE *f = fmemopen(text, sizeof(text), "w");
+
+	two_intervals();
+	total.kernel_log.readable = last.kernel_log.readable = false;
+	prom_write(f, &total, &last);
+	fclose(f);
+	CHECK(parse(text));
+	CHECK(value("migtrace_kernel_log_readable", "") == 0);
+	CHECK(find("migtrace_kernel_reports_total", "kind=\"soft_lockup\"") == NULL);
+	CHECK(find("migtrace_kernel_log_lost_total", "") == NULL);
+	/* Without a reader at all (report of an old record): none of the three. */
+	f = fmemopen(text, sizeof(text), "w");
+	memset(&total.kernel_log, 0, sizeof(total.kernel_log));
+	memset(&last.kernel_log, 0, sizeof(last.kernel_log));
+	prom_write(f, &total, &last);
+	fclose(f);
+	CHECK(parse(text));
+	CHECK(find("migtrace_kernel_log_readable", "") == NULL);
 }
 
 static void labels_are_escaped(void)
@@ -303,6 +342,7 @@ int main(void)
 {
 	RUN(exposition_matches_golden);
 	RUN(parsed_back_counts_add_up);
+	RUN(unreadable_kernel_log_has_no_counts);
 	RUN(labels_are_escaped);
 	RUN(every_family_is_in_the_man_page);
 	CHECK_EXIT();

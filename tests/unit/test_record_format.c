@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "record/sanitize.h"
 #include "record/snapshot_codec.h"
+#include "output/record_print.h"
 #include "output/snapshot_print.h"
 #include "check.h"
 #include "core/aggregate.h"
@@ -407,6 +408,103 @@ static void absurd_lengths_and_values(void)
 	CHECK_EQ_U64(rp.agg.s.events[MT_EV_DRAIN_QUEUE], 1);
 }
 
+/*
+ * The kernel's reports a run read: kept as KERNEL_REPORT chunks, counted
+ * and printed by report, whether the log was readable kept in the header.
+ * Chunks this build does not know (a type, or a report kind, of a newer
+ * migtrace) are skipped without being called damage, as a build older
+ * than the KERNEL_REPORT chunk skips those.
+ */
+static void kernel_reports_are_kept(void)
+{
+	static char text[16384];
+	struct rec_writer w;
+	struct rec_header h;
+	struct kernel_report kr = { .kind = KR_SOFT_LOCKUP, .seq = 1201, .log_us = 28841873,
+				    .cpu = 3, .pid = 104, .comm = "migrepro", .seconds = 26,
+				    .incident_id = 3,
+				    .text = "watchdog: BUG: soft lockup - CPU#3 stuck for 26s! "
+					    "[migrepro:104]" };
+	struct kernel_report hog = { .kind = KR_WQ_HOG, .seq = 1202, .cpu = KR_NO_CPU,
+				     .work_func = "vmstat_update", .count = 2,
+				     .text = "workqueue: vmstat_update hogged CPU for >10000us 2 "
+					     "times, consider switching to WQ_UNBOUND" };
+	struct rec_end end = { .reason = "duration", .has_kernel_log = true,
+			       .kernel_log_records = 40, .kernel_log_lost = 2 };
+	char path[64], buf[4096], err[256];
+	size_t size;
+	uint8_t *d;
+	FILE *f;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/tmp/migtrace-test-krep.XXXXXX");
+	fd = mkstemp(path);
+	close(fd);
+	CHECK(rec_create(&w, path, true, err, sizeof(err)) == 0);
+	header(&h);
+	h.kernel_log = (struct kernel_log_state){ .known = true, .readable = true };
+	n = rec_header_format(&h, buf, sizeof(buf));
+	rec_write_chunk(&w, REC_HEADER, buf, n);
+	n = rec_kreport_format(&kr, buf, sizeof(buf));
+	CHECK(n > 0);
+	rec_write_chunk(&w, REC_KERNEL_REPORT, buf, n);
+	n = rec_kreport_format(&hog, buf, sizeof(buf));
+	rec_write_chunk(&w, REC_KERNEL_REPORT, buf, n);
+#define RAW(type, s) rec_write_chunk(&w, type, s, strlen(s))
+	RAW(REC_KERNEL_REPORT, "kind=future_lockup\ntext=x\n");
+	RAW(REC_TYPE_MAX + 3, "kind=soft_lockup\ntext=x\n");
+	RAW(REC_KERNEL_REPORT, "kind=soft_lockup\ncpu=1\n");	/* no text: damage */
+	n = rec_end_format(&end, buf, sizeof(buf));
+	rec_write_chunk(&w, REC_END, buf, n);
+	CHECK(rec_close(&w) == 0);
+	d = slurp(path, &size);
+	CHECK(d && load_buf(d, size) == 0);
+	/* Two reports of this build's kinds; the one without text is the only damage. */
+	CHECK_EQ_U64(rp.run.kernel_reports, 2);
+	CHECK_EQ_U64(rp.nkreports, 2);
+	CHECK_EQ_U64(rp.run.damaged, 1);
+	CHECK(rp.kreports[0].cpu == 3 && rp.kreports[0].pid == 104 && rp.kreports[0].seconds == 26 &&
+	      rp.kreports[0].incident_id == 3 && !strcmp(rp.kreports[0].comm, "migrepro") &&
+	      !strcmp(rp.kreports[0].text, kr.text));
+	CHECK(rp.kreports[1].cpu == KR_NO_CPU && rp.kreports[1].count == 2 &&
+	      !strcmp(rp.kreports[1].work_func, "vmstat_update"));
+	/* The snapshot as the live run's: readable, counted, the unjoined one, the lost records. */
+	CHECK(rp.snap.kernel_log.known && rp.snap.kernel_log.readable);
+	CHECK_EQ_U64(rp.snap.kernel_log.reports[KR_SOFT_LOCKUP], 1);
+	CHECK_EQ_U64(rp.snap.kernel_log.reports[KR_WQ_HOG], 1);
+	CHECK_EQ_U64(rp.snap.kernel_log.unjoined, 1);
+	CHECK_EQ_U64(rp.snap.kernel_log.lost, 2);
+	CHECK_EQ_U64(rp.snap.kernel_log.records, 40);
+	/* report prints them: text lines, JSON objects. */
+	f = fmemopen(text, sizeof(text), "w");
+	record_print_incidents(f, &rp);
+	record_print_json(f, &rp);
+	fclose(f);
+	CHECK(strstr(text, "Kernel reports (2; kernel log readable (/dev/kmsg), 2 records "
+		      "overwritten before they were read)") != NULL);
+	CHECK(strstr(text, "KERNEL_REPORT soft_lockup cpu=3 pid=104 comm=migrepro stated=26s "
+		      "incident=#3 \"watchdog: BUG: soft lockup") != NULL);
+	CHECK(strstr(text, "KERNEL_REPORT workqueue_hog work=vmstat_update times=2 \"") != NULL);
+	CHECK(strstr(text, "{\"type\":\"kernel_report\",\"kind\":\"soft_lockup\",\"cpu\":3,") != NULL);
+	CHECK(strstr(text, "\"incident_id\":3") != NULL);
+	/* A log that could not be read: the header says why, the report header too. */
+	h.kernel_log = (struct kernel_log_state){ .known = true };
+	snprintf(h.kernel_log.why, sizeof(h.kernel_log.why),
+		 "/dev/kmsg: Operation not permitted: kernel.dmesg_restrict=1 and no CAP_SYSLOG");
+	n = rec_header_format(&h, buf, sizeof(buf));
+	memset(&h, 0, sizeof(h));
+	CHECK(rec_header_parse(buf, n, &h, err, sizeof(err)));
+	CHECK(h.kernel_log.known && !h.kernel_log.readable &&
+	      !strcmp(h.kernel_log.why, "/dev/kmsg: Operation not permitted: kernel.dmesg_restrict=1 "
+		      "and no CAP_SYSLOG"));
+	/* A record from before the kernel log was read: not known, nothing said. */
+	header(&h);
+	n = rec_header_format(&h, buf, sizeof(buf));
+	CHECK(!strstr(buf, "kernel_log"));
+	unlink(path);
+	free(d);
+}
+
 static void report_of_a_record_matches_golden(void)
 {
 	char path[64], got[] = "/tmp/migtrace-test-recrep.XXXXXX";
@@ -436,6 +534,7 @@ int main(void)
 	RUN(corrupted_chunks_are_skipped);
 	RUN(wrong_magic_and_version);
 	RUN(absurd_lengths_and_values);
+	RUN(kernel_reports_are_kept);
 	RUN(report_of_a_record_matches_golden);
 	CHECK_EXIT();
 }
