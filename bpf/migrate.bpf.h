@@ -17,25 +17,35 @@
 #define MT_MIGRATE_PFN_MIGRATE	(1UL << 1)
 #define MT_HOLDER_SCAN_MAX	512	/* src entries looked at; past them, assume locked */
 
+struct locked_scan {
+	const unsigned long *src;
+	__u64 n;
+};
+
+static long locked_scan_one(__u64 i, void *ctx)
+{
+	struct locked_scan *s = ctx;
+	unsigned long v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &s->src[i]);
+	/* VALID and MIGRATE both set, without a branch */
+	s->n += (v & (v >> 1)) & MT_MIGRATE_PFN_VALID;
+	return 0;
+}
+
 /*
  * Pages of a src array that collection locked: a hole is MIGRATE only
  * (no page, no lock), so cpages > 0 alone does not prove a folio locked.
+ * bpf_loop(): an open-coded loop with a counter is one verifier state per
+ * (i, n) pair, over the 1M-instruction limit (E2BIG, and minutes under TCG).
  */
 static __always_inline __u64 locked_pages(const unsigned long *src, __u64 npages)
 {
-	__u64 n = 0;
+	struct locked_scan s = { .src = src };
+	__u32 scan = npages < MT_HOLDER_SCAN_MAX ? npages : MT_HOLDER_SCAN_MAX;
 
-	for (__u32 i = 0; i < MT_HOLDER_SCAN_MAX; i++) {
-		unsigned long v = 0;
-
-		if (i >= npages)
-			return n;
-		bpf_probe_read_kernel(&v, sizeof(v), &src[i]);
-		if ((v & (MT_MIGRATE_PFN_VALID | MT_MIGRATE_PFN_MIGRATE)) ==
-		    (MT_MIGRATE_PFN_VALID | MT_MIGRATE_PFN_MIGRATE))
-			n++;
-	}
-	return npages > MT_HOLDER_SCAN_MAX ? n + npages - MT_HOLDER_SCAN_MAX : n;
+	bpf_loop(scan, locked_scan_one, &s, 0);
+	return npages > MT_HOLDER_SCAN_MAX ? s.n + npages - MT_HOLDER_SCAN_MAX : s.n;
 }
 
 /*
