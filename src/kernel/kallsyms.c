@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/stack_syms.h"
 #include "kernel/kallsyms.h"
 
 /*
@@ -18,6 +19,7 @@
  */
 #define CACHE_DIR	"/run/migtrace"
 #define CACHE_FILE	CACHE_DIR "/kallsyms"
+#define RANGES_FILE	CACHE_DIR "/stack-ranges"
 
 static bool cache_key(const char *const *names, int n, char *key, size_t len)
 {
@@ -68,10 +70,10 @@ static bool trusted(int fd)
 	return !fstat(fd, &st) && st.st_uid == 0 && !(st.st_mode & 022);
 }
 
-static bool cache_read(const char *key, uint64_t *addrs, int n)
+static bool cache_read(const char *path, const char *key, uint64_t *addrs, int n)
 {
 	char line[4096];
-	FILE *f = fopen(CACHE_FILE, "r");
+	FILE *f = fopen(path, "r");
 	bool ok = false;
 	int i = 0;
 
@@ -87,7 +89,7 @@ static bool cache_read(const char *key, uint64_t *addrs, int n)
 	return ok;
 }
 
-static void cache_write(const char *key, const uint64_t *addrs, int n)
+static void cache_write(const char *path, const char *key, const uint64_t *addrs, int n)
 {
 	char tmp[64];
 	struct stat st;
@@ -98,7 +100,7 @@ static void cache_write(const char *key, const uint64_t *addrs, int n)
 		return;
 	if (stat(CACHE_DIR, &st) || st.st_uid != 0 || (st.st_mode & 077))
 		return;
-	snprintf(tmp, sizeof(tmp), CACHE_FILE ".%d", (int)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
@@ -111,7 +113,7 @@ static void cache_write(const char *key, const uint64_t *addrs, int n)
 	fprintf(f, "%s\n", key);
 	for (int i = 0; i < n; i++)
 		fprintf(f, "%llx\n", (unsigned long long)addrs[i]);
-	if (fclose(f) || rename(tmp, CACHE_FILE))
+	if (fclose(f) || rename(tmp, path))
 		unlink(tmp);
 }
 
@@ -168,10 +170,145 @@ int kallsyms_resolve(const char *path, const char *const *names, uint64_t *addrs
 		     may_see_addresses() && cache_key(names, n, key, sizeof(key));
 	int ret;
 
-	if (keyed && cache_read(key, addrs, n))
+	if (keyed && cache_read(CACHE_FILE, key, addrs, n))
 		return 0;
 	ret = resolve(path, names, addrs, n);
 	if (keyed && !ret)
-		cache_write(key, addrs, n);
+		cache_write(CACHE_FILE, key, addrs, n);
 	return ret;
+}
+
+/* Kallsyms line "ffffffff81000000 T name\t[module]": address, type, name (cut in place). */
+static bool split_line(char *line, uint64_t *addr, char *type, char **name)
+{
+	char *t = strchr(line, ' '), *n;
+
+	if (!t || !(n = strchr(t + 1, ' ')))
+		return false;
+	*addr = strtoull(line, NULL, 16);
+	*type = t[1];
+	n++;
+	n[strcspn(n, " \t\n")] = '\0';
+	*name = n;
+	return true;
+}
+
+/* FNV-1a of /proc/modules: module symbols move when modules come and go. */
+static uint64_t modules_hash(void)
+{
+	uint64_t h = 1469598103934665603ULL;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return h;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+	fclose(f);
+	return h;
+}
+
+/* The ranges as the cache keeps them: n, found, over, then start, end, bits each. */
+#define RANGES_WORDS (3 + 3 * MT_STACK_RANGES)
+
+static void ranges_pack(const struct stack_syms *s, uint64_t *w)
+{
+	memset(w, 0, RANGES_WORDS * sizeof(*w));
+	w[0] = s->n;
+	w[1] = s->found;
+	w[2] = s->over;
+	for (uint32_t i = 0; i < s->n; i++) {
+		w[3 + 3 * i] = s->r[i].start;
+		w[4 + 3 * i] = s->r[i].end;
+		w[5 + 3 * i] = s->r[i].bits;
+	}
+}
+
+static bool ranges_unpack(struct stack_syms *s, const uint64_t *w)
+{
+	stack_syms_init(s);
+	if (w[0] > MT_STACK_RANGES)
+		return false;
+	s->n = w[0];
+	s->found = w[1];
+	s->over = w[2];
+	for (uint32_t i = 0; i < s->n; i++)
+		s->r[i] = (struct mt_sym_range){ .start = w[3 + 3 * i], .end = w[4 + 3 * i],
+						 .bits = w[5 + 3 * i] };
+	return true;
+}
+
+int kallsyms_stack_syms(const char *path, struct stack_syms *s)
+{
+	static char iobuf[1 << 20];
+	uint64_t words[RANGES_WORDS];
+	char key[512], hash[24], line[512];
+	const char *key_names[] = { "stack-ranges-1", hash };
+	bool any_nonzero = false, keyed;
+	FILE *f;
+
+	snprintf(hash, sizeof(hash), "%llx", (unsigned long long)modules_hash());
+	keyed = !strcmp(path, "/proc/kallsyms") && geteuid() == 0 && may_see_addresses() &&
+		cache_key(key_names, 2, key, sizeof(key));
+	if (keyed && cache_read(RANGES_FILE, key, words, RANGES_WORDS) &&
+	    ranges_unpack(s, words))
+		return 0;
+	stack_syms_init(s);
+	f = fopen(path, "r");
+	if (!f)
+		return -ENOENT;
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
+	/* Every line: a function ends where the next symbol starts, modules included. */
+	while (fgets(line, sizeof(line), f)) {
+		uint64_t addr;
+		char type, *name;
+
+		if (!split_line(line, &addr, &type, &name))
+			continue;
+		any_nonzero |= addr != 0;
+		stack_syms_add(s, addr, type, name);
+	}
+	fclose(f);
+	stack_syms_finish(s);
+	if (!any_nonzero)
+		return -EPERM;
+	if (keyed && !s->nomem) {
+		ranges_pack(s, words);
+		cache_write(RANGES_FILE, key, words, RANGES_WORDS);
+	}
+	return 0;
+}
+
+int kallsyms_symbolize(const char *path, const uint64_t *addrs, int n, char (*names)[64])
+{
+	static char iobuf[1 << 20];
+	uint64_t best[n > 0 ? n : 1];
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	for (int i = 0; i < n; i++) {
+		best[i] = 0;
+		names[i][0] = '\0';
+	}
+	if (!f)
+		return -ENOENT;
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
+	while (fgets(line, sizeof(line), f)) {
+		uint64_t addr;
+		char type, *name;
+
+		if (!split_line(line, &addr, &type, &name) || !addr ||
+		    (type != 't' && type != 'T' && type != 'w' && type != 'W'))
+			continue;
+		for (int i = 0; i < n; i++)
+			if (addr <= addrs[i] && addr > best[i]) {
+				best[i] = addr;
+				snprintf(names[i], 64, "%.40s+0x%llx", name,
+					 (unsigned long long)(addrs[i] - addr));
+			}
+	}
+	fclose(f);
+	return 0;
 }
