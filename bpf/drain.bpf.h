@@ -130,37 +130,54 @@ int tp_workqueue_activate_work(struct trace_event_raw_workqueue_activate_work *c
 	return 0;
 }
 
+/*
+ * The drain state a work item belongs to, by the item: work for a CPU that
+ * went offline runs on another CPU (its pool's workers are unbound), so
+ * the executing CPU is not the target. Falls back to the executing CPU's
+ * state for an item queued before attach.
+ */
+static __always_inline struct mt_cpu_drain *drain_of_work(__u64 work, __u32 *target)
+{
+	__u32 *cpu = bpf_map_lookup_elem(&drain_work_cpu, &work);
+
+	*target = cpu ? *cpu : bpf_get_smp_processor_id();
+	return drain_of_cpu(*target);
+}
+
 SEC("?tp/workqueue/workqueue_execute_start")
 int tp_workqueue_execute_start(struct trace_event_raw_workqueue_execute_start *ctx)
 {
+	__u64 work = (__u64)ctx->work;
 	struct mt_cpu_drain *d;
-	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 cpu;
 
 	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
 		return 0;
-	d = drain_of_cpu(cpu);
-	if (!d || d->work != (__u64)ctx->work || !d->queue_ts)
+	d = drain_of_work(work, &cpu);
+	if (!d || d->work != work || !d->queue_ts)
 		return 0;
 	d->start_ts = bpf_ktime_get_ns();
-	hist_add_this_cpu(MT_H_DRAIN_WAIT, d->start_ts - d->queue_ts);
+	hist_add_cpu(MT_H_DRAIN_WAIT, cpu, d->start_ts - d->queue_ts);
 	return 0;
 }
 
 SEC("?tp/workqueue/workqueue_execute_end")
 int tp_workqueue_execute_end(struct trace_event_raw_workqueue_execute_end *ctx)
 {
+	__u64 work = (__u64)ctx->work;
 	struct mt_cpu_drain *d;
 	struct mt_event *e;
-	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 cpu;
 	__u64 now;
 
 	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
 		return 0;
-	d = drain_of_cpu(cpu);
-	if (!d || !d->queue_ts || !d->start_ts)
+	d = drain_of_work(work, &cpu);
+	bpf_map_delete_elem(&drain_work_cpu, &work);
+	if (!d || d->work != work || !d->queue_ts || !d->start_ts)
 		return 0;
 	now = bpf_ktime_get_ns();
-	hist_add_this_cpu(MT_H_DRAIN_EXEC, now - d->start_ts);
+	hist_add_cpu(MT_H_DRAIN_EXEC, cpu, now - d->start_ts);
 
 	e = event_reserve(MT_EV_DRAIN_WORK);
 	if (e) {
@@ -174,7 +191,6 @@ int tp_workqueue_execute_end(struct trace_event_raw_workqueue_execute_end *ctx)
 		e->drain_work.blocker_ns = d->blocker_ns;
 		bpf_ringbuf_submit(e, 0);
 	}
-	bpf_map_delete_elem(&drain_work_cpu, &d->work);
 	d->work = 0;
 	d->queue_ts = 0;
 	d->start_ts = 0;

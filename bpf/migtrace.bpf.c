@@ -21,6 +21,7 @@ char LICENSE[] SEC("license") = "GPL";
 #include "state.bpf.h"
 #include "migrate.bpf.h"
 #include "drain.bpf.h"
+#include "hotplug.bpf.h"
 #include "sched.bpf.h"
 #include "fault.bpf.h"
 #include "folio.bpf.h"

@@ -80,6 +80,11 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.name = "migrate_drain_locked",
 		.tracepoints = { "migrate_device/migrate_device_drain_all_start" },
 		.tp_progs = { "raw_tp_migrate_device_drain_all_start" }, .optional = true },
+	/* CPU hotplug: drain work pending for a CPU going down runs elsewhere. */
+	[HOOK_CPU_OFFLINE] = {
+		.name = "cpu_offline",
+		.tracepoints = { "cpuhp/cpuhp_exit" },
+		.tp_progs = { "raw_tp_cpuhp_exit" }, .optional = true },
 	[HOOK_COLLECT_TRYLOCK] = {
 		.name = "collect_trylock",
 		.tracepoints = { "migtrace_lab/collect_trylock" },

@@ -36,6 +36,7 @@ enum hook_id {
 	HOOK_SWAP_PAGE_TRYLOCK,		/* migtrace_lab tracepoint */
 	HOOK_COLLECT_TRYLOCK,		/* migtrace_lab tracepoint */
 	HOOK_DRAIN_LOCKED,		/* migrate_device tracepoint: drain with locks held */
+	HOOK_CPU_OFFLINE,		/* a CPU's workqueues unbound: its pending work moves */
 	HOOK_MAX,
 };
 

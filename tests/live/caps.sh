@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
 "$MIGTRACE" caps --json >"$WORK/caps.json" 2>"$WORK/caps.err"
 check "caps exits 0" test $? -eq 0
-check "caps lists 17 hooks" test "$(jq -s length "$WORK/caps.json")" -eq 17
+check "caps lists 18 hooks" test "$(jq -s length "$WORK/caps.json")" -eq 18
 check "per-CPU drain work attached (workqueue tracepoints)" \
 	test "$(jq -rs '.[] | select(.hook=="lru_add_drain_per_cpu") | .mechanism' "$WORK/caps.json")" != none
 check "sched_switch attached" \
@@ -16,7 +16,7 @@ check "approximations are labelled" \
 	test "$(jq -s '[.[] | select(.approximate) | select(.approximation == null)] | length' "$WORK/caps.json")" -eq 0
 
 "$MIGTRACE" caps >"$WORK/caps.txt"
-check "text caps has a line per hook" test "$(grep -c . "$WORK/caps.txt")" -eq 18
+check "text caps has a line per hook" test "$(grep -c . "$WORK/caps.txt")" -eq 19
 # Which mechanism each hook got on this kernel, for the log.
 jq -rs '.[] | "    \(.hook): \(.mechanism)"' "$WORK/caps.json"
 "$MIGTRACE" caps --json --no-events timer >"$WORK/noev.json" 2>&1
