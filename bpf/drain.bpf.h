@@ -91,9 +91,12 @@ int tp_workqueue_queue_work(struct trace_event_raw_workqueue_queue_work *ctx)
 	d->activate_ts = 0;
 	d->start_ts = 0;
 	d->switches = 0;
+	d->flags = 0;
 	d->blocker_ns = 0;
 	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
 	task_describe_current(&d->queuer);
+	/* Rare (drain work only): the queuer's stack, e.g. inside migrate_device_unmap. */
+	stack_read_raw(ctx, &d->queuer_stack);
 	/* Who is on the target CPU now: it may never switch out while the work waits. */
 	occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
 	if (occ && occ->task) {
@@ -134,7 +137,7 @@ int tp_workqueue_activate_work(struct trace_event_raw_workqueue_activate_work *c
  * The drain state a work item belongs to, by the item: work for a CPU that
  * went offline runs on another CPU (its pool's workers are unbound), so
  * the executing CPU is not the target. Falls back to the executing CPU's
- * state for an item queued before attach.
+ * state for an item queued before attach and not discovered.
  */
 static __always_inline struct mt_cpu_drain *drain_of_work(__u64 work, __u32 *target)
 {
@@ -151,13 +154,16 @@ int tp_workqueue_execute_start(struct trace_event_raw_workqueue_execute_start *c
 	struct mt_cpu_drain *d;
 	__u32 cpu;
 
+	work_started((__u64)ctx->function);
 	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
 		return 0;
 	d = drain_of_work(work, &cpu);
 	if (!d || d->work != work || !d->queue_ts)
 		return 0;
 	d->start_ts = bpf_ktime_get_ns();
-	hist_add_cpu(MT_H_DRAIN_WAIT, cpu, d->start_ts - d->queue_ts);
+	/* A discovered item's queue time is only a lower bound: not a wait. */
+	if (!(d->flags & MT_DRAIN_DISCOVERED))
+		hist_add_cpu(MT_H_DRAIN_WAIT, cpu, d->start_ts - d->queue_ts);
 	return 0;
 }
 
@@ -170,6 +176,7 @@ int tp_workqueue_execute_end(struct trace_event_raw_workqueue_execute_end *ctx)
 	__u32 cpu;
 	__u64 now;
 
+	work_ended((__u64)ctx->function);
 	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
 		return 0;
 	d = drain_of_work(work, &cpu);

@@ -25,6 +25,7 @@ int BPF_PROG(raw_tp_cpuhp_exit, unsigned int cpu, int state, int idx, int ret)
 		return 0;
 	d->work = 0;
 	d->queue_ts = 0;
+	d->flags = 0;
 	return 0;
 }
 

@@ -16,7 +16,8 @@ static const char doc[] =
 "migtrace caps: what this kernel lets migtrace see. Every hook is probed,\n"
 "loaded and attached as a trace would; each line says the mechanism it got\n"
 "(fentry, kprobe, tracepoint, tracepoint~ for an approximation, or none) and\n"
-"why each better one was not used.\n"
+"why each better one was not used; then the evidence sources beyond hooks\n"
+"(the stack sampler, the attach-time task discovery) and why one is missing.\n"
 "\n"
 "USAGE: migtrace caps [--json] [--no-fentry] [--no-kprobe] [-v]\n";
 
@@ -63,6 +64,8 @@ int cmd_caps(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	hooks_print_caps(stdout, s.hooks, json);
+	sources_print_caps(stdout, json, &s.kev.sampler_src, SAMPLER_PERIOD_NS, &s.kev.discovery_src,
+			   s.kev.syms.n, s.kev.syms_why);
 	session_close(&s);
 	return EXIT_OK;
 }

@@ -14,5 +14,6 @@ int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
 
 #endif

@@ -63,6 +63,7 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 	s->skel->rodata->drain_work_fn = s->env.drain_fn;
 	s->skel->rodata->fault_vma_lock_flag = s->env.fault_vma_lock_flag;
 	enable_programs(s);
+	kevidence_prepare(&s->kev, s->skel);
 	ret = migtrace_bpf__load(s->skel);
 	if (ret) {
 		snprintf(err, len, "loading the BPF programs failed: %s%s", strerror(-ret),
@@ -70,6 +71,27 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 		migtrace_bpf__destroy(s->skel);
 		s->skel = NULL;
 	}
+	return ret;
+}
+
+/*
+ * A load that fails is tried again without the sampler and discovery
+ * programs: if that one loads, they were the cause (kept as their reason),
+ * and the hooks keep their mechanisms.
+ */
+static int load_evidence_aside(struct session *s, const struct session_opts *o, char *err,
+			       size_t len)
+{
+	char first[512];
+	int ret = load(s, o, err, len);
+
+	if (!ret || !kevidence_rule_out(&s->kev, err))
+		return ret;
+	snprintf(first, sizeof(first), "%s", err);
+	if (!load(s, o, err, len))
+		return 0;
+	kevidence_rule_in(&s->kev);
+	snprintf(err, len, "%s", first);
 	return ret;
 }
 
@@ -91,12 +113,12 @@ static int load_with_fallback(struct session *s, const struct session_opts *o, c
 			used |= s->hooks[i].mech == order[k];
 		if (!used)
 			continue;
-		if (!load(s, o, err, len))
+		if (!load_evidence_aside(s, o, err, len))
 			return 0;
 		snprintf(rule_out, sizeof(s->env.no_fentry), "programs failed to load: %.130s", err);
 		probe_hooks(&s->env, s->hooks);
 	}
-	return load(s, o, err, len);
+	return load_evidence_aside(s, o, err, len);
 }
 
 static void detach_hook(struct session *s, unsigned int i)
@@ -185,6 +207,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		return ret;
 	}
 	attach(s);
+	kevidence_loaded(&s->kev, s->skel);
 	agg_init(&s->agg, hook_drain_all_precise(s->hooks));
 
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
@@ -448,6 +471,7 @@ void session_close(struct session *s)
 	s->rb = NULL;
 	for (unsigned int i = 0; i < HOOK_MAX; i++)
 		detach_hook(s, i);
+	kevidence_close(&s->kev);
 	migtrace_bpf__destroy(s->skel);
 	s->skel = NULL;
 	probe_env_free(&s->env);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/aggregate.h"
+#include "kernel/kevidence.h"
 #include "kernel/probe.h"
 #include "model/snapshot.h"
 
@@ -48,6 +49,7 @@ struct session {
 	const volatile uint64_t *producer_pos;	/* the ring buffer's, read-only; NULL: unknown */
 	struct event_sink sinks[SESSION_MAX_SINKS];
 	uint32_t nsinks;
+	struct kevidence kev;		/* stack sampler, discovery, per-CPU work */
 };
 
 /* Probe, load and attach. On failure err says why, in one line. */

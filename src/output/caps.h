@@ -3,10 +3,17 @@
 #define MIGTRACE_CAPS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "model/hooks.h"
 
 /* Text: one line per hook. JSON: one "caps" object per hook. */
 void hooks_print_caps(FILE *out, const struct hook_status *st, bool json);
+
+struct kev_source;
+/* The evidence sources beyond hooks (stack sampler, task discovery) as caps lines. */
+void sources_print_caps(FILE *out, bool json, const struct kev_source *sampler,
+			uint64_t period_ns, const struct kev_source *discovery, uint32_t nranges,
+			const char *ranges_missing);
 
 #endif

@@ -5,7 +5,9 @@ cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
 "$MIGTRACE" caps --json >"$WORK/caps.json" 2>"$WORK/caps.err"
 check "caps exits 0" test $? -eq 0
-check "caps lists 18 hooks" test "$(jq -s length "$WORK/caps.json")" -eq 18
+check "caps lists 18 hooks" test "$(jq -s '[.[] | select(.type=="caps")] | length' "$WORK/caps.json")" -eq 18
+check "caps reports the stack sampler and the task discovery, each usable or with a reason" \
+	test "$(jq -s '[.[] | select(.type=="caps_source") | select(.available or (.why | length) > 0)] | length' "$WORK/caps.json")" -eq 2
 check "per-CPU drain work attached (workqueue tracepoints)" \
 	test "$(jq -rs '.[] | select(.hook=="lru_add_drain_per_cpu") | .mechanism' "$WORK/caps.json")" != none
 check "sched_switch attached" \
@@ -16,9 +18,9 @@ check "approximations are labelled" \
 	test "$(jq -s '[.[] | select(.approximate) | select(.approximation == null)] | length' "$WORK/caps.json")" -eq 0
 
 "$MIGTRACE" caps >"$WORK/caps.txt"
-check "text caps has a line per hook" test "$(grep -c . "$WORK/caps.txt")" -eq 19
+check "text caps has a line per hook and source" test "$(grep -c . "$WORK/caps.txt")" -eq 21
 # Which mechanism each hook got on this kernel, for the log.
-jq -rs '.[] | "    \(.hook): \(.mechanism)"' "$WORK/caps.json"
+jq -rs '.[] | "    \(.hook // .source): \(.mechanism)"' "$WORK/caps.json"
 "$MIGTRACE" caps --json --no-events timer >"$WORK/noev.json" 2>&1
 check "--no-events rules a tracepoint group out, and says so" \
 	test "$(jq -rs '.[] | select(.hook=="occupant_at_attach") | .not_used.tracepoint' "$WORK/noev.json")" = "tracepoint timer/hrtimer_expire_entry disabled by --no-events"
