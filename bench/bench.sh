@@ -9,14 +9,16 @@
 #   - sanity check: wall-clock ns per event added to a workload pinned to
 #     CPU 0, median and spread (the spread is the noise of this machine);
 # then lost events and loader CPU under a storm of fault runs (one
-# ring-buffer record each) on every CPU, start to attached, and minutes of
-# healthy load without a livelock or stuck_rt incident.
+# ring-buffer record each) on every CPU, start to attached, minutes of
+# healthy load without a livelock or stuck_rt incident, and the stack
+# sampler's cost (bench/sampler.sh).
 # Prints the numbers even when a target is missed. Needs bpftrace for its
 # column (skipped without it) and python3; bench/host-bench.sh is the variant
 # for a host with only the static binary.
 #   BENCH_ROUNDS (5) BENCH_FAULTS (200000) BENCH_SWITCHES (200000)
 #   BENCH_RUNS (200000) BENCH_FP_SECONDS (180; 0 skips)
-#   BENCH_MODES ("faults switches"; "" skips) BENCH_STORM=0, BENCH_START=0 skip those
+#   BENCH_MODES ("faults switches"; "" skips) BENCH_STORM=0, BENCH_START=0,
+#   BENCH_SAMPLER=0 skip those
 #   BENCH_MT (build/migtrace) BENCH_BIN (build/bench: workload, empty)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -165,3 +167,5 @@ if [ "$fp" -gt 0 ]; then
 	printf '\nfalse alarms: %d s of compilation, compaction and sleeping RT tasks\n' "$fp"
 	FP_SECONDS=$fp bash tests/live/no_false_alarms.sh | sed 's/^/  /'
 fi
+
+[ "${BENCH_SAMPLER:-1}" != 0 ] && bash "$HERE/sampler.sh"
