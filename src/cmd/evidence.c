@@ -27,11 +27,12 @@ static struct {
 
 static const char doc[] =
 "migtrace evidence: what migtrace reads from kernel state besides its hooks,\n"
-"raw. At start, every task (running, runnable, kworkers, and those whose\n"
+"raw. At start, the tasks (running, runnable, busy kworkers, and those whose\n"
 "kernel stack shows a fault, a drain or a migration) and the drain work\n"
 "already pending in the per-CPU worker pools. Then, while drain work pends\n"
 "on a CPU: the stack sampler's counts there, the queuer's stack, and the\n"
-"work item that started last on that CPU. No verdicts.\n"
+"work item that started last on that CPU. No verdicts: the detectors do not\n"
+"use these sources yet.\n"
 "\n"
 "USAGE: migtrace evidence [-d SECONDS] [--json] [--no-discover] [--no-sample]\n"
 "                         [--all-tasks] [--works]\n";
@@ -40,10 +41,10 @@ enum { OPT_NO_DISCOVER = 1000, OPT_NO_SAMPLE, OPT_ALL_TASKS, OPT_WORKS };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines (types evidence_sources, discovered_task, "
-	  "discovered_work, cpu_evidence)", 0 },
+	  "discovered_work, cpu_evidence, cpu_work)", 0 },
 	{ "no-discover", OPT_NO_DISCOVER, NULL, 0, "Skip the attach-time discovery", 0 },
 	{ "no-sample", OPT_NO_SAMPLE, NULL, 0, "Do not open the stack sampler", 0 },
-	{ "all-tasks", OPT_ALL_TASKS, NULL, 0, "Discovery prints every task", 0 },
+	{ "all-tasks", OPT_ALL_TASKS, NULL, 0, "Discovery prints every task, sleeping ones too", 0 },
 	{ "works", OPT_WORKS, NULL, 0, "Every work item that starts on each CPU (cpu_work lines; "
 	  "read every 100 ms from the last 16 per CPU, misses counted)", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
