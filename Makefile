@@ -126,7 +126,7 @@ host-bundle: all bench-host
 	$(Q)cp $(OUTPUT)/migtrace scripts/host-check.sh $(HOST_BUNDLE)/
 	$(Q)$(CC) $(CFLAGS) -static tests/live/cpu_hog.c -o $(HOST_BUNDLE)/cpu_hog
 	$(Q)cp $(OUTPUT)/bench/workload $(OUTPUT)/bench/empty bench/bench.sh bench/bpfstats.py \
-		bench/host-bench.sh $(HOST_BUNDLE)/
+		bench/lib.bash bench/sampler.sh bench/host-bench.sh $(HOST_BUNDLE)/
 	$(call msg,BUNDLE,$(HOST_BUNDLE))
 
 # make install [DESTDIR=staging] [PREFIX=/usr/local]: binary, man page, systemd unit.

@@ -52,12 +52,7 @@ declare -A PROG=(
 	[switches.empty]=empty_sched_sw [switches.migtrace]=raw_tp_sched_sw [switches.bpftrace]='*'
 )
 
-# wait_for FILE PATTERN: until the tracer says it is attached (max 30 s).
-wait_for() {
-	for _ in $(seq 3000); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
-	echo "bench: tracer did not attach: $(cat "$1")" >&2
-	return 1
-}
+. "$HERE/lib.bash"
 
 # CPU time of a process in ns, all its threads (schedstat: ns; else clock ticks).
 if [ -r /proc/self/schedstat ]; then
@@ -68,16 +63,7 @@ else
 	cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 fi
 
-stats_was=$(cat /proc/sys/kernel/bpf_stats_enabled)
-echo 1 >/proc/sys/kernel/bpf_stats_enabled
-cleanup() {
-	echo "$stats_was" >/proc/sys/kernel/bpf_stats_enabled
-	kill $(jobs -p) 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+bench_stats_on
 
 # start TRACER MODE: run it in the background (pid in $pid), wait until attached.
 start() {
@@ -169,3 +155,4 @@ if [ "$fp" -gt 0 ]; then
 fi
 
 [ "${BENCH_SAMPLER:-1}" != 0 ] && bash "$HERE/sampler.sh"
+exit 0

@@ -10,12 +10,13 @@
 #     only reads the kernel stack (bpf_get_stack), interleaved, BENCH_ROUNDS
 #     rounds of BENCH_SAMPLER_SECONDS each.
 #   BENCH_ROUNDS (5) BENCH_SAMPLER_SECONDS (3) BENCH_SAMPLER_QUIET (5)
+#   BENCH_MT, BENCH_BIN (as bench.sh), BENCH_HOG (build/tests/cpu_hog)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/.."
 B=${BENCH_BIN:-build/bench}
 MT=${BENCH_MT:-build/migtrace}
-HOG=build/tests/cpu_hog
+HOG=${BENCH_HOG:-build/tests/cpu_hog}
 PY="python3 $HERE/bpfstats.py"
 ROUNDS=${BENCH_ROUNDS:-5}
 SECS=${BENCH_SAMPLER_SECONDS:-3}
@@ -28,22 +29,9 @@ for f in $MT $B/empty $HOG; do
 	[ -x "$f" ] || { echo "sampler bench: $f missing: run make bench" >&2; exit 1; }
 done
 
-stats_was=$(cat /proc/sys/kernel/bpf_stats_enabled)
-echo 1 >/proc/sys/kernel/bpf_stats_enabled
-cleanup() {
-	echo "$stats_was" >/proc/sys/kernel/bpf_stats_enabled
-	kill $(jobs -p) 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+. "$HERE/lib.bash"
+bench_stats_on
 
-wait_for() {
-	for _ in $(seq 3000); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
-	echo "sampler bench: tracer did not attach: $(cat "$1")" >&2
-	return 1
-}
 start() {	# start migtrace|floor: the sampler, or the stack-only floor on CPU k
 	if [ "$1" = migtrace ]; then
 		$MT evidence --no-discover >/dev/null 2>"$TMP/t.err" & pid=$!

@@ -53,16 +53,12 @@ int cmd_caps(int argc, char **argv)
 		.children = children,
 	};
 	static struct session s;
-	char err[512];
 
 	argv[0] = "migtrace caps";	/* for argp's messages */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
-	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
-		fprintf(stderr, "migtrace: %s\n", err);
-		session_close(&s);
+	if (tracing_session_open(&s))
 		return EXIT_ERROR;
-	}
 	hooks_print_caps(stdout, s.hooks, json);
 	sources_print_caps(stdout, json, &s.kev.sampler_src, SAMPLER_PERIOD_NS, &s.kev.discovery_src,
 			   s.kev.syms.n, s.kev.syms_why);

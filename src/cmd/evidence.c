@@ -230,18 +230,14 @@ int cmd_evidence(int argc, char **argv)
 		.children = children,
 	};
 	static struct session s;
-	char err[512];
 	int ret;
 
-	argv[0] = "migtrace evidence";
+	argv[0] = "migtrace evidence";	/* for argp's messages */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 	signals_install();
-	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
-		fprintf(stderr, "migtrace: %s\n", err);
-		session_close(&s);
+	if (tracing_session_open(&s))
 		return EXIT_ERROR;
-	}
 	ret = run(&s);
 	session_close(&s);
 	return ret;

@@ -117,50 +117,74 @@ static void cache_write(const char *path, const char *key, const uint64_t *addrs
 		unlink(tmp);
 }
 
-static int resolve(const char *path, const char *const *names, uint64_t *addrs, int n)
-{
-	static char iobuf[1 << 20];
-	char line[512];
-	bool any_nonzero = false;
-	int missing = 0;
-	FILE *f;
+/*
+ * Call fn for every symbol of the file, "ffffffff81000000 T name\t[module]"
+ * split without sscanf (it is hot: ~120k lines), until fn returns false.
+ * Returns 0, -ENOENT, or -EPERM when every address read as zero.
+ */
+typedef bool (*symbol_fn)(void *ctx, uint64_t addr, char type, const char *name);
 
-	for (int i = 0; i < n; i++) {
-		addrs[i] = 0;
-		missing += names[i][0] != '\0';
-	}
-	f = fopen(path, "r");
+static int for_each_symbol(const char *path, symbol_fn fn, void *ctx)
+{
+	static char iobuf[1 << 20];	/* the file is ~10 MB */
+	bool any_nonzero = false;
+	char line[512];
+	FILE *f = fopen(path, "r");
+
 	if (!f)
 		return -ENOENT;
-	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));	/* the file is ~10 MB */
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	while (fgets(line, sizeof(line), f)) {
-		/* "ffffffff81000000 T name [module]": split without sscanf, it is hot. */
-		char *type = strchr(line, ' '), *name, *end;
+		char *type = strchr(line, ' '), *name;
 		uint64_t addr;
 
 		if (!type || !(name = strchr(type + 1, ' ')))
 			continue;
 		name++;
-		end = name + strcspn(name, " \t\n");
-		*end = '\0';
+		name[strcspn(name, " \t\n")] = '\0';
 		addr = strtoull(line, NULL, 16);
-		if (addr)
-			any_nonzero = true;
-		for (int i = 0; i < n; i++)
-			if (!addrs[i] && names[i][0] == name[0] && !strcmp(name, names[i]) && addr) {
-				addrs[i] = addr;
-				missing--;
-			}
-		/*
-		 * Done once every name has its first address: the kernel formats
-		 * each line as it is read, and the core kernel's symbols come
-		 * first (about a third of the file for the hooks' functions).
-		 */
-		if (!missing)
+		any_nonzero |= addr != 0;
+		if (!fn(ctx, addr, type[1], name))
 			break;
 	}
 	fclose(f);
 	return any_nonzero ? 0 : -EPERM;
+}
+
+struct wanted_names {
+	const char *const *names;
+	uint64_t *addrs;
+	int n, missing;
+};
+
+static bool find_names(void *ctx, uint64_t addr, char type, const char *name)
+{
+	struct wanted_names *w = ctx;
+
+	(void)type;
+	for (int i = 0; i < w->n; i++)
+		if (!w->addrs[i] && w->names[i][0] == name[0] && !strcmp(name, w->names[i]) &&
+		    addr) {
+			w->addrs[i] = addr;
+			w->missing--;
+		}
+	/*
+	 * Done once every name has its first address: the kernel formats
+	 * each line as it is read, and the core kernel's symbols come
+	 * first (about a third of the file for the hooks' functions).
+	 */
+	return w->missing > 0;
+}
+
+static int resolve(const char *path, const char *const *names, uint64_t *addrs, int n)
+{
+	struct wanted_names w = { names, addrs, n, 0 };
+
+	for (int i = 0; i < n; i++) {
+		addrs[i] = 0;
+		w.missing += names[i][0] != '\0';
+	}
+	return for_each_symbol(path, find_names, &w);
 }
 
 int kallsyms_resolve(const char *path, const char *const *names, uint64_t *addrs, int n)
@@ -176,21 +200,6 @@ int kallsyms_resolve(const char *path, const char *const *names, uint64_t *addrs
 	if (keyed && !ret)
 		cache_write(CACHE_FILE, key, addrs, n);
 	return ret;
-}
-
-/* Kallsyms line "ffffffff81000000 T name\t[module]": address, type, name (cut in place). */
-static bool split_line(char *line, uint64_t *addr, char *type, char **name)
-{
-	char *t = strchr(line, ' '), *n;
-
-	if (!t || !(n = strchr(t + 1, ' ')))
-		return false;
-	*addr = strtoull(line, NULL, 16);
-	*type = t[1];
-	n++;
-	n[strcspn(n, " \t\n")] = '\0';
-	*name = n;
-	return true;
 }
 
 /* FNV-1a of /proc/modules: module symbols move when modules come and go. */
@@ -240,14 +249,19 @@ static bool ranges_unpack(struct stack_syms *s, const uint64_t *w)
 	return true;
 }
 
+static bool add_stack_sym(void *ctx, uint64_t addr, char type, const char *name)
+{
+	stack_syms_add(ctx, addr, type, name);
+	return true;
+}
+
 int kallsyms_stack_syms(const char *path, struct stack_syms *s)
 {
-	static char iobuf[1 << 20];
 	uint64_t words[RANGES_WORDS];
-	char key[512], hash[24], line[512];
+	char key[512], hash[24];
 	const char *key_names[] = { "stack-ranges-1", hash };
-	bool any_nonzero = false, keyed;
-	FILE *f;
+	bool keyed;
+	int err;
 
 	snprintf(hash, sizeof(hash), "%llx", (unsigned long long)modules_hash());
 	keyed = !strcmp(path, "/proc/kallsyms") && geteuid() == 0 && may_see_addresses() &&
@@ -256,24 +270,11 @@ int kallsyms_stack_syms(const char *path, struct stack_syms *s)
 	    ranges_unpack(s, words))
 		return 0;
 	stack_syms_init(s);
-	f = fopen(path, "r");
-	if (!f)
-		return -ENOENT;
-	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	/* Every line: a function ends where the next symbol starts, modules included. */
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t addr;
-		char type, *name;
-
-		if (!split_line(line, &addr, &type, &name))
-			continue;
-		any_nonzero |= addr != 0;
-		stack_syms_add(s, addr, type, name);
-	}
-	fclose(f);
+	err = for_each_symbol(path, add_stack_sym, s);
 	stack_syms_finish(s);
-	if (!any_nonzero)
-		return -EPERM;
+	if (err)
+		return err;
 	if (keyed && !s->nomem) {
 		ranges_pack(s, words);
 		cache_write(RANGES_FILE, key, words, RANGES_WORDS);
@@ -281,34 +282,38 @@ int kallsyms_stack_syms(const char *path, struct stack_syms *s)
 	return 0;
 }
 
+struct symbolize {
+	const uint64_t *addrs;
+	uint64_t *best;
+	char (*names)[64];
+	int n;
+};
+
+static bool nearest_below(void *ctx, uint64_t addr, char type, const char *name)
+{
+	struct symbolize *z = ctx;
+
+	if (!addr || (type != 't' && type != 'T' && type != 'w' && type != 'W'))
+		return true;
+	for (int i = 0; i < z->n; i++)
+		if (addr <= z->addrs[i] && addr > z->best[i]) {
+			z->best[i] = addr;
+			snprintf(z->names[i], 64, "%.40s+0x%llx", name,
+				 (unsigned long long)(z->addrs[i] - addr));
+		}
+	return true;
+}
+
 int kallsyms_symbolize(const char *path, const uint64_t *addrs, int n, char (*names)[64])
 {
-	static char iobuf[1 << 20];
 	uint64_t best[n > 0 ? n : 1];
-	char line[512];
-	FILE *f = fopen(path, "r");
+	struct symbolize z = { addrs, best, names, n };
+	int err;
 
 	for (int i = 0; i < n; i++) {
 		best[i] = 0;
 		names[i][0] = '\0';
 	}
-	if (!f)
-		return -ENOENT;
-	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t addr;
-		char type, *name;
-
-		if (!split_line(line, &addr, &type, &name) || !addr ||
-		    (type != 't' && type != 'T' && type != 'w' && type != 'W'))
-			continue;
-		for (int i = 0; i < n; i++)
-			if (addr <= addrs[i] && addr > best[i]) {
-				best[i] = addr;
-				snprintf(names[i], 64, "%.40s+0x%llx", name,
-					 (unsigned long long)(addrs[i] - addr));
-			}
-	}
-	fclose(f);
-	return 0;
+	err = for_each_symbol(path, nearest_below, &z);
+	return err == -ENOENT ? err : 0;
 }
