@@ -67,20 +67,13 @@ static __always_inline bool disc_seed_work(__u32 cpu, __u64 work, __u64 now)
 	struct work_struct *w = (struct work_struct *)work;
 	struct mt_cpu_drain *d = drain_of_cpu(cpu);
 
-	if (!d || (d->queue_ts && !d->start_ts))
-		return false;	/* known already (queued after attach), or no state */
+	if (!d || (d->queue_ts && !d->start_ts) || cpu_filtered_out(cpu))
+		return false;	/* known already (queued after attach), no state, or -C */
 	bpf_map_update_elem(&drain_work_cpu, &work, &cpu, BPF_ANY);
-	d->work = work;
-	d->start_ts = 0;
-	d->activate_ts = 0;
-	d->switches = 0;
-	d->blocker_ns = 0;
-	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
 	__builtin_memset(&d->queuer, 0, sizeof(d->queuer));
 	d->queuer_stack.nframes = 0;
 	d->queuer_stack.bits = 0;
-	d->flags = MT_DRAIN_DISCOVERED;
-	d->queue_ts = now;
+	drain_pending(d, cpu, work, now, MT_DRAIN_DISCOVERED);
 	/* A full barrier (locked add): the writes above before the read below. */
 	__sync_fetch_and_add(&disc_fence, 1);
 	if (BPF_CORE_READ(w, data.counter) & 1)		/* WORK_STRUCT_PENDING */

@@ -64,10 +64,36 @@ static __always_inline struct mt_cpu_drain *drain_of_cpu(__u32 cpu)
 	return bpf_map_lookup_elem(&cpu_drain, &cpu);
 }
 
+/*
+ * Drain work pending on cpu from now on: fresh state, flags to the caller.
+ * Who is on the CPU now is noted: it may never switch out while the work
+ * waits. Written from the queuing CPU; the target CPU only adds to it.
+ */
+static __always_inline void drain_pending(struct mt_cpu_drain *d, __u32 cpu, __u64 work,
+					  __u64 now, __u32 flags)
+{
+	struct mt_cpu_occupant *occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
+
+	d->work = work;
+	d->activate_ts = 0;
+	d->start_ts = 0;
+	d->switches = 0;
+	d->flags = flags;
+	d->blocker_ns = 0;
+	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
+	if (occ && occ->task) {
+		task_describe(&d->occupant, (struct task_struct *)occ->task);
+		d->occupant_since_ts = occ->since_ts;
+	} else {
+		__builtin_memset(&d->occupant, 0, sizeof(d->occupant));
+		d->occupant_since_ts = 0;
+	}
+	d->queue_ts = now;
+}
+
 SEC("?tp/workqueue/workqueue_queue_work")
 int tp_workqueue_queue_work(struct trace_event_raw_workqueue_queue_work *ctx)
 {
-	struct mt_cpu_occupant *occ;
 	struct mt_cpu_drain *d;
 	struct mt_event *e;
 	int target, requested;
@@ -85,27 +111,10 @@ int tp_workqueue_queue_work(struct trace_event_raw_workqueue_queue_work *ctx)
 	d = drain_of_cpu(cpu);
 	if (!d)
 		return 0;
-	/* Written from the queuing CPU; the target CPU only adds to it. */
-	d->work = (__u64)ctx->work;
-	d->queue_ts = bpf_ktime_get_ns();
-	d->activate_ts = 0;
-	d->start_ts = 0;
-	d->switches = 0;
-	d->flags = 0;
-	d->blocker_ns = 0;
-	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
+	drain_pending(d, cpu, (__u64)ctx->work, bpf_ktime_get_ns(), 0);
 	task_describe_current(&d->queuer);
 	/* Rare (drain work only): the queuer's stack, e.g. inside migrate_device_unmap. */
 	stack_read_raw(ctx, &d->queuer_stack);
-	/* Who is on the target CPU now: it may never switch out while the work waits. */
-	occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
-	if (occ && occ->task) {
-		task_describe(&d->occupant, (struct task_struct *)occ->task);
-		d->occupant_since_ts = occ->since_ts;
-	} else {
-		__builtin_memset(&d->occupant, 0, sizeof(d->occupant));
-		d->occupant_since_ts = 0;
-	}
 	bpf_map_update_elem(&drain_work_cpu, &d->work, &cpu, BPF_ANY);
 
 	e = event_reserve(MT_EV_DRAIN_QUEUE);
