@@ -48,7 +48,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean test check check-all unit demo bench bench-host fuzz install uninstall lab-check host-bundle lab-series-check
+.PHONY: all clean test check check-all unit demo bench bench-host fuzz install uninstall deb package-check lab-check host-bundle lab-series-check
 
 all: $(OUTPUT)/migtrace
 
@@ -68,8 +68,10 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-# Objects of the kernel room include the skeleton: they wait for it.
-$(TOOL_SRCS:src/%.c=$(OUTPUT)/%.o): $(OUTPUT)/migtrace.skel.h
+# The session (kernel/session.c) and its map readers (kernel/snapshot_read.c)
+# include the generated skeleton: on a fresh build their objects wait for it
+# (-MMD knows only later).
+$(OUTPUT)/kernel/session.o $(OUTPUT)/kernel/snapshot_read.o: $(OUTPUT)/migtrace.skel.h
 
 $(OUTPUT)/%.o: src/%.c | $(OUTPUT)
 	$(call msg,CC,$@)
@@ -145,6 +147,21 @@ uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/migtrace $(DESTDIR)$(MANDIR)/man8/migtrace.8 \
 		$(DESTDIR)$(UNITDIR)/migtrace.service
 
+# make deb: migtrace_VERSION_amd64.deb (debian/, debhelper) in $(OUTPUT)/deb.
+# dpkg-buildpackage writes next to the tree it builds, so it builds a copy.
+DEB_DIR     := $(OUTPUT)/deb
+deb:
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	$(Q)tar --exclude=./$(OUTPUT) --exclude='./$(OUTPUT)-*' --exclude=./.git -cf - . | \
+		tar -xf - -C $(DEB_DIR)/src
+	$(Q)cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc -j$$(nproc) >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; exit 1; }
+	$(call msg,DEB,$(DEB_DIR)/$$(cd $(DEB_DIR) && ls migtrace_*.deb))
+
+# The package test alone (make check-all runs it): tests/package.sh.
+package-check: all
+	$(Q)bash tests/package.sh
+
 # ASan + UBSan build (dynamic: the sanitizers need it) in $(OUTPUT)-san, then
 # its unit tests and the live tests with its binary.
 SAN_CFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -157,7 +174,7 @@ sanitize:
 sanitize-check: sanitize all $(UNIT_TESTS) $(TEST_HELPERS) $(FUZZERS)
 	$(Q)scripts/sanitize-check.sh $(OUTPUT)-san
 
-# The record reader and the compare loader and pipeline under libFuzzer
+# The record reader, the compare loader and pipeline, and facts files under libFuzzer
 # (Debian's clang): make fuzz [FUZZ_SECONDS=N] runs each that long. make
 # check runs them for a few seconds (tests/live/record_fuzz.sh).
 FUZZ_SECONDS ?= 60
@@ -177,6 +194,9 @@ fuzz: $(FUZZERS)
 	$(Q)$(OUTPUT)/fuzz/fuzz_compare -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 		-artifact_prefix=$(OUTPUT)/fuzz/compare- $(OUTPUT)/fuzz/corpus-compare \
 		tests/fuzz/corpus-compare
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus-facts
+	$(Q)$(OUTPUT)/fuzz/fuzz_facts -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-artifact_prefix=$(OUTPUT)/fuzz/facts- $(OUTPUT)/fuzz/corpus-facts tests/data/exposure
 
 # The patched-kernel lab (scripts/lab): every variant built, booted under qemu,
 # hmm-tests and the livelock reproducer; then migtrace's detectors in the guests.

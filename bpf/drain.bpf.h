@@ -7,6 +7,7 @@
 
 static __always_inline int on_drain_all_enter(void)
 {
+	drain_waiting_enter();
 	if (task_filtered_out())
 		return 0;
 	inflight_enter(IF_DRAIN_ALL, 0, 0);
@@ -19,6 +20,7 @@ static __always_inline int on_drain_all_exit(void)
 	struct mt_event *e;
 	__u32 pid = current_pid();
 
+	drain_waiting_exit();
 	if (!inflight_exit(IF_DRAIN_ALL, &in))
 		return 0;
 	hist_add(MT_H_DRAIN_ALL, bpf_ktime_get_ns() - in.ts);

@@ -313,6 +313,7 @@ int BPF_PROG(raw_tp_sched_process_exit)
 	struct fault_view *c;
 
 	bpf_map_delete_elem(&holders, &pid);
+	bpf_map_delete_elem(&drain_waiting, &pid);
 	inflight_forget_task(pid_tgid);
 	if (fc) {
 		c = view_of_current(fc, (__u64)t, pid, t->se.nr_migrations);

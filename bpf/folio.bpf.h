@@ -112,7 +112,7 @@ static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, 
 		return 0;
 	/* Collection locked a folio: the task holds folio locks from here. */
 	if (site == MT_TRY_COLLECT && locked > 0)
-		holder_set(MT_HOLD_COLLECT_TRYLOCK);
+		holder_set(MT_HOLD_COLLECT_TRYLOCK, 1);
 	/*
 	 * A spinner fails this trylock hundreds of thousands of times a
 	 * second: one record per SWAP_TRYLOCK_FAIL_SAMPLE failures, carrying
@@ -142,6 +142,14 @@ static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, 
 /* TP_PROTO(unsigned long pfn, unsigned long address, int locked) */
 SEC("?raw_tp/swap_page_trylock")
 int BPF_PROG(raw_tp_swap_page_trylock, unsigned long pfn, unsigned long address, int locked)
+{
+	return on_lab_trylock(pfn, address, locked, MT_TRY_SWAP_PAGE);
+}
+
+/* The series' event (0103): same prototype, same meaning of locked. */
+SEC("?raw_tp/migrate_device_fault_trylock")
+int BPF_PROG(raw_tp_migrate_device_fault_trylock, unsigned long pfn, unsigned long address,
+	     int locked)
 {
 	return on_lab_trylock(pfn, address, locked, MT_TRY_SWAP_PAGE);
 }

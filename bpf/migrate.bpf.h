@@ -12,26 +12,47 @@
  * Not from setup entry: lru_cache_disable() drains before collecting, and
  * a drain-and-retry variant unlocks everything before its drain.
  */
-static __always_inline void holder_set(__u32 via)
+/* include/linux/migrate.h, unchanged since 5.x: a collected page has a pfn and VALID. */
+#define MT_MIGRATE_PFN_VALID	(1UL << 0)
+#define MT_MIGRATE_PFN_MIGRATE	(1UL << 1)
+#define MT_HOLDER_SCAN_MAX	512	/* src entries looked at; past them, assume locked */
+
+/*
+ * Pages of a src array that collection locked: a hole is MIGRATE only
+ * (no page, no lock), so cpages > 0 alone does not prove a folio locked.
+ */
+static __always_inline __u64 locked_pages(const unsigned long *src, __u64 npages)
 {
-	struct mt_holder h = { .since_ts = bpf_ktime_get_ns(), .via = via };
+	__u64 n = 0;
+
+	for (__u32 i = 0; i < MT_HOLDER_SCAN_MAX; i++) {
+		unsigned long v = 0;
+
+		if (i >= npages)
+			return n;
+		bpf_probe_read_kernel(&v, sizeof(v), &src[i]);
+		if ((v & (MT_MIGRATE_PFN_VALID | MT_MIGRATE_PFN_MIGRATE)) ==
+		    (MT_MIGRATE_PFN_VALID | MT_MIGRATE_PFN_MIGRATE))
+			n++;
+	}
+	return npages > MT_HOLDER_SCAN_MAX ? n + npages - MT_HOLDER_SCAN_MAX : n;
+}
+
+/*
+ * The task (now) holds locked folios: npages of them, collected under the
+ * migration in flight (its range). A task already holding (a driver that
+ * collects again before finalizing) holds both: the range grows to cover
+ * them, since_ts stays the first.
+ */
+static __always_inline void holder_set(__u32 via, __u64 npages)
+{
+	struct mt_holder h = { .since_ts = bpf_ktime_get_ns(), .via = via, .npages = npages };
 	struct inflight_key key = { .pid_tgid = bpf_get_current_pid_tgid(), .hook = IF_MIGRATE };
 	struct inflight_val *in;
 	__u32 pid = current_pid();
-
 	struct mt_holder *held = bpf_map_lookup_elem(&holders, &pid);
 
 	in = bpf_map_lookup_elem(&inflight, &key);
-	if (held) {	/* already holding since earlier: only the count grows */
-		if (in && in->kind == MT_MIG_VMA) {
-			struct migrate_vma *args = (void *)in->arg;
-			__u64 cpages = BPF_CORE_READ(args, cpages);
-
-			if (cpages > held->npages)
-				held->npages = cpages;
-		}
-		return;
-	}
 	if (in) {
 		h.kind = in->kind;
 		if (in->kind == MT_MIG_VMA) {
@@ -39,15 +60,36 @@ static __always_inline void holder_set(__u32 via)
 
 			h.start = BPF_CORE_READ(args, start);
 			h.end = BPF_CORE_READ(args, end);
-			h.npages = BPF_CORE_READ(args, cpages);
 		} else {
 			h.start = in->arg;
 		}
+	}
+	if (held) {
+		if (via == MT_HOLD_COLLECT_TRYLOCK && held->via == MT_HOLD_COLLECT_TRYLOCK)
+			npages += held->npages;	/* one more page locked */
+		if (held->kind == h.kind && h.end) {
+			if (h.start < held->start || !held->end)
+				held->start = h.start;
+			if (h.end > held->end)
+				held->end = h.end;
+		}
+		if (npages > held->npages)
+			held->npages = npages;
+		held->via = via;
+		return;
 	}
 	if (bpf_map_update_elem(&holders, &pid, &h, BPF_NOEXIST)) {
 		__sync_fetch_and_add(&state_full, 1);
 		__sync_fetch_and_add(&holders_full, 1);
 	}
+}
+
+/* The task holds no locked folio any more (it unlocked them all, or never had one). */
+static __always_inline void holder_clear(void)
+{
+	__u32 pid = current_pid();
+
+	bpf_map_delete_elem(&holders, &pid);
 }
 
 static __always_inline int on_migrate_enter(__u64 arg, __u32 kind, __u64 npages)
@@ -75,11 +117,16 @@ static __always_inline int on_migrate_enter(__u64 arg, __u32 kind, __u64 npages)
 	return 0;
 }
 
-/* Collection is over and locked folios (cpages > 0): a holder from here. */
-static __always_inline int on_migrate_unmap(void)
+/* Collection is over: the pages it locked (holes are none) make a holder from here. */
+static __always_inline int on_migrate_unmap(const unsigned long *src, __u64 npages)
 {
-	if (!task_filtered_out())
-		holder_set(MT_HOLD_UNMAP);
+	__u64 locked;
+
+	if (task_filtered_out())
+		return 0;
+	locked = locked_pages(src, npages);
+	if (locked)
+		holder_set(MT_HOLD_UNMAP, locked);
 	return 0;
 }
 
@@ -241,15 +288,39 @@ int BPF_KRETPROBE(kretprobe_migrate_device_pfns, int ret)
 }
 
 SEC("?fentry/migrate_device_unmap")
-int BPF_PROG(fentry_migrate_device_unmap)
+int BPF_PROG(fentry_migrate_device_unmap, unsigned long *src_pfns, unsigned long npages)
 {
-	return on_migrate_unmap();
+	return on_migrate_unmap(src_pfns, npages);
 }
 
 SEC("?kprobe/migrate_device_unmap")
-int BPF_KPROBE(kprobe_migrate_device_unmap)
+int BPF_KPROBE(kprobe_migrate_device_unmap, unsigned long *src_pfns, unsigned long npages)
 {
-	return on_migrate_unmap();
+	return on_migrate_unmap(src_pfns, npages);
+}
+
+/*
+ * migrate_device_coherent_folio() calls migrate_device_unmap() and returns
+ * -EBUSY without a finalize when the folio could not be unmapped (unmap
+ * unlocked it): whatever it returns, it holds nothing after.
+ */
+static __always_inline int on_coherent_exit(void)
+{
+	if (!task_filtered_out())
+		holder_clear();
+	return 0;
+}
+
+SEC("?fexit/migrate_device_coherent_folio")
+int BPF_PROG(fexit_migrate_device_coherent_folio)
+{
+	return on_coherent_exit();
+}
+
+SEC("?kretprobe/migrate_device_coherent_folio")
+int BPF_KRETPROBE(kretprobe_migrate_device_coherent_folio)
+{
+	return on_coherent_exit();
 }
 
 SEC("?fentry/migrate_vma_pages")
@@ -309,8 +380,13 @@ int BPF_PROG(raw_tp_migrate_vma_setup_done, struct migrate_vma *migrate)
 SEC("?raw_tp/migrate_vma_collect_done")
 int BPF_PROG(raw_tp_migrate_vma_collect_done, struct migrate_vma *migrate)
 {
-	if (!task_filtered_out() && BPF_CORE_READ(migrate, cpages))
-		holder_set(MT_HOLD_COLLECT_DONE);
+	__u64 locked;
+
+	if (task_filtered_out() || !BPF_CORE_READ(migrate, cpages))
+		return 0;
+	locked = locked_pages(BPF_CORE_READ(migrate, src), BPF_CORE_READ(migrate, npages));
+	if (locked)
+		holder_set(MT_HOLD_COLLECT_DONE, locked);
 	return 0;
 }
 
@@ -319,16 +395,34 @@ SEC("?raw_tp/migrate_device_unmap_done")
 int BPF_PROG(raw_tp_migrate_device_unmap_done, const unsigned long *src,
 	     const unsigned long *dst, unsigned long npages)
 {
-	if (!task_filtered_out() && npages)
-		holder_set(MT_HOLD_UNMAP);
+	__u64 locked;
+
+	if (task_filtered_out())
+		return 0;
+	locked = locked_pages(src, npages);	/* those unmap kept: the rest it unlocked */
+	if (locked)
+		holder_set(MT_HOLD_UNMAP, locked);
 	return 0;
 }
 
+/* nr_locked: folios the caller holds across this drain; none means it holds nothing. */
 SEC("?raw_tp/migrate_device_drain_all_start")
 int BPF_PROG(raw_tp_migrate_device_drain_all_start, unsigned long nr_locked)
 {
-	if (!task_filtered_out() && nr_locked)
-		holder_set(MT_HOLD_DRAIN_LOCKED);
+	drain_waiting_enter();
+	if (task_filtered_out())
+		return 0;
+	if (nr_locked)
+		holder_set(MT_HOLD_DRAIN_LOCKED, nr_locked);
+	else
+		holder_clear();
+	return 0;
+}
+
+SEC("?raw_tp/migrate_device_drain_all_done")
+int BPF_PROG(raw_tp_migrate_device_drain_all_done, unsigned long nr_locked)
+{
+	drain_waiting_exit();
 	return 0;
 }
 

@@ -59,11 +59,22 @@ int perf_sample_stack(struct bpf_perf_event_data *ctx)
 	s->last_pid = t->pid;
 	if (t->pid != s->task.pid)
 		s->one_pid = 0;
+	if (t->pid != s->streak_pid) {
+		s->streak_pid = t->pid;
+		s->streak_samples = s->streak_user = s->streak_fault = 0;
+	}
+	s->streak_samples++;
 	stack_read(ctx, &s->last, 1);
 	bits = s->last.bits;
 	for (__u32 b = 0; b < MT_SB_COUNT; b++)
 		if (bits & (1U << b))
 			s->bit_samples[b]++;
+	if (bits & MT_SB(MT_SB_USER))
+		s->streak_user++;
+	if (bits & MT_SB_FAULT_PATH) {
+		s->fault_samples++;
+		s->streak_fault++;
+	}
 	s->work_func = worker_func(t);
 	return 0;
 }

@@ -56,6 +56,14 @@ struct {
 	__type(value, struct mt_holder);
 } holders SEC(".maps");
 
+/* Tasks inside lru_add_drain_all() (struct mt_drain_waiter). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct mt_drain_waiter);
+} drain_waiting SEC(".maps");
+
 /* The current run of faults of each task on one page. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -142,6 +150,28 @@ static __always_inline bool inflight_exit(__u32 hook, struct inflight_val *out)
 static __always_inline __u32 current_pid(void)
 {
 	return (__u32)bpf_get_current_pid_tgid();
+}
+
+/*
+ * The current task waits in lru_add_drain_all() from now (fentry/kprobe on
+ * it, or the series' drain_all_start): behind the drain mutex it may wait
+ * for another caller's work. Not filtered: a waiter is judged by its locks.
+ */
+static __always_inline void drain_waiting_enter(void)
+{
+	struct mt_drain_waiter w = { .since_ts = bpf_ktime_get_ns() };
+	__u32 pid = current_pid();
+
+	task_describe_current(&w.task);
+	if (bpf_map_update_elem(&drain_waiting, &pid, &w, BPF_ANY))
+		__sync_fetch_and_add(&state_full, 1);
+}
+
+static __always_inline void drain_waiting_exit(void)
+{
+	__u32 pid = current_pid();
+
+	bpf_map_delete_elem(&drain_waiting, &pid);
 }
 
 /* A task's in-flight calls, gone with it (a kretprobe can miss a return). */

@@ -155,6 +155,15 @@ struct mt_holder {
 	__u32 via;		/* enum mt_holder_via */
 };
 
+/*
+ * A task inside lru_add_drain_all() (drain_waiting map, by thread id): it
+ * waits for drain work, its own or, behind the drain mutex, another's.
+ */
+struct mt_drain_waiter {
+	__u64 since_ts;
+	struct mt_task task;
+};
+
 /* The current run of faults of one task on one page (fault_runs map). */
 struct mt_fault_run {
 	__u64 address;		/* page-aligned */

@@ -20,12 +20,22 @@ struct mt_cpu_sample {
 	__u64 first_ts, last_ts;
 	__u64 samples;
 	__u64 bit_samples[MT_SB_COUNT];	/* samples whose stack had each class */
+	__u64 fault_samples;	/* in a device-private fault: hmm_range_fault, do_swap_page,
+				 * a device fault handler (any of them) */
 	struct mt_task task;	/* on the CPU at the first sample */
 	__u32 last_pid;
 	__u32 one_pid;		/* 1 while every sample was on task.pid */
+	/* The samples in a row on one task, the last one's: what the task on the CPU does. */
+	__u32 streak_pid;
+	__u32 pad;
+	__u64 streak_samples, streak_user, streak_fault;
 	__u64 work_func;	/* the last sample's task is a kworker: its current_func */
 	struct mt_stack last;	/* the last sample's kernel stack */
 };
+
+/* The classes that put a sample in a device-private fault. */
+#define MT_SB_FAULT_PATH (MT_SB(MT_SB_HMM_RANGE_FAULT) | MT_SB(MT_SB_DO_SWAP_PAGE) | \
+			  MT_SB(MT_SB_DEVICE_FAULT))
 
 #define MT_WORK_RING 16	/* work items kept per CPU: a 100 ms read misses none (about 11/s measured) */
 

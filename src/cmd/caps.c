@@ -7,8 +7,12 @@
 #include <stdio.h>
 #include "cmd/commands.h"
 #include "cmd/tracing_opts.h"
+#include "core/exposure.h"
+#include "kernel/host_probe.h"
+#include "kernel/kevidence.h"
 #include "kernel/session.h"
 #include "output/caps.h"
+#include "output/exposure_print.h"
 
 static bool json;
 
@@ -18,11 +22,13 @@ static const char doc[] =
 "(fentry, kprobe, tracepoint, tracepoint~ for an approximation, or none) and\n"
 "why each better one was not used; then the evidence sources beyond hooks\n"
 "(the stack sampler, the attach-time task discovery) and why one is missing.\n"
+"Then the host section: what migtrace exposure prints (the facts that decide\n"
+"whether this host can hit the livelock, and a verdict per shape of it).\n"
 "\n"
 "USAGE: migtrace caps [--json] [--no-fentry] [--no-kprobe] [-v]\n";
 
 static const struct argp_option options[] = {
-	{ "json", 'j', NULL, 0, "JSON lines: one \"caps\" object per hook", 0 },
+	{ "json", 'j', NULL, 0, "JSON lines: \"caps\" per hook, then the host section's", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
 };
@@ -52,16 +58,24 @@ int cmd_caps(int argc, char **argv)
 		.options = options, .parser = parse_arg, .args_doc = "", .doc = doc,
 		.children = children,
 	};
-	static struct session s;
+	struct session *s;
+	static struct host_facts h;
+	static struct exposure e;
+	struct kev_sources src;
 
 	argv[0] = "migtrace caps";	/* for argp's messages */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 	if (tracing_session_open(&s))
 		return EXIT_ERROR;
-	hooks_print_caps(stdout, s.hooks, json);
-	sources_print_caps(stdout, json, &s.kev.sampler_src, SAMPLER_PERIOD_NS, &s.kev.discovery_src,
-			   s.kev.syms.n, s.kev.syms_why);
-	session_close(&s);
+	hooks_print_caps(stdout, session_hooks(s), json);
+	kevidence_sources(session_kevidence(s), &src);
+	sources_print_caps(stdout, json, &src);
+	session_close(s);
+	host_probe(&h);	/* the host section: migtrace exposure */
+	exposure_evaluate(&h, &e);
+	if (!json)
+		putchar('\n');
+	exposure_print(stdout, &e, json);
 	return EXIT_OK;
 }

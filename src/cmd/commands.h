@@ -15,5 +15,6 @@ int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
+int cmd_exposure(int argc, char **argv);
 
 #endif

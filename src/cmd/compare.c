@@ -14,7 +14,7 @@
 #include "cmd/commands.h"
 #include "compare/compare.h"
 #include "compare/plot.h"
-#include "core/util.h"
+#include "cmd/parse.h"
 
 #define MAX_RUNS COMPARE_MAX_RUNS
 
@@ -147,7 +147,7 @@ static int add_run(struct variant *v, const char *path)
 		fprintf(stderr, "migtrace compare: %s: more than %d runs\n", v->name, MAX_RUNS);
 		return -E2BIG;
 	}
-	if (metrics_load(path, &v->runs[v->nruns], warn, NULL, err, sizeof(err))) {
+	if (samples_load(path, &v->runs[v->nruns], warn, NULL, err, sizeof(err))) {
 		fprintf(stderr, "migtrace compare: %s\n", err);
 		return -EINVAL;
 	}
@@ -225,7 +225,7 @@ static void free_variants(struct variant *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		for (size_t r = 0; r < v[i].nruns; r++)
-			metrics_free(&v[i].runs[r]);
+			run_samples_free(&v[i].runs[r]);
 		free(v[i].runs);
 	}
 }
@@ -238,7 +238,7 @@ int cmd_compare(int argc, char **argv)
 	static struct variant v[COMPARE_MAX_VARIANTS];
 	static struct comparison cmp;
 	size_t n = 0;
-	int ret = 1;
+	int ret = EXIT_ERROR;
 
 	compare_opts_defaults(&opts.cmp);
 	argv[0] = (char *)"migtrace compare";	/* what argp names in its messages */
@@ -269,14 +269,14 @@ int cmd_compare(int argc, char **argv)
 
 		if (charts < 0) {
 			fprintf(stderr, "migtrace compare: plots: %s\n", err);
-			ret = 1;
+			ret = EXIT_ERROR;
 		} else if (!opts.json) {
 			fprintf(stderr, "migtrace compare: %d charts and a summary in %s\n", charts,
 				opts.plot_dir);
 		}
 	}
 	if (fflush(stdout) || ferror(stdout))
-		ret = 1;
+		ret = EXIT_ERROR;
 cleanup:
 	free_variants(v, n);
 	return ret;

@@ -25,37 +25,33 @@
 #include "cmd/detect_opts.h"
 #include "cmd/signals.h"
 #include "cmd/tracing_opts.h"
+#include "cmd/session_loop.h"
 #include "core/load_shed.h"
-#include "core/util.h"
-#include "kernel/detect_live.h"
-#include "kernel/session.h"
+#include "output/incident_print.h"
 #include "output/caps.h"
 #include "output/files.h"
 #include "output/json.h"
 #include "output/pid_file.h"
 #include "output/prometheus.h"
-#include "output/report.h"
+#include "output/snapshot_print.h"
 
-#define TICK_NS		(NSEC_PER_SEC)	/* overload check period */
-#define READ_NS		(20 * NSEC_PER_MSEC)	/* between ring buffer reads */
 #define SHED_POLLS	4		/* ring buffer reads a second while shedding */
 #define SHED_READ_NS	(NSEC_PER_SEC / SHED_POLLS)
 #define DETECT_SHARE	50		/* detector ticks: at most 1/50 of a CPU */
 
 struct daemon {
-	struct session s;
+	struct session *s;
+	struct session_loop *loop;
 	struct out_file json;
-	FILE *devnull;			/* incidents' output without --json-out */
-	struct detect_live dl;
 	bool incident_written;
-	uint64_t detect_period_ns;	/* between detector ticks now */
 	int pid_fd;
-	struct prom_totals totals;
-	struct prom_daemon stats;
+	struct snapshot total;		/* every interval folded in: Prometheus counters */
+	const struct snapshot *last;	/* the interval being written: its gauges */
+	struct loader_stats stats;
 	struct load_shed load;
 };
 
-static void self_usage(struct prom_daemon *st)
+static void self_usage(struct loader_stats *st)
 {
 	struct rusage ru;
 	unsigned long size, resident;
@@ -103,52 +99,22 @@ static void overload_line(struct daemon *d)
 	note_output(d, out_file_flush(&d->json), d->json.path);
 }
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-/*
- * The detectors' tick reads every fault run still going: with many threads
- * (tens of thousands of entries) that is milliseconds of system time. Space
- * the ticks so that they cost at most 1/DETECT_SHARE of a CPU; incidents
- * are then seen a little later, never missed for good.
- */
-static void detect_poll(struct daemon *d, uint64_t now)
-{
-	uint64_t cost, period, t0;
-
-	if (!d->dl.session || now < d->dl.next_tick) {
-		detect_live_poll(&d->dl, now);
-		return;
-	}
-	t0 = thread_cpu_ns();
-	detect_live_poll(&d->dl, now);
-	cost = thread_cpu_ns() - t0;	/* CPU, not wall time: a busy host is not a cost */
-	period = cost * DETECT_SHARE > DETECT_TICK_NS ? cost * DETECT_SHARE : DETECT_TICK_NS;
-	if (period > 10 * NSEC_PER_SEC)
-		period = 10 * NSEC_PER_SEC;
-	d->dl.next_tick = now + period;
-	d->detect_period_ns = period;
-}
-
 static int prom_cb(FILE *f, void *ctx)
 {
 	struct daemon *d = ctx;
 
-	prom_write(f, &d->totals, &d->stats);
+	prom_write(f, &d->total, d->last);
 	return 0;
 }
 
-/* Incidents are written as they happen (detect_live prints them): flush promptly. */
+/* Incidents are written as they happen: flushed promptly (on_poll). */
 static void on_incident(void *ctx, const struct incident *inc)
 {
 	struct daemon *d = ctx;
 
-	(void)inc;
+	if (!d->json.f)
+		return;
+	incident_print(d->json.f, inc, true, detect_opts.stacks);
 	d->incident_written = true;
 }
 
@@ -163,128 +129,95 @@ static void interval_line(struct daemon *d, bool final)
 	json_bool(&j, "shedding", d->load.shedding);
 	json_u64(&j, "shed_episodes", d->load.episodes);
 	json_u64(&j, "shed_ns", d->load.shed_ns);
-	json_u64(&j, "records", d->s.records);
+	json_u64(&j, "records", session_events_read(d->s));
 	json_u64(&j, "rss_bytes", d->stats.rss_bytes);
 	json_u64(&j, "cpu_ns", d->stats.cpu_ns);
 	json_u64(&j, "output_errors", d->stats.output_errors);
-	json_u64(&j, "detect_tick_ns", d->detect_period_ns);
+	json_u64(&j, "detect_tick_ns", session_loop_detect_period(d->loop));
 	json_end(&j);
 }
 
-/* Snapshot, fold into the totals, write both outputs, start the next interval. */
-static void emit(struct daemon *d, bool final, uint64_t now)
+/* Snapshot, fold into the totals, write both outputs; the loop starts the next interval. */
+static void on_interval(void *ctx, uint64_t now, bool final)
 {
-	static struct snapshot r;	/* large: per-CPU histograms */
+	static struct snapshot snap;	/* large: per-CPU histograms */
+	struct daemon *d = ctx;
 	char err[PATH_MAX + 128];
 
-	memset(&r, 0, sizeof(r));
-	session_snapshot(&d->s, &r);
-	detect_live_totals(&d->dl, &r);
-	prom_accumulate(&d->totals, &r);
+	memset(&snap, 0, sizeof(snap));
+	session_loop_snapshot(d->loop, &snap);
 	load_shed_account(&d->load, now);
 	d->stats.intervals++;
 	self_usage(&d->stats);
-	d->stats.records = d->s.records;
-	d->stats.detect_tick_ns = d->detect_period_ns;
-	d->stats.incidents_dropped = d->dl.det.dropped_incidents;
+	d->stats.events_read = session_events_read(d->s);
+	d->stats.detect_tick_ns = session_loop_detect_period(d->loop);
+	d->stats.incidents_dropped = session_loop_incidents_dropped(d->loop);
 	d->stats.shedding = d->load.shedding;
 	d->stats.shed_episodes = d->load.episodes;
 	d->stats.shed_ns = d->load.shed_ns;
 	if (d->json.f) {
 		interval_line(d, final);
-		report_json(d->json.f, &r);
+		snapshot_print_json(d->json.f, &snap);
 		note_output(d, out_file_flush(&d->json), d->json.path);
 	}
+	d->stats.write_time_s = (uint64_t)time(NULL);
+	snap.loader = d->stats;
+	snap.loader.known = true;
+	snapshot_accumulate(&d->total, &snap);
+	d->last = &snap;
 	if (daemon_opts.prom_path) {
-		d->stats.write_time_s = (uint64_t)time(NULL);
 		if (output_replace(daemon_opts.prom_path, daemon_opts.prom_mode, prom_cb, d, err,
 				   sizeof(err)))
 			note_output(d, false, err);
 	}
-	session_reset_interval(&d->s);
 }
 
-static void reopen(struct daemon *d)
+/* SIGHUP reopens the JSON file; incidents written since the last read are flushed. */
+static bool on_poll(void *ctx, uint64_t now)
 {
+	struct daemon *d = ctx;
 	char err[PATH_MAX + 128];
 
-	d->stats.reopens++;
-	if (out_file_reopen(&d->json, err, sizeof(err)))
-		fprintf(stderr, "migtrace: SIGHUP: reopening failed, still writing the old file: %s\n",
-			err);
-	if (d->json.f)
-		d->dl.out = d->json.f;
+	(void)now;
+	if (signals_take_reopen()) {
+		d->stats.reopens++;
+		if (out_file_reopen(&d->json, err, sizeof(err)))
+			fprintf(stderr, "migtrace: SIGHUP: reopening failed, still writing the old "
+				"file: %s\n", err);
+	}
+	if (d->incident_written) {
+		d->incident_written = false;
+		note_output(d, out_file_flush(&d->json), d->json.path);
+	}
+	return false;
 }
 
-/* Sleep until the monotonic time t (ns); a signal cuts it short. */
-static void sleep_until(uint64_t t)
+/* Once a second: is the offered load past --max-event-rate (or back under half)? */
+static void on_second(void *ctx, uint64_t now)
 {
-	uint64_t now = mono_ns(), wait = t > now ? t - now : 0;
-	struct timespec ts = { wait / NSEC_PER_SEC, wait % NSEC_PER_SEC };
+	struct daemon *d = ctx;
 
-	if (wait)
-		nanosleep(&ts, NULL);
+	if (load_shed_tick(&d->load, session_produced(d->s), session_dropped(d->s),
+			   session_events_read(d->s), now))
+		overload_line(d);
 }
 
 /*
- * Records are read in batches every READ_NS (SHED_READ_NS while shedding),
- * never more than --max-event-rate a second: a wakeup per record would cost
- * more than the record, and an unbounded read could run forever in a storm.
+ * Never more than --max-event-rate events a second: every LOOP_READ_NS what
+ * is left of this second's allowance, a quarter of it four times a second
+ * while shedding. A wakeup per event would cost more than the event, and an
+ * unbounded read could run forever in a storm.
  */
-static int run(struct daemon *d)
+static uint64_t read_budget(void *ctx, uint64_t now, uint64_t *next_read_ns)
 {
-	uint64_t start = mono_ns(), next_report = start + daemon_opts.interval_s * NSEC_PER_SEC;
-	uint64_t next_tick = start + TICK_NS, next_read = start;
-	uint64_t duration_ns = tracing_opts.duration_s * NSEC_PER_SEC;
+	struct daemon *d = ctx;
+	uint64_t used = session_events_read(d->s) - d->load.events;
 
-	while (!signals_exiting() && !d->dl.triggered) {
-		uint64_t now = mono_ns(), used = d->s.records - d->load.records, wake;
-		int n = 0;
-
-		if (now >= next_read) {
-			uint64_t budget = d->load.shedding ? daemon_opts.max_rate / SHED_POLLS :
-					  used < daemon_opts.max_rate ? daemon_opts.max_rate - used : 0;
-
-			if (budget)
-				n = session_poll(&d->s, 0, budget);
-			next_read = now + (d->load.shedding ? SHED_READ_NS : READ_NS);
-		}
-		if (n < 0) {
-			fprintf(stderr, "migtrace: reading the ring buffer failed: %s\n", strerror(-n));
-			return EXIT_ERROR;
-		}
-		if (signals_take_reopen())
-			reopen(d);
-		now = mono_ns();
-		detect_poll(d, now);
-		if (d->incident_written) {
-			d->incident_written = false;
-			note_output(d, out_file_flush(&d->json), d->json.path);
-		}
-		if (now >= next_tick) {
-			if (load_shed_tick(&d->load, session_produced(&d->s), session_dropped(&d->s),
-					   d->s.records, now))
-				overload_line(d);
-			next_tick = now + TICK_NS;
-		}
-		if (now >= next_report) {
-			emit(d, false, now);
-			next_report += daemon_opts.interval_s * NSEC_PER_SEC;
-			if (next_report <= now)	/* late (suspended): no burst of reports */
-				next_report = now + daemon_opts.interval_s * NSEC_PER_SEC;
-		}
-		if (duration_ns && now - start >= duration_ns)
-			break;
-		wake = next_read < next_tick ? next_read : next_tick;
-		if (d->dl.session && d->dl.next_tick < wake)
-			wake = d->dl.next_tick;
-		sleep_until(wake);	/* a signal cuts it short */
-	}
-	/* Take what is in the ring buffer (bounded) before the last report. */
-	session_poll(&d->s, 0, daemon_opts.max_rate);
-	detect_live_finish(&d->dl);
-	emit(d, true, mono_ns());
-	return d->dl.triggered ? EXIT_INCIDENT : EXIT_OK;
+	(void)now;
+	*next_read_ns = d->load.shedding ? SHED_READ_NS : LOOP_READ_NS;
+	if (d->load.shedding)
+		return daemon_opts.max_rate / SHED_POLLS;
+	return used < daemon_opts.max_rate ? daemon_opts.max_rate - used : 0;
 }
 
 static void start_line(struct daemon *d)
@@ -297,12 +230,22 @@ static void start_line(struct daemon *d)
 	json_u64(&j, "interval_s", daemon_opts.interval_s);
 	json_u64(&j, "max_event_rate", daemon_opts.max_rate);
 	json_end(&j);
-	hooks_print_caps(d->json.f, d->s.hooks, true);
+	hooks_print_caps(d->json.f, session_hooks(d->s), true);
 	note_output(d, out_file_flush(&d->json), d->json.path);
 }
 
 static int start(struct daemon *d, char *err, size_t len)
 {
+	struct loop_options lo = {
+		.interval_ns = daemon_opts.interval_s * NSEC_PER_SEC,
+		.duration_ns = tracing_opts.duration_s * NSEC_PER_SEC, .reset_interval = true,
+		.final_budget = daemon_opts.max_rate, .detect = &detect_opts,
+		.detect_cost_share = DETECT_SHARE,
+	};
+	struct loop_callbacks cb = {
+		.ctx = d, .incident = on_incident, .poll = on_poll, .second = on_second,
+		.interval = on_interval, .budget = read_budget,
+	};
 	int ret;
 
 	if (daemon_opts.pid_path) {
@@ -311,26 +254,17 @@ static int start(struct daemon *d, char *err, size_t len)
 			return -EEXIST;
 	}
 	/* Outputs before the BPF programs: a bad path costs nothing in the kernel. */
-	if (daemon_opts.json_path && out_file_open(&d->json, daemon_opts.json_path, daemon_opts.json_mode, err, len))
+	if (daemon_opts.json_path &&
+	    out_file_open(&d->json, daemon_opts.json_path, daemon_opts.json_mode, err, len))
 		return -EIO;
 	ret = session_open(&d->s, &tracing_opts.session, err, len);
+	if (!ret)
+		ret = session_loop_start(&d->loop, d->s, &lo, err, len);
+	if (!ret)
+		ret = session_loop_add(d->loop, &cb);	/* the first party: room is certain */
 	if (ret)
 		return ret;
-	load_shed_init(&d->load, daemon_opts.max_rate, session_produced(&d->s));
-	if (!d->json.f) {
-		d->devnull = fopen("/dev/null", "we");
-		if (!d->devnull) {
-			snprintf(err, len, "/dev/null: %s", strerror(errno));
-			return -errno;
-		}
-	}
-	if (detect_live_start(&d->dl, &d->s, &detect_opts, d->json.f ? d->json.f : d->devnull,
-			      true)) {
-		snprintf(err, len, "out of memory");
-		return -ENOMEM;
-	}
-	d->dl.on_incident = on_incident;
-	d->dl.on_incident_ctx = d;
+	load_shed_init(&d->load, daemon_opts.max_rate, session_produced(d->s));
 	d->stats.start_time_s = (uint64_t)time(NULL);
 	if (d->json.f)
 		start_line(d);
@@ -341,11 +275,9 @@ static int start(struct daemon *d, char *err, size_t len)
 
 static void stop(struct daemon *d)
 {
-	detect_live_free(&d->dl);
-	session_close(&d->s);	/* detaches every link, frees every program and map */
+	session_loop_free(d->loop);
+	session_close(d->s);	/* detaches every link, frees every program and map */
 	out_file_close(&d->json);
-	if (d->devnull)
-		fclose(d->devnull);
 	if (d->pid_fd >= 0) {
 		unlink(daemon_opts.pid_path);
 		close(d->pid_fd);
@@ -364,7 +296,7 @@ int cmd_daemon(int argc, char **argv)
 	};
 	static struct daemon d = { .pid_fd = -1 };
 	char err[PATH_MAX + 256];
-	int ret;
+	enum loop_end why;
 
 	argv[0] = "migtrace daemon";	/* for argp's messages */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
@@ -377,8 +309,8 @@ int cmd_daemon(int argc, char **argv)
 		stop(&d);
 		return EXIT_ERROR;
 	}
-	ret = run(&d);
+	why = session_loop_run(d.loop);
 	stop(&d);
 	fprintf(stderr, "migtrace: daemon stopped\n");
-	return ret;
+	return why == LOOP_INCIDENT ? EXIT_INCIDENT : why == LOOP_READ_ERROR ? EXIT_ERROR : EXIT_OK;
 }

@@ -2,7 +2,7 @@
 /* migtrace daemon's own options (the tracing and detector ones are argp children). */
 #include <string.h>
 #include "cmd/daemon_opts.h"
-#include "core/util.h"
+#include "cmd/parse.h"
 
 struct daemon_options daemon_opts = {
 	.interval_s = 60,

@@ -2,7 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/detect_opts.h"
-#include "core/util.h"
+#include "model/units.h"
+#include "cmd/parse.h"
 
 struct detect_options detect_opts = { .exit_on = -1 };
 
@@ -14,12 +15,12 @@ enum {
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Detectors (incidents are printed as they start, update and end):", 1 },
 	{ "livelock-ms", OPT_LIVELOCK_MS, "MS", 0, "livelock: drain pending this long (250)", 1 },
-	{ "stuck-rt-ms", OPT_STUCK_RT_MS, "MS", 0, "stuck_rt: RT task on the CPU this long (100)", 1 },
+	{ "stuck-rt-ms", OPT_STUCK_RT_MS, "MS", 0, "stuck_rt, stuck_kernel: the task on the CPU this long (100)", 1 },
 	{ "stall-ms", OPT_STALL_MS, "MS", 0, "drain_stall: drain pending this long (100)", 1 },
 	{ "storm-retries", OPT_STORM_RETRIES, "N", 0, "fault_storm: retries on one page (1000)", 1 },
 	{ "exit-on", OPT_EXIT_ON, "KIND", 0,
 	  "Stop at the first incident that reaches KIND (livelock, suspected_livelock, "
-	  "stuck_rt, fault_storm, drain_stall, any) and exit with status 3", 1 },
+	  "stuck_rt, stuck_kernel, fault_storm, drain_stall, any) and exit with status 3", 1 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Print the parties' kernel stacks when an incident starts", 1 },
 	{ "no-detect", OPT_NO_DETECT, NULL, 0, "Do not run the detectors", 1 },
 	{},

@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/commands.h"
+#include "cmd/session_loop.h"
 #include "cmd/signals.h"
 #include "cmd/tracing_opts.h"
 #include "core/discovery.h"
-#include "core/util.h"
+#include "kernel/kevidence.h"
 #include "kernel/session.h"
+#include "model/units.h"
 #include "output/kevidence_print.h"
 
 #define TICK_NS (100 * NSEC_PER_MSEC)
@@ -73,7 +75,7 @@ static bool telling(const struct mt_disc_rec *r)
 }
 
 /* Every record, names resolved in one pass over /proc/kallsyms. */
-static void print_discovery(struct session *s, const struct discovery *d)
+static void print_discovery(struct kevidence *k, const struct discovery *d)
 {
 	uint32_t per = MT_STACK_DEPTH + 1, n = d->nrecs;
 	uint64_t *addrs = calloc((size_t)n * per + 1, sizeof(*addrs));
@@ -92,7 +94,7 @@ static void print_discovery(struct session *s, const struct discovery *d)
 		for (uint32_t f = 0; telling(r) && f < r->stack.nframes && f < MT_STACK_DEPTH; f++)
 			addrs[i * per + 1 + f] = r->stack.ip[f];
 	}
-	kevidence_names(&s->kev, addrs, n * per, names);
+	kevidence_names(k, addrs, n * per, names);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct mt_disc_rec *r = &d->recs[i];
 
@@ -109,7 +111,7 @@ out:
 	free(names);
 }
 
-static void print_cpu(struct session *s, const struct cpu_kevidence *c, bool ended)
+static void print_cpu(struct kevidence *k, const struct cpu_kevidence *c, bool ended)
 {
 	static kev_frames names[2];
 	uint64_t addrs[2 * MT_STACK_DEPTH] = {};
@@ -118,13 +120,13 @@ static void print_cpu(struct session *s, const struct cpu_kevidence *c, bool end
 		addrs[f] = c->sample.last.ip[f];
 	for (uint32_t f = 0; f < c->queuer_stack.nframes && f < MT_STACK_DEPTH; f++)
 		addrs[MT_STACK_DEPTH + f] = c->queuer_stack.ip[f];
-	kevidence_names(&s->kev, addrs, 2 * MT_STACK_DEPTH, names[0]);
+	kevidence_names(k, addrs, 2 * MT_STACK_DEPTH, names[0]);
 	kev_print_cpu(stdout, opts.json, c, ended, &names[0], &names[1]);
 	fflush(stdout);
 }
 
 /* The work items started on a CPU since those printed, oldest first (--works). */
-static void print_works(struct session *s, const struct cpu_kevidence *c, uint64_t *printed)
+static void print_works(struct kevidence *k, const struct cpu_kevidence *c, uint64_t *printed)
 {
 	const struct mt_cpu_work *w = &c->works;
 	uint64_t from = *printed, missed = 0, addrs[MT_WORK_RING];
@@ -137,7 +139,7 @@ static void print_works(struct session *s, const struct cpu_kevidence *c, uint64
 	}
 	for (uint64_t i = from; i < w->seq; i++)
 		addrs[n++] = w->runs[i % MT_WORK_RING].func;
-	kevidence_names(&s->kev, addrs, n, names);
+	kevidence_names(k, addrs, n, names);
 	for (uint32_t i = 0; i < n; i++)
 		kev_print_work(stdout, opts.json, c->cpu, &w->runs[(from + i) % MT_WORK_RING],
 			       names[i], i ? 0 : missed);
@@ -151,25 +153,33 @@ static struct {
 	uint64_t work_seq;		/* work items printed (--works) */
 } cpus[MT_MAX_CPUS];
 
-static void tick(struct session *s, struct snapshot *snap, uint64_t now)
+/* The party of the session loop: every TICK_NS, the CPUs with pending drain work. */
+struct evidence_run {
+	struct session *s;
+	struct kevidence *k;
+	uint64_t next;
+};
+
+static bool on_poll(void *ctx, uint64_t now)
 {
-	uint32_t list[SNAPSHOT_MAX_PENDING], n = 0;
+	static struct snapshot snap;	/* large: per-CPU histograms */
+	struct evidence_run *run = ctx;
 	bool pending[MT_MAX_CPUS] = {};
 	struct cpu_kevidence c;
 
-	session_snapshot_live(s, snap, now);
-	for (uint32_t i = 0; i < snap->npending; i++) {
-		list[n++] = snap->pending[i].cpu;
-		pending[snap->pending[i].cpu] = true;
-	}
-	if (!opts.no_sample)
-		kevidence_sampler_follow(&s->kev, list, n);
-	for (uint32_t cpu = 0; cpu < s->ncpus; cpu++) {
+	if (now < run->next)
+		return false;
+	run->next = now + TICK_NS;
+	/* Reading the pending work also points the sampler at those CPUs. */
+	session_snapshot_pending(run->s, &snap, now);
+	for (uint32_t i = 0; i < snap.npending; i++)
+		pending[snap.pending[i].cpu] = true;
+	for (uint32_t cpu = 0; cpu < session_ncpus(run->s); cpu++) {
 		if (!pending[cpu] && !cpus[cpu].pending && !opts.works)
 			continue;
-		kevidence_read_cpu(&s->kev, s->skel, cpu, &c);
+		kevidence_read_cpu(run->k, cpu, &c);
 		if (opts.works)
-			print_works(s, &c, &cpus[cpu].work_seq);
+			print_works(run->k, &c, &cpus[cpu].work_seq);
 		if (!pending[cpu] && !cpus[cpu].pending)
 			continue;
 		if (pending[cpu] && c.sampled) {
@@ -177,49 +187,15 @@ static void tick(struct session *s, struct snapshot *snap, uint64_t now)
 			cpus[cpu].queue_ts = c.sample.queue_ts;
 		}
 		if (pending[cpu] && now - cpus[cpu].last_print >= PRINT_EVERY_NS && c.sampled) {
-			print_cpu(s, &c, false);
+			print_cpu(run->k, &c, false);
 			cpus[cpu].last_print = now;
 		} else if (!pending[cpu] && c.sample.work == cpus[cpu].work &&
 			   c.sample.queue_ts == cpus[cpu].queue_ts && c.sample.samples) {
-			print_cpu(s, &c, true);	/* the work started: its final counts */
+			print_cpu(run->k, &c, true);	/* the work started: its final counts */
 		}
 		cpus[cpu].pending = pending[cpu];
 	}
-}
-
-static int run(struct session *s)
-{
-	static struct snapshot snap;
-	struct discovery d = {};
-	uint64_t start = mono_ns(), next = start;
-
-	kev_print_sources(stdout, opts.json, s->kev.syms.n, s->kev.syms_why, &s->kev.sampler_src,
-			  SAMPLER_PERIOD_NS, &s->kev.discovery_src);
-	if (!opts.no_sample && kevidence_sampler_open(&s->kev, s->skel, s->ncpus))
-		fprintf(stderr, "migtrace: no stack sampler: %s\n", s->kev.sampler_src.why);
-	if (!opts.no_discover) {
-		if (kevidence_discover(&s->kev, s->skel, true, opts.all_tasks, &d))
-			fprintf(stderr, "migtrace: no discovery: %s\n", d.why);
-		else
-			print_discovery(s, &d);
-		discovery_free(&d);
-	}
-	fflush(stdout);
-	fprintf(stderr, "Tracing...\n");
-	while (!signals_exiting()) {
-		uint64_t now;
-
-		if (session_poll_batch(s, SESSION_POLL_BUDGET) < 0)
-			return 1;
-		now = mono_ns();
-		if (now >= next) {
-			tick(s, &snap, now);
-			next = now + TICK_NS;
-		}
-		if (tracing_opts.duration_s && now - start >= tracing_opts.duration_s * NSEC_PER_SEC)
-			break;
-	}
-	return 0;
+	return false;
 }
 
 int cmd_evidence(int argc, char **argv)
@@ -229,16 +205,46 @@ int cmd_evidence(int argc, char **argv)
 		.options = options, .parser = parse_arg, .args_doc = "", .doc = doc,
 		.children = children,
 	};
-	static struct session s;
-	int ret;
+	struct loop_options lo = { 0 };
+	struct evidence_run run = { 0 };
+	struct loop_callbacks cb = { .ctx = &run, .poll = on_poll };
+	struct session_loop *loop = NULL;
+	struct discovery all = { 0 };
+	struct kev_sources src;
+	enum loop_end why;
+	char err[512];
 
 	argv[0] = "migtrace evidence";	/* for argp's messages */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 	signals_install();
-	if (tracing_session_open(&s))
+	lo.duration_ns = tracing_opts.duration_s * NSEC_PER_SEC;
+	if (tracing_session_open(&run.s))
 		return EXIT_ERROR;
-	ret = run(&s);
-	session_close(&s);
-	return ret;
+	if (session_loop_start(&loop, run.s, &lo, err, sizeof(err)) ||
+	    session_loop_add(loop, &cb)) {
+		fprintf(stderr, "migtrace: %s\n", err);
+		session_loop_free(loop);
+		session_close(run.s);
+		return EXIT_ERROR;
+	}
+	run.k = session_kevidence(run.s);
+	kevidence_sources(run.k, &src);
+	kev_print_sources(stdout, opts.json, &src);
+	if (opts.no_sample)
+		kevidence_sampler_close(run.k);
+	/* The session read every task at start; --all-tasks reads them again, all. */
+	if (!opts.no_discover && opts.all_tasks && !kevidence_discover(run.k, false, true, &all))
+		print_discovery(run.k, &all);
+	else if (!opts.no_discover && kevidence_found(run.k)->ran)
+		print_discovery(run.k, kevidence_found(run.k));
+	else if (!opts.no_discover)
+		fprintf(stderr, "migtrace: no discovery: %s\n", kevidence_found(run.k)->why);
+	discovery_free(&all);
+	fflush(stdout);
+	fprintf(stderr, "Tracing...\n");
+	why = session_loop_run(loop);
+	session_loop_free(loop);
+	session_close(run.s);
+	return why == LOOP_READ_ERROR ? EXIT_ERROR : EXIT_OK;
 }

@@ -21,6 +21,7 @@ static const struct {
 	{ "compare", cmd_compare },
 	{ "daemon", cmd_daemon },
 	{ "evidence", cmd_evidence },
+	{ "exposure", cmd_exposure },
 	{ NULL, NULL },
 };
 

@@ -15,19 +15,19 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "record/snapshot_codec.h"
-#include "cmd/detect_opts.h"
-#include "output/incident_print.h"
 #include "cmd/commands.h"
-#include "cmd/version.h"
-#include "kernel/detect_live.h"
-#include "model/incident.h"
-#include "record/recording.h"
-#include "kernel/session.h"
-#include "cmd/tracing_opts.h"
-#include "cmd/signals.h"
-#include "core/util.h"
+#include "cmd/detect_opts.h"
+#include "cmd/parse.h"
 #include "cmd/record_child.h"
+#include "cmd/session_loop.h"
+#include "cmd/signals.h"
+#include "cmd/tracing_opts.h"
+#include "cmd/version.h"
+#include "kernel/clock.h"
+#include "model/incident.h"
+#include "output/incident_print.h"
+#include "record/recording.h"
+#include "record/snapshot_codec.h"
 
 static struct options {
 	const char *output;
@@ -127,21 +127,31 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static struct detect_live detectors;
+/* One recording: the loop, the file, the workload, how the run ends. */
+struct recorder {
+	struct session_loop *loop;
+	struct rec_writer w;
+	struct child c;
+	struct rec_end end;
+	uint64_t start_ns;
+};
 
-static void record_sink(void *ctx, const struct mt_event *e)
+static void on_event(void *ctx, const struct mt_event *e)
 {
-	rec_add_event(ctx, e);	/* a failed write is kept in the writer's err */
+	struct recorder *r = ctx;
+
+	rec_add_event(&r->w, e);	/* a failed write is kept in the writer's err */
 }
 
 /* Starts and ends (not updates) of incidents, as INCIDENT chunks. */
 static void on_incident(void *ctx, const struct incident *inc)
 {
+	struct recorder *r = ctx;
 	struct rec_incident ri = { .cpu = -1 };
 	char buf[1024];
-	FILE *f;
 	int n;
 
+	incident_print(stderr, inc, false, detect_opts.stacks);
 	if (inc->state == INC_UPDATE)
 		return;
 	snprintf(ri.kind, sizeof(ri.kind), "%s", incident_kind_name(inc->kind));
@@ -152,38 +162,68 @@ static void on_incident(void *ctx, const struct incident *inc)
 	if (inc->cpu < MT_MAX_CPUS)
 		ri.cpu = inc->cpu;
 	ri.pid = inc->has_spinner ? inc->spinner.pid : inc->has_waiter ? inc->waiter.pid : 0;
-	f = fmemopen(ri.detail, sizeof(ri.detail), "w");
-	if (f) {
-		incident_print_text(f, inc);
-		fclose(f);
-		ri.detail[strcspn(ri.detail, "\n")] = 0;
-	}
+	incident_detail(inc, ri.detail, sizeof(ri.detail));
 	n = rec_incident_format(&ri, buf, sizeof(buf));
 	if (n > 0)
-		rec_write_chunk(ctx, REC_INCIDENT, buf, n);
+		rec_write_chunk(&r->w, REC_INCIDENT, buf, n);
 }
 
-static int write_snapshot(struct session *s, struct rec_writer *w)
+/* Each interval and at the end: the snapshot, after the events before it. */
+static void on_interval(void *ctx, uint64_t now, bool final)
 {
-	static struct snapshot r;	/* large: per-CPU histograms */
+	static struct snapshot snap;	/* large: per-CPU histograms */
+	struct recorder *r = ctx;
 	size_t len;
 	void *p;
-	int ret;
 
-	memset(&r, 0, sizeof(r));
-	session_snapshot(s, &r);
-	p = rec_snapshot_encode(&r, mono_ns(), &len);
+	(void)final;
+	memset(&snap, 0, sizeof(snap));
+	session_loop_snapshot(r->loop, &snap);
+	p = rec_snapshot_encode(&snap, now, &len);
 	if (!p)
-		return -ENOMEM;
-	ret = rec_flush_events(w);
-	if (!ret)
-		ret = rec_write_chunk(w, REC_SNAPSHOT, p, len);
+		return;
+	if (!rec_flush_events(&r->w) && !rec_write_chunk(&r->w, REC_SNAPSHOT, p, len))
+		rec_sync_background(&r->w);
 	free(p);
-	return ret ? ret : rec_sync_background(w);
 }
 
-static int write_header(struct session *s, struct rec_writer *w)
+/* Events reach the file within a second even with long intervals. */
+static void on_second(void *ctx, uint64_t now)
 {
+	struct recorder *r = ctx;
+
+	(void)now;
+	rec_flush_events(&r->w);
+}
+
+/* The workload's output relayed; its exit, or a failed write, ends the run. */
+static bool on_poll(void *ctx, uint64_t now)
+{
+	struct recorder *r = ctx;
+
+	(void)now;
+	child_relay(&r->c, &r->end);
+	child_reap(&r->c, WNOHANG);
+	if (r->c.exited) {
+		snprintf(r->end.reason, sizeof(r->end.reason), "command");
+		return true;
+	}
+	return r->w.err != 0;
+}
+
+static void on_stopping(void *ctx)
+{
+	struct recorder *r = ctx;
+
+	child_stop(&r->c);
+	child_relay(&r->c, &r->end);
+	if (r->c.line_len)	/* a last line without its newline */
+		child_line_done(&r->c, &r->end);
+}
+
+static int write_header(struct recorder *r)
+{
+	const struct session *s = session_loop_session(r->loop);
 	struct rec_header h = {};
 	struct timespec rt;
 	char buf[8192];
@@ -196,168 +236,119 @@ static int write_header(struct session *s, struct rec_writer *w)
 	for (char **a = opts.command; a && *a && off < sizeof(h.command) - 1; a++)
 		off += snprintf(h.command + off, sizeof(h.command) - off, "%s%s",
 				a == opts.command ? "" : " ", *a);
-	h.ncpus = s->ncpus;
+	h.ncpus = session_ncpus(s);
 	clock_gettime(CLOCK_REALTIME, &rt);
 	h.start_realtime_ns = (uint64_t)rt.tv_sec * NSEC_PER_SEC + rt.tv_nsec;
-	h.start_mono_ns = s->start_ns;
+	h.start_mono_ns = session_start_ns(s);
 	h.interval_ms = opts.interval_ms;
 	h.event_size = sizeof(struct mt_event);
 	h.filter_pid = tracing_opts.session.tgid;
 	h.filter_cpu = tracing_opts.session.cpu;
-	h.detect = detectors.session != NULL;
-	memcpy(h.hooks, s->hooks, sizeof(h.hooks));
+	h.detect = session_loop_detecting(r->loop);
+	memcpy(h.hooks, session_hooks(s), sizeof(h.hooks));
 	n = rec_header_format(&h, buf, sizeof(buf));
 	if (n < 0)
 		return n;
-	return rec_write_chunk(w, REC_HEADER, buf, n) ?: rec_sync(w);
+	return rec_write_chunk(&r->w, REC_HEADER, buf, n) ?: rec_sync(&r->w);
 }
 
-static int write_end(struct rec_writer *w, struct rec_end *end, const struct child *c,
-		     uint64_t start_ns)
+static int write_end(struct recorder *r)
 {
+	const struct child *c = &r->c;
 	char buf[2048];
 	int n;
 
-	end->wall_ns = (c->pid > 0 ? (c->exited ? c->end_ns : mono_ns()) - c->start_ns
-				   : mono_ns() - start_ns);
+	r->end.wall_ns = (c->pid > 0 ? (c->exited ? c->end_ns : mono_ns()) - c->start_ns
+				     : mono_ns() - r->start_ns);
 	if (c->pid > 0 && c->exited) {
-		end->has_exit = true;
-		end->exit_status = WIFEXITED(c->status) ? WEXITSTATUS(c->status) : -1;
-		end->exit_signal = WIFSIGNALED(c->status) ? WTERMSIG(c->status) : 0;
+		r->end.has_exit = true;
+		r->end.exit_status = WIFEXITED(c->status) ? WEXITSTATUS(c->status) : -1;
+		r->end.exit_signal = WIFSIGNALED(c->status) ? WTERMSIG(c->status) : 0;
 	}
-	n = rec_end_format(end, buf, sizeof(buf));
-	return n < 0 ? n : rec_write_chunk(w, REC_END, buf, n);
+	n = rec_end_format(&r->end, buf, sizeof(buf));
+	return n < 0 ? n : rec_write_chunk(&r->w, REC_END, buf, n);
 }
 
-static int run(struct session *s, struct rec_writer *w, struct child *c)
+static int run(struct recorder *r)
 {
-	uint64_t start = mono_ns(), step = opts.interval_ms * NSEC_PER_MSEC, next = start + step;
-	uint64_t next_flush = start + NSEC_PER_SEC;
-	struct rec_end end = {};
-	int ret;
+	static const char *const reasons[] = {
+		[LOOP_SIGNAL] = "signal", [LOOP_DURATION] = "duration", [LOOP_INCIDENT] = "incident",
+		[LOOP_READ_ERROR] = "error",
+	};
+	enum loop_end why;
 
-	snprintf(end.reason, sizeof(end.reason), "signal");
-	if (c->pid > 0)
-		child_release(c);
-	while (!signals_exiting()) {
-		uint64_t now;
-
-		ret = session_poll_batch(s, SESSION_POLL_BUDGET);
-		if (ret < 0) {
-			fprintf(stderr, "migtrace record: reading the ring buffer failed: %s\n",
-				strerror(-ret));
-			break;
-		}
-		child_relay(c, &end);
-		child_reap(c, WNOHANG);
-		if (c->exited) {
-			snprintf(end.reason, sizeof(end.reason), "command");
-			break;
-		}
-		now = mono_ns();
-		detect_live_poll(&detectors, now);
-		if (detectors.triggered) {
-			snprintf(end.reason, sizeof(end.reason), "incident");
-			break;
-		}
-		/* Events reach the file within a second even with long intervals. */
-		if (now >= next_flush) {
-			rec_flush_events(w);
-			next_flush = now + NSEC_PER_SEC;
-		}
-		if (now >= next) {
-			write_snapshot(s, w);
-			next += step;
-			if (next < now)
-				next = now + step;
-		}
-		if (tracing_opts.duration_s && now - start >= tracing_opts.duration_s * NSEC_PER_SEC) {
-			snprintf(end.reason, sizeof(end.reason), "duration");
-			break;
-		}
-		if (w->err)
-			break;
-	}
-	child_stop(c);
-	child_relay(c, &end);
-	if (c->line_len)	/* a last line without its newline */
-		child_line_done(c, &end);
-	/* What is still in the ring buffer goes in before the last snapshot. */
-	session_poll(s, 0, SESSION_POLL_BUDGET);
-	detect_live_finish(&detectors);
-	write_snapshot(s, w);
-	if (opts.result_from && c->pid <= 0)
-		child_result_from_file(opts.result_from, &end);
-	write_end(w, &end, c, start);
-	if (w->err) {
+	r->start_ns = mono_ns();
+	if (r->c.pid > 0)
+		child_release(&r->c);
+	why = session_loop_run(r->loop);
+	if (why != LOOP_STOPPED && why < sizeof(reasons) / sizeof(reasons[0]) && reasons[why])
+		snprintf(r->end.reason, sizeof(r->end.reason), "%s", reasons[why]);
+	else if (!r->end.reason[0])	/* stopped by a failed write */
+		snprintf(r->end.reason, sizeof(r->end.reason), "error");
+	if (opts.result_from && r->c.pid <= 0)
+		child_result_from_file(opts.result_from, &r->end);
+	write_end(r);
+	if (r->w.err) {
 		fprintf(stderr, "migtrace record: writing %s failed at offset %llu: %s\n",
-			opts.output, (unsigned long long)w->offset, strerror(-w->err));
-		return 1;
+			opts.output, (unsigned long long)r->w.offset, strerror(-r->w.err));
+		return EXIT_ERROR;
 	}
-	return 0;
+	return why == LOOP_READ_ERROR ? EXIT_ERROR : EXIT_OK;
 }
 
 /* One recorded run into opts.output. */
 static int record_one(void)
 {
-	static struct session s;
-	static struct rec_writer w;
-	struct child c = { .pid = -1, .out_fd = -1, .go_fd = -1 };
+	static struct recorder r = { .c = { .pid = -1, .out_fd = -1, .go_fd = -1 } };
+	struct loop_options lo = {
+		.interval_ns = opts.interval_ms * NSEC_PER_MSEC,
+		.duration_ns = tracing_opts.duration_s * NSEC_PER_SEC, .detect = &detect_opts,
+	};
+	struct loop_callbacks cb = {
+		.ctx = &r, .event = on_event, .incident = on_incident, .poll = on_poll,
+		.second = on_second, .interval = on_interval, .stopping = on_stopping,
+	};
+	struct session *s = NULL;
 	char err[512];
-	int ret;
+	int ret = EXIT_ERROR;
 
-	if (opts.command && child_spawn(&c, opts.command, err, sizeof(err))) {
+	if (opts.command && child_spawn(&r.c, opts.command, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
-		return 1;
+		return EXIT_ERROR;
 	}
-
 	if (opts.only_command)
-		tracing_opts.session.tgid = c.pid;
-
-	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
+		tracing_opts.session.tgid = r.c.pid;
+	if (session_open(&s, &tracing_opts.session, err, sizeof(err)) ||
+	    rec_create(&r.w, opts.output, opts.force, err, sizeof(err)) ||
+	    session_loop_start(&r.loop, s, &lo, err, sizeof(err))) {
 		fprintf(stderr, "migtrace record: %s\n", err);
-		ret = 1;
 		goto cleanup;
 	}
-	if (rec_create(&w, opts.output, opts.force, err, sizeof(err))) {
-		fprintf(stderr, "migtrace record: %s\n", err);
-		ret = 1;
-		goto cleanup;
-	}
-	if (detect_live_start(&detectors, &s, &detect_opts, stderr, false)) {
-		fprintf(stderr, "migtrace record: out of memory\n");
-		ret = 1;
-		goto cleanup;
-	}
-	detectors.on_incident = on_incident;
-	detectors.on_incident_ctx = &w;
-	if (session_add_sink(&s, record_sink, &w)) {
+	if (session_loop_add(r.loop, &cb)) {
 		fprintf(stderr, "migtrace record: no room for the record's event sink\n");
-		ret = 1;
 		goto cleanup;
 	}
-	if (write_header(&s, &w)) {
+	if (write_header(&r)) {
 		fprintf(stderr, "migtrace record: writing %s failed: %s\n", opts.output,
-			strerror(-w.err));
-		ret = 1;
+			strerror(-r.w.err));
 		goto cleanup;
 	}
 	fprintf(stderr, "Recording to %s... %s\n", opts.output,
 		opts.command || tracing_opts.duration_s ? "" : "Hit Ctrl-C to end.");
-	ret = run(&s, &w, &c);
+	ret = run(&r);
 cleanup:
-	if (rec_close(&w) && !ret) {
+	if (rec_close(&r.w) && !ret) {
 		fprintf(stderr, "migtrace record: closing %s failed\n", opts.output);
-		ret = 1;
+		ret = EXIT_ERROR;
 	}
-	if (c.go_fd >= 0) {	/* never released: it exits without running */
-		close(c.go_fd);
-		child_reap(&c, 0);
+	if (r.c.go_fd >= 0) {	/* never released: it exits without running */
+		close(r.c.go_fd);
+		child_reap(&r.c, 0);
 	}
-	if (c.out_fd >= 0)
-		close(c.out_fd);
-	detect_live_free(&detectors);
-	session_close(&s);
+	if (r.c.out_fd >= 0)
+		close(r.c.out_fd);
+	session_loop_free(r.loop);
+	session_close(s);
 	return ret;
 }
 
@@ -375,7 +366,7 @@ static int record_runs(void)
 
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		fprintf(stderr, "migtrace record: %s: %s\n", dir, strerror(errno));
-		return 1;
+		return EXIT_ERROR;
 	}
 	for (unsigned long i = 1; i <= opts.runs && !signals_exiting() && !ret; i++) {
 		int status;
@@ -386,7 +377,7 @@ static int record_runs(void)
 		pid = fork();
 		if (pid < 0) {
 			fprintf(stderr, "migtrace record: fork: %s\n", strerror(errno));
-			return 1;
+			return EXIT_ERROR;
 		}
 		if (pid == 0) {
 			opts.output = path;
@@ -398,7 +389,7 @@ static int record_runs(void)
 			;
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 			fprintf(stderr, "migtrace record: run %lu failed; stopping\n", i);
-			ret = 1;
+			ret = EXIT_ERROR;
 		}
 	}
 	return ret;

@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cmd/record_child.h"
-#include "core/util.h"
+#include "kernel/clock.h"
 
 /*
  * Fork the command, held before exec until release(): its pid must be known

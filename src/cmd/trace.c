@@ -4,20 +4,18 @@
  * reports and incidents.
  */
 #include <argp.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "cmd/detect_opts.h"
-#include "output/report.h"
 #include "cmd/commands.h"
-#include "kernel/detect_live.h"
-#include "kernel/session.h"
-#include "cmd/tracing_opts.h"
+#include "cmd/detect_opts.h"
+#include "cmd/parse.h"
+#include "cmd/session_loop.h"
 #include "cmd/signals.h"
-#include "core/util.h"
+#include "cmd/tracing_opts.h"
+#include "output/incident_print.h"
+#include "output/snapshot_print.h"
 
 static struct options {
 	bool json;
@@ -30,7 +28,7 @@ static const char doc[] =
 "which CPU never runs its lru_add_drain_all work.\n"
 "\n"
 "USAGE: migtrace [OPTIONS] [INTERVAL [COUNT]]\n"
-"       migtrace caps|record|report|compare|daemon|evidence --help\n"
+"       migtrace caps|exposure|evidence|record|report|compare|daemon --help\n"
 "\n"
 "Without INTERVAL, one report is printed when the run ends (-d, COUNT, or\n"
 "Ctrl-C). With INTERVAL, a report every INTERVAL seconds, COUNT times.\n"
@@ -40,7 +38,8 @@ static const char doc[] =
 "    migtrace 1 5             # a report each second, five times\n"
 "    migtrace -C 3 --json 2   # CPU 3's drain work, JSON lines every 2 s\n"
 "    migtrace -p 4242         # only process 4242's faults and migrations\n"
-"    migtrace caps            # what this kernel lets migtrace see\n";
+"    migtrace caps            # what this kernel lets migtrace see\n"
+"    migtrace exposure        # can this host hit the livelock, would it know\n";
 
 
 
@@ -82,17 +81,18 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static struct detect_live detectors;
+struct trace {
+	struct session_loop *loop;
+};
 
-static void print_report(struct session *s)
+static void print_report(struct session_loop *l)
 {
-	static struct snapshot r;	/* large: per-CPU histograms */
+	static struct snapshot snap;	/* large: per-CPU histograms */
 
-	memset(&r, 0, sizeof(r));
-	session_snapshot(s, &r);
-	detect_live_totals(&detectors, &r);
+	memset(&snap, 0, sizeof(snap));
+	session_loop_snapshot(l, &snap);
 	if (opts.json) {
-		report_json(stdout, &r);
+		snapshot_print_json(stdout, &snap);
 		return;
 	}
 	if (opts.interval_s) {
@@ -102,78 +102,58 @@ static void print_report(struct session *s)
 		strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
 		printf("\n%s\n", ts);
 	}
-	report_text(stdout, &r);
+	snapshot_print_text(stdout, &snap);
 }
 
-static int run(struct session *s)
+static void on_interval(void *ctx, uint64_t now, bool final)
 {
-	uint64_t start = mono_ns(), next = start + opts.interval_s * NSEC_PER_SEC;
-	unsigned long reports = 0;
-	bool counted_out = false;
-	int err;
+	struct trace *t = ctx;
 
-	/* On stderr in every mode: scripts wait for it before starting a workload. */
-	fprintf(stderr, "Tracing... %s\n", tracing_opts.duration_s || opts.interval_s ?
-		"" : "Hit Ctrl-C to end.");
-	while (!signals_exiting() && !detectors.triggered) {
-		uint64_t now;
+	(void)now, (void)final;
+	print_report(t->loop);
+}
 
-		err = session_poll_batch(s, SESSION_POLL_BUDGET);
-		if (err < 0) {
-			fprintf(stderr, "migtrace: reading the ring buffer failed: %s\n",
-				strerror(-err));
-			return 1;
-		}
-		now = mono_ns();
-		detect_live_poll(&detectors, now);
-		if (opts.interval_s && now >= next) {
-			print_report(s);
-			session_reset_interval(s);
-			next += opts.interval_s * NSEC_PER_SEC;
-			if (opts.count && ++reports >= opts.count) {
-				counted_out = true;
-				break;
-			}
-		}
-		if (tracing_opts.duration_s && now - start >= tracing_opts.duration_s * NSEC_PER_SEC)
-			break;
-	}
-	/* Take what is still in the ring buffer before the last report. */
-	session_poll(s, 0, SESSION_POLL_BUDGET);
-	detect_live_finish(&detectors);
-	if (!counted_out)
-		print_report(s);
-	return detectors.triggered ? EXIT_INCIDENT : 0;
+static void on_incident(void *ctx, const struct incident *inc)
+{
+	(void)ctx;
+	incident_print(stdout, inc, opts.json, detect_opts.stacks);
 }
 
 int cmd_trace(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &tracing_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {} };
+	static const struct argp_child children[] = {
+		{ &tracing_argp, 0, NULL, 1 }, { &detect_argp, 0, NULL, 2 }, {},
+	};
 	static const struct argp argp = {
 		.options = options, .parser = parse_arg, .args_doc = "[INTERVAL [COUNT]]", .doc = doc,
 		.children = children,
 	};
-	static struct session s;
+	struct loop_options lo = { .reset_interval = true, .detect = &detect_opts };
+	static struct trace t;
+	struct loop_callbacks cb = { .ctx = &t, .incident = on_incident, .interval = on_interval };
+	struct session *s;
+	enum loop_end why;
 	char err[512];
-	int ret;
 
-	ret = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (ret)
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 	signals_install();
-
-	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
+	lo.interval_ns = opts.interval_s * NSEC_PER_SEC;
+	lo.count = opts.count;
+	lo.duration_ns = tracing_opts.duration_s * NSEC_PER_SEC;
+	if (session_open(&s, &tracing_opts.session, err, sizeof(err)) ||
+	    session_loop_start(&t.loop, s, &lo, err, sizeof(err)) ||
+	    session_loop_add(t.loop, &cb)) {
 		fprintf(stderr, "migtrace: %s\n", err);
-		session_close(&s);
-		return 1;
+		session_loop_free(t.loop);
+		session_close(s);
+		return EXIT_ERROR;
 	}
-	if (detect_live_start(&detectors, &s, &detect_opts, stdout, opts.json)) {
-		fprintf(stderr, "migtrace: out of memory\n");
-		ret = 1;
-	} else {
-		ret = run(&s);
-	}
-	detect_live_free(&detectors);
-	session_close(&s);
-	return ret;
+	/* On stderr in every mode: scripts wait for it before starting a workload. */
+	fprintf(stderr, "Tracing... %s\n", tracing_opts.duration_s || opts.interval_s ?
+		"" : "Hit Ctrl-C to end.");
+	why = session_loop_run(t.loop);
+	session_loop_free(t.loop);
+	session_close(s);
+	return why == LOOP_INCIDENT ? EXIT_INCIDENT : why == LOOP_READ_ERROR ? EXIT_ERROR : EXIT_OK;
 }

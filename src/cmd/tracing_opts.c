@@ -3,7 +3,7 @@
 #include <string.h>
 #include "migtrace.h"
 #include "cmd/tracing_opts.h"
-#include "core/util.h"
+#include "cmd/parse.h"
 
 struct tracing_options tracing_opts = { .session = { .cpu = -1 } };
 
@@ -67,13 +67,12 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 
 const struct argp tracing_argp = { .options = options, .parser = parse };
 
-int tracing_session_open(struct session *s)
+int tracing_session_open(struct session **s)
 {
 	char err[512];
 
 	if (!session_open(s, &tracing_opts.session, err, sizeof(err)))
 		return 0;
 	fprintf(stderr, "migtrace: %s\n", err);
-	session_close(s);
 	return -1;
 }

@@ -2,7 +2,7 @@
 /*
  * Tracing options shared by every command that traces the live kernel
  * (the trace, caps, record and daemon), parsed once as an argp child:
- * -p, -C, -d, -v, --no-fentry, --no-kprobe.
+ * -p, -C, -d, -v, --no-fentry, --no-kprobe, --no-events.
  */
 #ifndef MIGTRACE_TRACING_OPTS_H
 #define MIGTRACE_TRACING_OPTS_H
@@ -18,7 +18,7 @@ struct tracing_options {
 extern struct tracing_options tracing_opts;
 extern const struct argp tracing_argp;
 
-/* session_open with the parsed options; on failure says why on stderr, closes s, -1. */
-int tracing_session_open(struct session *s);
+/* session_open with the parsed options; on failure says why on stderr and returns -1. */
+int tracing_session_open(struct session **s);
 
 #endif

@@ -97,10 +97,10 @@ void compare_conditions(const struct variant *v, size_t n, struct conditions *c)
 		}
 }
 
-void compare_gather(const struct variant *v, enum metric_id m, struct samples *pooled,
+void compare_gather(const struct variant *v, enum compare_metric_id m, struct samples *pooled,
 		    struct samples *runvals)
 {
-	const struct metric_def *d = &metric_defs[m];
+	const struct compare_metric *d = &compare_metrics[m];
 
 	for (size_t r = 0; r < v->nruns; r++) {
 		const struct samples *s = &v->runs[r].m[m];

@@ -16,7 +16,7 @@
 
 #include <stdio.h>
 #include "compare/exact.h"
-#include "compare/metrics.h"
+#include "compare/samples.h"
 #include "compare/stats.h"
 
 #define COMPARE_MAX_VARIANTS	16
@@ -122,7 +122,7 @@ struct comparison {
 	struct compare_opts opts;
 	struct conditions cond;
 	struct cell cells[M_MAX][COMPARE_MAX_VARIANTS];
-	struct cpu_cell cpu[METRICS_CPUS][COMPARE_MAX_VARIANTS];
+	struct cpu_cell cpu[SAMPLES_CPUS][COMPARE_MAX_VARIANTS];
 	struct infer_cell inf[INF_MAX][COMPARE_MAX_VARIANTS];
 	size_t family[COMPARE_MAX_VARIANTS];	/* tests Holm adjusted over, per variant */
 };
@@ -140,7 +140,7 @@ const char *compare_test_name(enum compare_test t);
 bool compare_test_within_run(enum compare_test t);
 
 /* A variant's samples of m pooled over its runs, in the shown unit; runvals: one per run (may be NULL). */
-void compare_gather(const struct variant *v, enum metric_id m, struct samples *pooled,
+void compare_gather(const struct variant *v, enum compare_metric_id m, struct samples *pooled,
 		    struct samples *runvals);
 
 /* "( 12.34%)", or "(×4000)" beyond ±1000 %; "(    n/a )" without a base. */

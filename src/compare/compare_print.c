@@ -14,7 +14,7 @@
 
 enum stat_row { ROW_MIN, ROW_MEAN, ROW_STDDEV, ROW_COV, ROW_P50, ROW_P99, ROW_MAX, ROW_MAX_ };
 
-static const char *row_name(enum stat_row r, const struct metric_def *d)
+static const char *row_name(enum stat_row r, const struct compare_metric *d)
 {
 	static const char *const names[] = { "Min", "Amean", "Stddev", "CoV", "p50", "p99", "Max" };
 
@@ -197,7 +197,7 @@ void compare_notes(FILE *out, const struct comparison *c, const char *prefix)
 				continue;
 			fprintf(out, "%s%s %s: %zu of %zu runs", any ? "," : prefix,
 				any ? "" : "Synthesised from kernel log2 histograms (not measured one "
-				"by one):", metric_defs[m].name, c->cells[m][i].synth_runs,
+				"by one):", compare_metrics[m].name, c->cells[m][i].synth_runs,
 				c->v[i].nruns);
 			fprintf(out, " of %s", c->v[i].name);
 			any = true;
@@ -242,7 +242,7 @@ static void text_pooled(FILE *out, const struct comparison *c)
 	text_header(out, c, "Pooled samples (descriptive)", 22);
 	for (int r = 0; r < ROW_MAX_; r++)
 		for (int m = 0; m < M_MAX; m++) {
-			const struct metric_def *d = &metric_defs[m];
+			const struct compare_metric *d = &compare_metrics[m];
 
 			if (!compare_metric_present(c, m))
 				continue;
@@ -264,12 +264,12 @@ static void text_pooled(FILE *out, const struct comparison *c)
 	for (int m = 0; m < M_MAX; m++) {
 		if (!compare_metric_present(c, m))
 			continue;
-		fprintf(out, "%-9s %-22s", "Samples", metric_defs[m].name);
+		fprintf(out, "%-9s %-22s", "Samples", compare_metrics[m].name);
 		for (size_t i = 0; i < c->nvariants; i++)
 			fprintf(out, " %23zu", c->cells[m][i].s.n);
 		fputc('\n', out);
 	}
-	for (int k = 0; k < METRICS_CPUS; k++) {
+	for (int k = 0; k < SAMPLES_CPUS; k++) {
 		if (!compare_cpu_present(c, k))
 			continue;
 		snprintf(name, sizeof(name), "drain_wait_us.cpu%d", k);

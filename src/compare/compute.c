@@ -12,7 +12,7 @@ static void compute_cpus(struct comparison *c)
 {
 	double thr_ns = c->opts.stall_ms * 1e6;
 
-	for (int k = 0; k < METRICS_CPUS; k++)
+	for (int k = 0; k < SAMPLES_CPUS; k++)
 		for (size_t i = 0; i < c->nvariants; i++) {
 			const struct variant *v = &c->v[i];
 			struct cpu_cell *x = &c->cpu[k][i];
@@ -60,7 +60,7 @@ void compare_compute(struct comparison *c, const struct variant *v, size_t n,
 			for (size_t r = 0; r < v[i].nruns; r++)
 				x->synth_runs += v[i].runs[r].synth[m];
 			stats_summarize(pool.v, pool.n, &x->s);
-			x->mean = metric_defs[m].rate ? x->s.hmean : x->s.amean;
+			x->mean = compare_metrics[m].rate ? x->s.hmean : x->s.amean;
 			if (i && x->present && base->present && base->mean != 0 &&
 			    isfinite(base->mean) && isfinite(x->mean)) {
 				x->has_change = true;

@@ -27,10 +27,10 @@ const struct infer_def infer_defs[INF_MAX] = {
 static void run_samples_of(const struct run_samples *rs, enum infer_id id, struct samples *out,
 			   bool *censored)
 {
-	enum metric_id m = id == INF_DRAIN_MAX || id == INF_STALLS ? M_DRAIN_WAIT
+	enum compare_metric_id m = id == INF_DRAIN_MAX || id == INF_STALLS ? M_DRAIN_WAIT
 			   : id == INF_HOLD_MAX ? M_FOLIO_HOLD
 			   : id == INF_RETRIES_PER_MIG ? M_FAULT_RETRIES : M_STRAGGLER_WAIT;
-	double scale = metric_defs[m].scale;
+	double scale = compare_metrics[m].scale;
 
 	*censored = false;
 	for (size_t k = 0; k < rs->m[m].n; k++)

@@ -43,11 +43,12 @@ static void quote_safe(char *dst, size_t len, const char *src)
 
 static void plot_cmd(FILE *f, const struct comparison *c, int m, bool small)
 {
-	const struct metric_def *d = &metric_defs[m];
+	const struct compare_metric *d = &compare_metrics[m];
 	bool first = true, logx = !d->per_run && strstr(d->name, "_us");
-	char title[128];
+	char title[160], what[160];
 
-	quote_safe(title, sizeof(title), d->title);
+	compare_metric_title(d, what, sizeof(what));
+	quote_safe(title, sizeof(title), what);
 	fprintf(f, "set title '%s'\nset xlabel '%s'\nset ylabel 'fraction <= x'\n", title,
 		d->name);
 	fprintf(f, "set key %s bottom right\nset grid\nset yrange [0:1.02]\n",
@@ -100,7 +101,7 @@ static int run_gnuplot(const char *dir, const char *script)
 
 static int metric_chart(const struct comparison *c, const char *dir, int m)
 {
-	const char *name = metric_defs[m].name;
+	const char *name = compare_metrics[m].name;
 	char path[4096];
 	FILE *f;
 
@@ -173,7 +174,7 @@ int plot_write(const struct comparison *c, const char *dir, bool run, char *err,
 			continue;
 		ret = metric_chart(c, dir, m);
 		if (ret) {
-			snprintf(err, len, "%s: writing %s data: %s", dir, metric_defs[m].name,
+			snprintf(err, len, "%s: writing %s data: %s", dir, compare_metrics[m].name,
 				 strerror(-ret));
 			return ret;
 		}
@@ -182,7 +183,7 @@ int plot_write(const struct comparison *c, const char *dir, bool run, char *err,
 			continue;
 		char script[80];
 
-		snprintf(script, sizeof(script), "%s.gp", metric_defs[m].name);
+		snprintf(script, sizeof(script), "%s.gp", compare_metrics[m].name);
 		ret = run_gnuplot(dir, script);
 		if (ret == -ENOENT)
 			snprintf(err, len, "gnuplot not found (apt-get install gnuplot-nox); "

@@ -1,58 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "core/aggregate.h"
-#include "core/hist.h"
+#include "model/hist.h"
 
 void agg_init(struct agg *a, bool drain_all_hooked)
 {
 	memset(a, 0, sizeof(*a));
-	a->drain_all.hooked = drain_all_hooked;
+	a->s.drain_all.hooked = drain_all_hooked;
 }
 
 void agg_reset_interval(struct agg *a)
 {
-	struct agg_batch keep[AGG_MAX_BATCHES];
+	bool hooked = a->s.drain_all.hooked;
 
-	memcpy(keep, a->batches, sizeof(keep));
-	agg_init(a, a->drain_all.hooked);
-	memcpy(a->batches, keep, sizeof(keep));
-}
-
-uint64_t fault_run_retries(uint32_t source, uint64_t attempts, uint64_t vma_lock_attempts)
-{
-	uint64_t free = source == MT_FAULT_PAGE_FAULT_USER ? 2 : 1 + vma_lock_attempts;
-
-	return attempts > free ? attempts - free : 0;
-}
-
-void agg_top_runs_insert(struct agg_run *top, const struct agg_run *r)
-{
-	int i = AGG_TOP - 1;
-
-	if (r->attempts <= top[i].attempts)
-		return;
-	while (i > 0 && top[i - 1].attempts < r->attempts) {
-		top[i] = top[i - 1];
-		i--;
-	}
-	top[i] = *r;
-}
-
-static void holder_count(struct agg_holder *h, const struct mt_task *t)
-{
-	int min = 0;
-
-	for (int i = 0; i < AGG_TOP; i++) {
-		if (h[i].count && h[i].task.pid == t->pid) {
-			h[i].count++;
-			return;
-		}
-		if (h[i].count < h[min].count)
-			min = i;
-	}
-	/* Replacing the smallest keeps the heavy hitters (space-saving count). */
-	h[min].count++;
-	h[min].task = *t;
+	memset(&a->s, 0, sizeof(a->s));
+	a->s.drain_all.hooked = hooked;
+	a->last_batch_pid = a->last_batch_straggler = 0;
 }
 
 static struct agg_batch *batch_of(struct agg *a, uint32_t queuer_pid)
@@ -75,7 +38,7 @@ static struct agg_batch *batch_new(struct agg *a, const struct mt_event *e)
 		for (int i = 1; i < AGG_MAX_BATCHES; i++)
 			if (a->batches[i].first_queue_ts < b->first_queue_ts)
 				b = &a->batches[i];
-		a->drain_all.batches_evicted++;
+		a->s.drain_all.batches_evicted++;
 	}
 	memset(b, 0, sizeof(*b));
 	b->in_use = true;
@@ -87,8 +50,10 @@ static struct agg_batch *batch_new(struct agg *a, const struct mt_event *e)
 static void drain_all_done(struct agg *a, const struct mt_task *caller, uint64_t ns,
 			   bool with_locks, uint32_t straggler_cpu)
 {
-	struct agg_drain_all *d = &a->drain_all;
+	struct drain_all_stats *d = &a->s.drain_all;
 
+	a->drain_all_done = true;
+	a->drain_all_ns = ns;
 	d->calls++;
 	d->with_locks += with_locks;
 	hist_add_value(&d->latency, ns);
@@ -113,12 +78,12 @@ static void on_drain_work(struct agg *a, const struct mt_event *e)
 	uint32_t cpu = e->drain_work.target_cpu;
 	uint64_t total = e->ts - e->drain_work.queue_ts;
 	struct agg_batch *b;
-	struct agg_cpu *c;
+	struct drain_cpu_stats *c;
 
 	if (cpu >= MT_MAX_CPUS || e->drain_work.start_ts < e->drain_work.queue_ts ||
 	    e->ts < e->drain_work.start_ts)
 		return;
-	c = &a->cpu[cpu];
+	c = &a->s.cpu[cpu];
 	c->works++;
 	if (e->drain_work.blocker_ns > c->blocker_ns && e->drain_work.blocker.pid) {
 		c->blocker_ns = e->drain_work.blocker_ns;
@@ -135,11 +100,11 @@ static void on_drain_work(struct agg *a, const struct mt_event *e)
 	}
 	if (b->outstanding && --b->outstanding)
 		return;
-	a->cpu[b->straggler_cpu].straggled++;
-	a->drain_all.last_batch_pid = b->queuer.pid;
-	a->drain_all.last_batch_straggler = b->straggler_cpu;
+	a->s.cpu[b->straggler_cpu].straggled++;
+	a->last_batch_pid = b->queuer.pid;
+	a->last_batch_straggler = b->straggler_cpu;
 	/* Without the precise hook, the batch is the best view of the call. */
-	if (!a->drain_all.hooked)
+	if (!a->s.drain_all.hooked)
 		drain_all_done(a, &b->queuer, b->last_end_ts - b->first_queue_ts, false,
 			       b->straggler_cpu);
 	b->in_use = false;
@@ -147,10 +112,9 @@ static void on_drain_work(struct agg *a, const struct mt_event *e)
 
 static void on_drain_all(struct agg *a, const struct mt_event *e)
 {
-	struct agg_drain_all *d = &a->drain_all;
 	/* The call's work items completed before it returned. */
-	uint32_t straggler = d->last_batch_pid == e->task.pid ? d->last_batch_straggler
-							       : MT_MAX_CPUS;
+	uint32_t straggler = a->last_batch_pid == e->task.pid ? a->last_batch_straggler
+							      : MT_MAX_CPUS;
 
 	drain_all_done(a, &e->task, e->ts - e->drain_all.enter_ts, e->drain_all.held_locks,
 		       straggler);
@@ -158,7 +122,8 @@ static void on_drain_all(struct agg *a, const struct mt_event *e)
 
 static void on_fault_run(struct agg *a, const struct mt_event *e)
 {
-	struct agg_run r = {
+	struct fault_stats *f = &a->s.faults;
+	struct fault_run r = {
 		.task = e->task,
 		.address = e->fault_run.address,
 		.attempts = e->fault_run.attempts,
@@ -170,17 +135,17 @@ static void on_fault_run(struct agg *a, const struct mt_event *e)
 		.open = e->fault_run.open,
 	};
 
-	a->faults.runs++;
-	a->faults.attempts += r.attempts;
-	a->faults.retries += r.retries;
-	if (r.attempts > a->faults.max_attempts)
-		a->faults.max_attempts = r.attempts;
-	agg_top_runs_insert(a->faults.top, &r);
+	f->runs++;
+	f->attempts += r.attempts;
+	f->retries += r.retries;
+	if (r.attempts > f->max_attempts)
+		f->max_attempts = r.attempts;
+	fault_runs_top_insert(f->top, &r);
 }
 
 static void on_migrate(struct agg *a, const struct mt_event *e)
 {
-	struct agg_migrate *m = &a->migrate;
+	struct migrate_stats *m = &a->s.migrate;
 	uint64_t held;
 
 	switch (e->type) {
@@ -203,12 +168,12 @@ static void on_migrate(struct agg *a, const struct mt_event *e)
 
 static void on_folio(struct agg *a, const struct mt_event *e)
 {
-	struct agg_folio *f = &a->folio;
+	struct folio_stats *f = &a->s.folio;
 	uint64_t waited;
 
 	if (e->type == MT_EV_FOLIO_UNLOCK) {
 		f->contended_unlocks++;
-		holder_count(f->holders, &e->task);
+		lock_holders_count(f->holders, &e->task, 1);
 		return;
 	}
 	f->waits++;
@@ -223,11 +188,12 @@ void agg_event(struct agg *a, const struct mt_event *e)
 {
 	if (e->type == 0 || e->type >= MT_EV_TYPE_MAX)
 		return;	/* another build's event type */
-	a->events[e->type]++;
-	if (!a->first_ts || e->ts < a->first_ts)
-		a->first_ts = e->ts;
-	if (e->ts > a->last_ts)
-		a->last_ts = e->ts;
+	a->drain_all_done = false;
+	a->s.events[e->type]++;
+	if (!a->s.first_ts || e->ts < a->s.first_ts)
+		a->s.first_ts = e->ts;
+	if (e->ts > a->s.last_ts)
+		a->s.last_ts = e->ts;
 
 	switch (e->type) {
 	case MT_EV_DRAIN_QUEUE:
@@ -256,9 +222,9 @@ void agg_event(struct agg *a, const struct mt_event *e)
 			uint64_t n = e->trylock.weight ? e->trylock.weight : 1;
 
 			if (e->trylock.locked > 0)
-				a->trylock_ok[e->trylock.site] += n;
+				a->s.trylock_ok[e->trylock.site] += n;
 			else
-				a->trylock_fail[e->trylock.site] += n;
+				a->s.trylock_fail[e->trylock.site] += n;
 		}
 		break;
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
-#include "core/util.h"
+#include "model/units.h"
 #include "core/discovery.h"
 
 const struct mt_disc_rec *disc_waiter(const struct discovery *d)

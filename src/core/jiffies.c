@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "core/jiffies.h"
-#include "core/util.h"
+#include "model/units.h"
 
 unsigned int hz_from_jiffies(uint64_t jiffies64, uint64_t mono_ns)
 {
@@ -10,7 +10,7 @@ unsigned int hz_from_jiffies(uint64_t jiffies64, uint64_t mono_ns)
 	double seconds = (double)mono_ns / NSEC_PER_SEC;
 	unsigned int found = 0;
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(choices); i++) {
+	for (unsigned int i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
 		unsigned int hz = choices[i];
 		uint64_t initial = (uint32_t)(-300 * (int64_t)hz);
 		double elapsed = (double)(int64_t)(jiffies64 - initial);	/* ticks since boot */

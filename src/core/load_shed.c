@@ -9,12 +9,12 @@ void load_shed_init(struct load_shed *l, uint64_t max_rate, uint64_t produced)
 	l->produced = produced;
 }
 
-bool load_shed_tick(struct load_shed *l, uint64_t produced, uint64_t dropped, uint64_t records,
+bool load_shed_tick(struct load_shed *l, uint64_t produced, uint64_t dropped, uint64_t events,
 		    uint64_t now)
 {
-	l->consumed = records - l->records;
+	l->consumed = events - l->events;
 	l->offered = (produced - l->produced) + (dropped - l->dropped);
-	l->records = records;
+	l->events = events;
 	l->dropped = dropped;
 	l->produced = produced;
 	if (!l->shedding) {

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/stack_syms.h"
-#include "core/util.h"
 
 /* A range whose function is the last symbol of the file ends this far on. */
 #define LAST_SYMBOL_SPAN 0x4000
@@ -89,7 +88,7 @@ uint32_t stack_sym_wanted(const char *name)
 	size_t len = strcspn(name, ".");
 	uint32_t bits = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++)
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
 		if (matches(wanted[i].how, wanted[i].text, name, len))
 			bits |= MT_SB(wanted[i].bit);
 	return bits;

@@ -2,112 +2,135 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "output/incident_print.h"
-#include "output/json.h"
+#include <time.h>
 #include "kernel/detect_live.h"
-#include "core/util.h"
 
-static void print_stack(FILE *out, const char *role, const struct mt_task *t, bool json)
-{
-	char path[64], line[256];
-	FILE *f;
-
-	if (!t->pid)
-		return;
-	snprintf(path, sizeof(path), "/proc/%u/task/%u/stack", t->tgid, t->pid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (json) {
-		struct json j;
-
-		json_begin(&j, out, "stack");
-		json_str(&j, "role", role);
-		json_u64(&j, "pid", t->pid);
-		json_key_arr(&j, "frames");
-		while (fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\n")] = '\0';
-			json_str(&j, NULL, line);
-		}
-		json_close_arr(&j);
-		json_end(&j);
-	} else {
-		fprintf(out, "    %s %u kernel stack:\n", role, t->pid);
-		while (fgets(line, sizeof(line), f))
-			fprintf(out, "      %s", line);
-	}
-	fclose(f);
-}
+struct detect_live {
+	struct detector det;
+	struct session *session;
+	int exit_on;
+	bool triggered;		/* an incident matched --exit-on */
+	incident_cb cb;
+	void *ctx;
+	unsigned int cost_share;
+	uint64_t period, next_tick;	/* drain verdicts: every DETECT_TICK_NS */
+	uint64_t storm_period, next_storms;	/* fault storms: spaced by their cost */
+	struct snapshot snap;	/* reused for every tick */
+};
 
 static void on_incident(void *ctx, const struct incident *inc)
 {
 	struct detect_live *dl = ctx;
 
-	if (dl->json)
-		incident_print_json(dl->out, inc);
-	else
-		incident_print_text(dl->out, inc);
-	if (inc->state == INC_START && dl->opts->stacks) {
-		if (inc->has_waiter)
-			print_stack(dl->out, "waiter", &inc->waiter, dl->json);
-		if (inc->has_spinner)
-			print_stack(dl->out, "spinner", &inc->spinner, dl->json);
-	}
 	/* An incident reaches a kind when it starts with it or is raised to it. */
 	if ((inc->state == INC_START || inc->kind_changed) &&
-	    (dl->opts->exit_on == EXIT_ON_ANY || dl->opts->exit_on == (int)inc->kind))
+	    (dl->exit_on == EXIT_ON_ANY || dl->exit_on == (int)inc->kind))
 		dl->triggered = true;
-	if (dl->on_incident)
-		dl->on_incident(dl->on_incident_ctx, inc);
+	if (dl->cb)
+		dl->cb(dl->ctx, inc);
 }
 
-int detect_live_start(struct detect_live *dl, struct session *s, const struct detect_options *o,
-		      FILE *out, bool json)
+int detect_live_start(struct detect_live **dlp, struct session *s, const struct detect_options *o,
+		      incident_cb cb, void *ctx)
 {
 	struct detect_config cfg = o->cfg;
+	struct detect_live *dl;
 
-	memset(dl, 0, sizeof(*dl));
-	dl->opts = o;
+	*dlp = NULL;
 	if (o->off)
 		return 0;
-	dl->snap = calloc(1, sizeof(*dl->snap));
-	if (!dl->snap)
+	dl = calloc(1, sizeof(*dl));
+	if (!dl)
 		return -ENOMEM;
 	dl->session = s;
-	dl->out = out;
-	dl->json = json;
-	cfg.holders_visible = hook_holders_known(s->hooks);
-	cfg.faults_visible = hook_seen(s->hooks, HOOK_DO_SWAP_PAGE);
+	dl->exit_on = o->exit_on;
+	dl->cb = cb;
+	dl->ctx = ctx;
+	dl->period = dl->storm_period = DETECT_TICK_NS;
+	cfg.holders_visible = hook_holders_known(session_hooks(s));
+	cfg.faults_visible = hook_seen(session_hooks(s), HOOK_DO_SWAP_PAGE);
+	cfg.filter_tgid = session_filter_tgid(s);
 	detect_init(&dl->det, &cfg, on_incident, dl);
+	*dlp = dl;
 	return 0;
+}
+
+void detect_live_limit_cost(struct detect_live *dl, unsigned int share)
+{
+	if (dl)
+		dl->cost_share = share;
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
 void detect_live_poll(struct detect_live *dl, uint64_t now)
 {
-	if (!dl->session || now < dl->next_tick)
+	enum detect_what what = DETECT_DRAINS;
+	uint64_t t0 = 0, cost;
+
+	if (!dl || now < dl->next_tick)
 		return;
-	dl->next_tick = now + DETECT_TICK_NS;
-	session_snapshot_live(dl->session, dl->snap, now);
-	detect_tick(&dl->det, dl->snap, now);
+	session_snapshot_pending(dl->session, &dl->snap, now);
+	if (now >= dl->next_storms) {
+		what |= DETECT_STORMS;
+		t0 = dl->cost_share ? thread_cpu_ns() : 0;
+		session_snapshot_runs(dl->session, &dl->snap, now);
+	}
+	detect_tick(&dl->det, &dl->snap, now, what);
+	if ((what & DETECT_STORMS) && dl->cost_share) {
+		/* CPU, not wall time: a busy host is not a cost. Storms come later, never lost. */
+		cost = thread_cpu_ns() - t0;
+		dl->storm_period = cost * dl->cost_share > DETECT_TICK_NS ? cost * dl->cost_share
+									  : DETECT_TICK_NS;
+		if (dl->storm_period > 10 * NSEC_PER_SEC)
+			dl->storm_period = 10 * NSEC_PER_SEC;
+	}
+	if (what & DETECT_STORMS)
+		dl->next_storms = now + dl->storm_period;
+	dl->next_tick = now + dl->period;
+}
+
+uint64_t detect_live_next_tick(const struct detect_live *dl)
+{
+	return dl ? dl->next_tick : UINT64_MAX;
+}
+
+uint64_t detect_live_period(const struct detect_live *dl)
+{
+	return dl ? dl->storm_period : 0;
+}
+
+bool detect_live_triggered(const struct detect_live *dl)
+{
+	return dl && dl->triggered;
 }
 
 void detect_live_finish(struct detect_live *dl)
 {
-	if (dl->session)
+	if (dl)
 		detect_finish(&dl->det);
 }
 
-void detect_live_totals(const struct detect_live *dl, struct snapshot *r)
+void detect_live_totals(const struct detect_live *dl, struct snapshot *snap)
 {
-	if (!dl->session)
+	if (!dl)
 		return;
-	r->detecting = true;
-	memcpy(r->incidents, dl->det.totals, sizeof(r->incidents));
+	snap->detecting = true;
+	memcpy(snap->incidents, dl->det.totals, sizeof(snap->incidents));
+}
+
+uint64_t detect_live_dropped(const struct detect_live *dl)
+{
+	return dl ? dl->det.dropped_incidents : 0;
 }
 
 void detect_live_free(struct detect_live *dl)
 {
-	free(dl->snap);
-	dl->snap = NULL;
-	dl->session = NULL;
+	free(dl);
 }

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Running the detectors on a live session: feed them the event stream,
- * take a light snapshot every tick, print incidents as they happen.
+ * The detectors on a live session: a light snapshot of kernel state every
+ * tick (pending drains, open fault runs) judged by core/detect.c, each
+ * incident handed to a callback. Printing is the callback's business.
  */
 #ifndef MIGTRACE_DETECT_LIVE_H
 #define MIGTRACE_DETECT_LIVE_H
 
-#include <stdio.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include "core/detect.h"
-#include "core/util.h"
 #include "kernel/session.h"
+#include "model/units.h"
 
 #define DETECT_TICK_NS (100 * NSEC_PER_MSEC)
 #define EXIT_ON_ANY INC_KIND_MAX
@@ -19,31 +21,38 @@ struct detect_options {
 	struct detect_config cfg;
 	bool off;		/* --no-detect */
 	int exit_on;		/* -1: never; a kind; EXIT_ON_ANY */
-	bool stacks;		/* capture the parties' kernel stacks */
+	bool stacks;		/* print the parties' kernel stacks when an incident starts */
 };
 
-struct detect_live {
-	struct detector det;
-	struct session *session;
-	const struct detect_options *opts;
-	FILE *out;
-	bool json;
-	bool triggered;		/* an incident matched --exit-on */
-	uint64_t next_tick;
-	struct snapshot *snap;	/* reused for every tick */
-	/* Called for every incident after it is printed (daemon outputs); may be NULL. */
-	void (*on_incident)(void *ctx, const struct incident *inc);
-	void *on_incident_ctx;
-};
+struct detect_live;
 
-/* Returns -ENOMEM or 0. Does nothing but succeed when o->off. */
-int detect_live_start(struct detect_live *dl, struct session *s, const struct detect_options *o,
-		      FILE *out, bool json);
-/* Call often (every poll); ticks every DETECT_TICK_NS. */
+/*
+ * Start the detectors on s (*dl; NULL when o->off, which every function
+ * below takes as "no detectors"). cb gets every incident. -ENOMEM or 0.
+ */
+int detect_live_start(struct detect_live **dl, struct session *s, const struct detect_options *o,
+		      incident_cb cb, void *ctx);
+/*
+ * The drain verdicts tick every DETECT_TICK_NS whatever the tables hold
+ * (they read per-CPU state and look parties up by pid). Fault storms walk
+ * every fault run still going (milliseconds with tens of thousands of
+ * threads): space those so that they cost at most 1/share of a CPU,
+ * between DETECT_TICK_NS and 10 s. 0: every DETECT_TICK_NS.
+ */
+void detect_live_limit_cost(struct detect_live *dl, unsigned int share);
+/* Tick if one is due at now. */
 void detect_live_poll(struct detect_live *dl, uint64_t now);
+/* When the next tick is due (UINT64_MAX without detectors); the fault-storm period now. */
+uint64_t detect_live_next_tick(const struct detect_live *dl);
+uint64_t detect_live_period(const struct detect_live *dl);
+/* An incident reached the --exit-on kind. */
+bool detect_live_triggered(const struct detect_live *dl);
 /* End the open incidents (the run is over). */
 void detect_live_finish(struct detect_live *dl);
-void detect_live_totals(const struct detect_live *dl, struct snapshot *r);
+/* Incident totals into snap (snap->detecting says whether there are any). */
+void detect_live_totals(const struct detect_live *dl, struct snapshot *snap);
+/* Incidents lost to a full open-incident table. */
+uint64_t detect_live_dropped(const struct detect_live *dl);
 void detect_live_free(struct detect_live *dl);
 
 #endif

@@ -6,7 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "core/jiffies.h"
-#include "core/util.h"
+#include "kernel/clock.h"
 #include "kernel/discover.h"
 #include "migtrace.skel.h"
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "core/discovery.h"
 #include "kernel/discover.h"
 #include "kernel/kallsyms.h"
 #include "kernel/kevidence.h"
@@ -50,6 +51,7 @@ void kevidence_rule_in(struct kevidence *k)
 
 void kevidence_loaded(struct kevidence *k, struct migtrace_bpf *skel)
 {
+	k->skel = skel;
 	if (k->progs_off)
 		return;		/* the reasons are set */
 	k->discovery_src.available = bpf_program__fd(skel->progs.iter_discover) >= 0;
@@ -64,13 +66,22 @@ void kevidence_loaded(struct kevidence *k, struct migtrace_bpf *skel)
 							 sizeof(k->sampler_src.why));
 }
 
-int kevidence_sampler_open(struct kevidence *k, struct migtrace_bpf *skel, uint32_t ncpus)
+void kevidence_sources(const struct kevidence *k, struct kev_sources *out)
+{
+	out->sampler = k->sampler_src;
+	out->discovery = k->discovery_src;
+	out->nranges = k->syms.n;
+	snprintf(out->ranges_missing, sizeof(out->ranges_missing), "%s", k->syms_why);
+	out->period_ns = SAMPLER_PERIOD_NS;
+}
+
+int kevidence_sampler_open(struct kevidence *k, uint32_t ncpus)
 {
 	int err;
 
 	if (!k->sampler_src.available)
 		return -ENOENT;
-	err = sampler_open(&k->sampler, bpf_program__fd(skel->progs.perf_sample_stack), ncpus,
+	err = sampler_open(&k->sampler, bpf_program__fd(k->skel->progs.perf_sample_stack), ncpus,
 			   SAMPLER_PERIOD_NS);
 	if (err) {
 		k->sampler_src.available = false;
@@ -86,15 +97,19 @@ void kevidence_sampler_follow(struct kevidence *k, const uint32_t *cpus, uint32_
 	sampler_follow(&k->sampler, cpus, n);
 }
 
-int kevidence_discover(struct kevidence *k, struct migtrace_bpf *skel, bool seed, bool all,
-		       struct discovery *d)
+void kevidence_sampler_close(struct kevidence *k)
+{
+	sampler_close(&k->sampler);
+}
+
+int kevidence_discover(struct kevidence *k, bool seed, bool all, struct discovery *d)
 {
 	if (!k->discovery_src.available) {
 		memset(d, 0, sizeof(*d));
 		snprintf(d->why, sizeof(d->why), "%s", k->discovery_src.why);
 		return -ENOENT;
 	}
-	return discover_run(skel, seed, all, d);
+	return discover_run(k->skel, seed, all, d);
 }
 
 static const char *cached_name(struct kevidence *k, uint64_t addr)
@@ -142,19 +157,20 @@ void kevidence_names(struct kevidence *k, const uint64_t *addrs, uint32_t n,
 	free(found);
 }
 
-void kevidence_read_cpu(struct kevidence *k, struct migtrace_bpf *skel, uint32_t cpu,
-			struct cpu_kevidence *out)
+/* cpu's state, names left out (kevidence_read_cpu adds them). */
+static void read_cpu_raw(struct kevidence *k, uint32_t cpu, struct cpu_kevidence *out)
 {
+	struct migtrace_bpf *skel = k->skel;
 	int nr = libbpf_num_possible_cpus();
 	struct mt_cpu_work works[nr > 0 ? nr : 1];
 	struct mt_cpu_drain d;
-	uint64_t addrs[2];
-	char names[2][KEV_NAME_LEN];
 	uint32_t zero = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->cpu = cpu;
 	out->sampling = sampler_on(&k->sampler, cpu);
+	if (!skel)
+		return;
 	if (!bpf_map_lookup_elem(bpf_map__fd(skel->maps.cpu_drain), &cpu, &d)) {
 		out->drain_flags = d.flags;
 		out->queuer_stack = d.queuer_stack;
@@ -173,6 +189,14 @@ void kevidence_read_cpu(struct kevidence *k, struct migtrace_bpf *skel, uint32_t
 		out->works = works[cpu];
 		out->work = out->works.runs[(out->works.seq - 1) % MT_WORK_RING];
 	}
+}
+
+void kevidence_read_cpu(struct kevidence *k, uint32_t cpu, struct cpu_kevidence *out)
+{
+	uint64_t addrs[2];
+	char names[2][KEV_NAME_LEN];
+
+	read_cpu_raw(k, cpu, out);
 	addrs[0] = out->sampled ? out->sample.work_func : 0;
 	addrs[1] = out->work.func;
 	kevidence_names(k, addrs, 2, names);
@@ -180,8 +204,67 @@ void kevidence_read_cpu(struct kevidence *k, struct migtrace_bpf *skel, uint32_t
 	memcpy(out->work_func, names[1], KEV_NAME_LEN);
 }
 
+/* "dmirror_fault_work+0x0" -> "dmirror_fault_work": a work function is its start. */
+static void func_name(struct kevidence *k, uint64_t func, char *buf, size_t len)
+{
+	char name[1][KEV_NAME_LEN];
+	size_t n;
+
+	kevidence_names(k, &func, 1, name);
+	n = strlen(name[0]);
+	if (n > 4 && !strcmp(name[0] + n - 4, "+0x0"))
+		name[0][n - 4] = '\0';
+	snprintf(buf, len, "%s", name[0]);
+}
+
+void kevidence_pending(struct kevidence *k, struct pending_drain *p)
+{
+	const struct mt_cpu_sample *s;
+	struct cpu_kevidence c;
+	uint64_t func = 0;
+
+	read_cpu_raw(k, p->cpu, &c);
+	s = &c.sample;
+	p->found_at_attach = c.drain_flags & MT_DRAIN_DISCOVERED;
+	/* A stack shows a hold; it does not show its absence. */
+	p->queuer_stack_holds = c.queuer_stack.bits & MT_SB(MT_SB_HOLDS_COLLECTED) ?
+				EV_YES : EV_UNKNOWN;
+	p->samples_known = k->sampler_src.available && sampler_covers(&k->sampler, p->cpu);
+	/* The samples in a row on the task now on the CPU (since the work was queued). */
+	if (c.sampled && (!p->occupant.pid || s->streak_pid == p->occupant.pid)) {
+		p->samples = s->streak_samples;
+		p->samples_user = s->streak_user;
+		p->samples_fault = s->streak_fault;
+	}
+	/* A kworker on the CPU: its work function as sampled, else the item it started there. */
+	if (p->occupant.pid && c.sampled && s->last_pid == p->occupant.pid && s->work_func)
+		func = s->work_func;
+	else if (p->occupant.pid && c.work.func && c.work.pid == p->occupant.pid && !c.work.end_ts)
+		func = c.work.func;
+	if (func) {
+		p->occupant_kworker = true;
+		func_name(k, func, p->occupant_work_func, sizeof(p->occupant_work_func));
+	}
+}
+
+int kevidence_start(struct kevidence *k, uint32_t ncpus)
+{
+	if (k->sampler_src.available && kevidence_sampler_open(k, ncpus))
+		fprintf(stderr, "migtrace: no stack sampler: %s\n", k->sampler_src.why);
+	discovery_free(&k->found);
+	if (!k->discovery_src.available)
+		return -ENOENT;
+	return kevidence_discover(k, true, false, &k->found);
+}
+
+const struct discovery *kevidence_found(const struct kevidence *k)
+{
+	return &k->found;
+}
+
 void kevidence_close(struct kevidence *k)
 {
+	discovery_free(&k->found);
 	sampler_close(&k->sampler);
 	stack_syms_free(&k->syms);
 }

@@ -9,6 +9,7 @@
 #include "kernel/kallsyms.h"
 #include "kernel/probe.h"
 #include "kernel/tracefs.h"
+#include "core/tp_proto.h"
 
 #define WHY(st, m, ...) snprintf((st)->why[m], sizeof((st)->why[m]), __VA_ARGS__)
 
@@ -73,14 +74,20 @@ void probe_env_free(struct probe_env *env)
 	env->vmlinux_btf = NULL;
 }
 
-/* Load and attach an empty fentry program on func: the only reliable test. */
-static bool fentry_works(const struct probe_env *env, const char *func, char *why, size_t len)
+/*
+ * Load an empty fentry program on func, without attaching it. Attaching
+ * would test more, but detaching an fentry link waits for an RCU-tasks
+ * grace period that runs work on every CPU: on a host where one CPU is
+ * already starved (the livelock this tool is for) close() blocks until
+ * the livelock ends. An attach that fails later falls back at attach time.
+ */
+static bool fentry_loads(const struct probe_env *env, const char *func, char *why, size_t len)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	int id, prog_fd, link_fd;
+	int id, prog_fd;
 
 	id = btf__find_by_name_kind(env->vmlinux_btf, func, BTF_KIND_FUNC);
 	if (id < 0) {
@@ -95,15 +102,110 @@ static bool fentry_works(const struct probe_env *env, const char *func, char *wh
 		snprintf(why, len, "loading a tracing program failed: %s", strerror(errno));
 		return false;
 	}
-	link_fd = bpf_raw_tracepoint_open(NULL, prog_fd);
-	if (link_fd < 0) {
-		snprintf(why, len, "attaching a tracing program failed: %s", strerror(errno));
-		close(prog_fd);
-		return false;
-	}
-	close(link_fd);
 	close(prog_fd);
 	return true;
+}
+
+/* A BTF type as C, qualifiers dropped: "struct migrate_vma *", "unsigned long". */
+static void btf_type_str(const struct btf *btf, __u32 id, char *buf, size_t len, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *name;
+	char inner[96];
+
+	if (!t || depth > 8) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	name = btf__name_by_offset(btf, t->name_off);
+	switch (btf_kind(t)) {
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		btf_type_str(btf, t->type, buf, len, depth + 1);
+		return;
+	case BTF_KIND_PTR:
+		if (!t->type)
+			snprintf(buf, len, "void *");
+		else {
+			btf_type_str(btf, t->type, inner, sizeof(inner), depth + 1);
+			snprintf(buf, len, "%.90s%s*", inner, inner[strlen(inner) - 1] == '*' ? "" : " ");
+		}
+		return;
+	case BTF_KIND_STRUCT:
+		snprintf(buf, len, "struct %s", name);
+		return;
+	case BTF_KIND_UNION:
+		snprintf(buf, len, "union %s", name);
+		return;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		snprintf(buf, len, "enum %s", name);
+		return;
+	case BTF_KIND_FWD:
+		snprintf(buf, len, "%s %s", btf_kflag(t) ? "union" : "struct", name);
+		return;
+	default:	/* int, typedef (bool, ktime_t), float */
+		snprintf(buf, len, "%s", name && *name ? name : "?");
+		return;
+	}
+}
+
+/*
+ * The prototype of tracepoint "group/event" from the kernel's BTF (the
+ * btf_trace_EVENT typedef every event gets), less its leading void *:
+ * "struct migrate_vma *,unsigned long". False when the BTF has none.
+ */
+static bool tracepoint_proto(const struct btf *btf, const char *group_event, char *buf,
+			     size_t len)
+{
+	const char *event = strchr(group_event, '/');
+	const struct btf_type *t;
+	const struct btf_param *p;
+	char name[128], arg[96];
+	size_t off = 0;
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", event ? event + 1 : group_event);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(btf, id);
+	t = t ? btf__type_by_id(btf, t->type) : NULL;		/* the pointer */
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t))
+		return false;
+	buf[0] = '\0';
+	p = btf_params(t);
+	for (int i = 1; i < btf_vlen(t); i++) {
+		btf_type_str(btf, p[i].type, arg, sizeof(arg), 0);
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s", i > 1 ? "," : "",
+				arg);
+	}
+	return true;
+}
+
+/*
+ * A raw tracepoint program reads arguments by position: refuse an event of
+ * the expected name whose prototype differs (another patch's event).
+ */
+static bool proto_ok(const struct probe_env *env, const char *tp, const char *expected,
+		     char *why, size_t len)
+{
+	char actual[256], reason[160];
+
+	if (!expected || !env->vmlinux_btf)
+		return true;
+	if (!tracepoint_proto(env->vmlinux_btf, tp, actual, sizeof(actual))) {
+		snprintf(why, len, "tracepoint %s has no prototype in the kernel's BTF "
+			 "(btf_trace_*): its shape cannot be checked", tp);
+		return false;
+	}
+	if (tp_proto_match(expected, actual, reason, sizeof(reason)))
+		return true;
+	snprintf(why, len, "tracepoint %.50s has another shape: %.70s", tp, reason);
+	return false;
 }
 
 /* Whether "group/event" belongs to a group of the comma-separated list. */
@@ -144,6 +246,9 @@ static bool tracepoints_exist(const struct probe_env *env, const struct hook_def
 			    h->tracepoints[i]);
 			return false;
 		}
+		if (!proto_ok(env, h->tracepoints[i], h->tp_protos[i], st->why[MECH_TRACEPOINT],
+			      sizeof(st->why[MECH_TRACEPOINT])))
+			return false;
 	}
 	if (h->needs_drain_fn && !env->drain_fn) {
 		WHY(st, MECH_TRACEPOINT, "lru_add_drain_per_cpu not found in /proc/kallsyms%s",
@@ -154,8 +259,8 @@ static bool tracepoints_exist(const struct probe_env *env, const struct hook_def
 }
 
 /* Every tracepoint of the list exists and is not ruled out; else why not in why. */
-static bool events_usable(const struct probe_env *env, const char *const *tps, int max,
-			  char *why, size_t len)
+static bool events_usable(const struct probe_env *env, const char *const *tps,
+			  const char *const *protos, int max, char *why, size_t len)
 {
 	if (!env->tracefs) {
 		snprintf(why, len, "%s", env->tracefs_why);
@@ -170,6 +275,8 @@ static bool events_usable(const struct probe_env *env, const char *const *tps, i
 			snprintf(why, len, "tracepoint %s not in this kernel", tps[i]);
 			return false;
 		}
+		if (!proto_ok(env, tps[i], protos[i], why, len))
+			return false;
 	}
 	return true;
 }
@@ -182,7 +289,7 @@ static void probe_one(const struct probe_env *env, unsigned int i, struct hook_s
 	memset(st, 0, sizeof(*st));
 	/* A tracepoint with the function's own semantics first: cheapest, and stable. */
 	if (h->exact_tracepoints[0]) {
-		if (events_usable(env, h->exact_tracepoints, 3, why, sizeof(why))) {
+		if (events_usable(env, h->exact_tracepoints, h->exact_protos, 3, why, sizeof(why))) {
 			st->mech = MECH_TRACEPOINT;
 			st->exact_events = true;
 			return;
@@ -192,7 +299,7 @@ static void probe_one(const struct probe_env *env, unsigned int i, struct hook_s
 	if (h->func) {
 		if (env->no_fentry[0])
 			WHY(st, MECH_FENTRY, "%s", env->no_fentry);
-		else if (fentry_works(env, h->func, st->why[MECH_FENTRY],
+		else if (fentry_loads(env, h->func, st->why[MECH_FENTRY],
 				      sizeof(st->why[MECH_FENTRY]))) {
 			st->mech = MECH_FENTRY;
 			return;

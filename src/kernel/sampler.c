@@ -129,6 +129,11 @@ bool sampler_on(const struct sampler *sm, uint32_t cpu)
 	return cpu < sm->ncpus && sm->on[cpu];
 }
 
+bool sampler_covers(const struct sampler *sm, uint32_t cpu)
+{
+	return cpu < sm->ncpus && sm->pfd[cpu] >= 0;
+}
+
 /* Only the CPUs open covered: a zeroed sampler closes nothing (not fd 0). */
 void sampler_close(struct sampler *sm)
 {

@@ -34,6 +34,8 @@ int sampler_open(struct sampler *sm, int prog_fd, uint32_t ncpus, uint64_t perio
 /* Enable exactly cpus[0..n) and disable the rest (an ioctl per change only). */
 void sampler_follow(struct sampler *sm, const uint32_t *cpus, uint32_t n);
 bool sampler_on(const struct sampler *sm, uint32_t cpu);
+/* cpu has an event (it was online at start and perf_event_open allowed it). */
+bool sampler_covers(const struct sampler *sm, uint32_t cpu);
 void sampler_close(struct sampler *sm);
 
 /*

@@ -1,25 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "core/hist.h"
+#include "kernel/clock.h"
+#include "kernel/kevidence.h"
+#include "kernel/link_release.h"
 #include "kernel/privileges.h"
-#include "migtrace.skel.h"
 #include "kernel/session.h"
-#include "core/util.h"
+#include "kernel/snapshot_read.h"
+#include "kernel/probe.h"
+#include "core/aggregate.h"
+#include "model/hist.h"
+#include "migtrace.skel.h"
+
+struct event_sink {
+	event_sink_fn fn;
+	void *ctx;
+};
+
+struct session {
+	struct migtrace_bpf *skel;
+	struct ring_buffer *rb;
+	struct probe_env env;
+	struct hook_status hooks[HOOK_MAX];
+	struct kernel_view kv;		/* what the map readers need (kernel/snapshot_read.c) */
+	struct bpf_link *links[HOOK_MAX][5];
+	struct agg agg;
+	uint32_t ncpus;
+	uint32_t filter_tgid;		/* -p: only this process's locks and faults are traced */
+	uint64_t start_ns, interval_start_ns;
+	uint64_t malformed;		/* ring buffer records of the wrong size */
+	uint64_t events_read;		/* consumed since the start, malformed included */
+	uint64_t poll_budget;		/* events left in the current read */
+	const volatile uint64_t *producer_pos;	/* the ring buffer's, read-only; NULL: unknown */
+	struct event_sink sinks[SESSION_MAX_SINKS];
+	uint32_t nsinks;
+	struct kevidence kev;		/* stack sampler, discovery, per-CPU work items */
+};
 
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct session *s = ctx;
 	struct mt_event e;
 
-	s->records++;
+	s->events_read++;
 	if (size < sizeof(e)) {
-		s->bad_records++;
+		s->malformed++;
 	} else {
 		memcpy(&e, data, sizeof(e));	/* ring buffer records are only 8-byte aligned */
 		agg_event(&s->agg, &e);
@@ -59,6 +89,7 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 		return -errno;
 	}
 	s->skel->rodata->targ_tgid = o->tgid;
+	s->filter_tgid = o->tgid > 0 ? o->tgid : 0;
 	s->skel->rodata->targ_cpu = o->cpu;
 	s->skel->rodata->drain_work_fn = s->env.drain_fn;
 	s->skel->rodata->fault_vma_lock_flag = s->env.fault_vma_lock_flag;
@@ -121,12 +152,23 @@ static int load_with_fallback(struct session *s, const struct session_opts *o, c
 	return load_evidence_aside(s, o, err, len);
 }
 
+/* How long closing links may take before a child is left to finish it. */
+#define LINK_RELEASE_MS 1000
+
+/* Links detached without waiting on a starved CPU (kernel/link_release.c). */
+static void release_links(struct bpf_link **links, unsigned int n)
+{
+	pid_t pid = links_release(links, n, LINK_RELEASE_MS);
+
+	if (pid > 0)
+		fprintf(stderr, "migtrace: the kernel has not released migtrace's BPF links "
+			"after %u ms (a CPU that does not schedule: a livelock?); process %d "
+			"holds them and ends when the kernel does\n", LINK_RELEASE_MS, (int)pid);
+}
+
 static void detach_hook(struct session *s, unsigned int i)
 {
-	for (int k = 0; k < 5; k++) {
-		bpf_link__destroy(s->links[i][k]);
-		s->links[i][k] = NULL;
-	}
+	release_links(s->links[i], 5);
 }
 
 static void attach(struct session *s)
@@ -155,27 +197,19 @@ static void attach(struct session *s)
 	probe_resolve_derived(s->hooks);
 }
 
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	(void)level, (void)fmt, (void)args;
-	return 0;
-}
-
 static int libbpf_verbose(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	(void)level;
 	return vfprintf(stderr, fmt, args);
 }
 
-int session_open(struct session *s, const struct session_opts *o, char *err, size_t len)
+static int open_into(struct session *s, const struct session_opts *o, char *err, size_t len)
 {
-	int ret, n;
-
 	bool warn_kallsyms;
 	void *page;
+	int ret, n;
 
-	memset(s, 0, sizeof(*s));
-	libbpf_set_print(o->verbose ? libbpf_verbose : libbpf_quiet);
+	libbpf_set_print(o->verbose ? libbpf_verbose : NULL);	/* NULL: libbpf says nothing */
 	ret = privileges_check(err, len, &warn_kallsyms);
 	if (ret)
 		return ret;
@@ -209,6 +243,8 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 	attach(s);
 	kevidence_loaded(&s->kev, s->skel);
 	agg_init(&s->agg, hook_drain_all_precise(s->hooks));
+	s->kv = (struct kernel_view){ .skel = s->skel, .hooks = s->hooks, .ncpus = s->ncpus,
+				      .kev = &s->kev };
 
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
 	if (!s->rb) {
@@ -220,8 +256,53 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		    bpf_map__fd(s->skel->maps.events), sysconf(_SC_PAGESIZE));
 	if (page != MAP_FAILED)
 		s->producer_pos = page;
+	/* After attach: drain work already pending is found and followed from here. */
+	kevidence_start(&s->kev, s->ncpus);
 	s->start_ns = s->interval_start_ns = mono_ns();
 	return 0;
+}
+
+int session_open(struct session **sp, const struct session_opts *o, char *err, size_t len)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	int ret = s ? open_into(s, o, err, len) : -ENOMEM;
+
+	if (!s)
+		snprintf(err, len, "out of memory");
+	if (ret)
+		session_close(s);	/* safe on NULL and on a partly opened session */
+	*sp = ret ? NULL : s;
+	return ret;
+}
+
+const struct hook_status *session_hooks(const struct session *s)
+{
+	return s->hooks;
+}
+
+uint32_t session_ncpus(const struct session *s)
+{
+	return s->ncpus;
+}
+
+uint32_t session_filter_tgid(const struct session *s)
+{
+	return s->filter_tgid;
+}
+
+uint64_t session_start_ns(const struct session *s)
+{
+	return s->start_ns;
+}
+
+struct kevidence *session_kevidence(struct session *s)
+{
+	return &s->kev;
+}
+
+uint64_t session_events_read(const struct session *s)
+{
+	return s->events_read;
 }
 
 int session_add_sink(struct session *s, event_sink_fn fn, void *ctx)
@@ -232,19 +313,9 @@ int session_add_sink(struct session *s, event_sink_fn fn, void *ctx)
 	return 0;
 }
 
-void session_remove_sink(struct session *s, event_sink_fn fn, void *ctx)
-{
-	for (uint32_t i = 0; i < s->nsinks; i++) {
-		if (s->sinks[i].fn != fn || s->sinks[i].ctx != ctx)
-			continue;
-		memmove(&s->sinks[i], &s->sinks[i + 1], (--s->nsinks - i) * sizeof(s->sinks[0]));
-		return;
-	}
-}
-
 int session_poll(struct session *s, int timeout_ms, uint64_t budget)
 {
-	uint64_t before = s->records;
+	uint64_t before = s->events_read;
 	int n;
 
 	/*
@@ -256,16 +327,7 @@ int session_poll(struct session *s, int timeout_ms, uint64_t budget)
 	n = timeout_ms ? ring_buffer__poll(s->rb, timeout_ms) : ring_buffer__consume(s->rb);
 	if (n < 0 && n != -E2BIG && n != -EINTR)
 		return n;
-	return s->records - before;
-}
-
-int session_poll_batch(struct session *s, uint64_t budget)
-{
-	uint64_t now = mono_ns(), wait = SESSION_READ_NS - now % SESSION_READ_NS;
-	struct timespec ts = { 0, (long)wait };
-
-	nanosleep(&ts, NULL);	/* EINTR: a signal, the caller looks at it */
-	return session_poll(s, 0, budget);
+	return s->events_read - before;
 }
 
 uint64_t session_produced(const struct session *s)
@@ -274,7 +336,7 @@ uint64_t session_produced(const struct session *s)
 	const uint64_t rec = (8 + sizeof(struct mt_event) + 7) & ~7ULL;
 
 	return s->producer_pos ? __atomic_load_n(s->producer_pos, __ATOMIC_ACQUIRE) / rec :
-				 s->records;
+				 s->events_read;
 }
 
 uint64_t session_dropped(const struct session *s)
@@ -286,193 +348,57 @@ uint64_t session_dropped(const struct session *s)
 	return n;
 }
 
-static void read_hists(struct session *s, struct snapshot *r)
+void session_snapshot_pending(struct session *s, struct snapshot *snap, uint64_t now)
 {
-	int nr = libbpf_num_possible_cpus();
-	struct mt_hist vals[nr > 0 ? nr : 1];
-	int fd = bpf_map__fd(s->skel->maps.hists);
-
-	memset(r->global, 0, sizeof(r->global));
-	for (uint32_t id = 0; id < MT_H_MAX; id++) {
-		if (bpf_map_lookup_elem(fd, &id, vals))
-			continue;
-		for (int c = 0; c < nr; c++)
-			hist_merge(&r->global[id], &vals[c]);
-	}
-	fd = bpf_map__fd(s->skel->maps.cpu_hists);
-	memset(r->cpu, 0, sizeof(r->cpu));
-	for (uint32_t id = 0; id < MT_H_PER_CPU; id++)
-		for (uint32_t c = 0; c < s->ncpus; c++) {
-			uint32_t key = id * MT_MAX_CPUS + c;
-
-			bpf_map_lookup_elem(fd, &key, &r->cpu[id][c]);
-		}
+	kview_pending(&s->kv, snap, now);
 }
 
-/* The queuer holds locked folios: the kernel's holders table, if it can tell. */
-static void read_holder(struct session *s, struct pending_drain *p, uint64_t now)
+void session_snapshot_runs(struct session *s, struct snapshot *snap, uint64_t now)
 {
-	struct mt_holder h;
-
-	p->queuer_holds = EV_UNKNOWN;
-	if (!hook_holders_known(s->hooks))
-		return;
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.holders), &p->queuer.pid, &h)) {
-		/* A holder the full table refused would be missing too. */
-		p->queuer_holds = s->skel->bss->holders_full ? EV_UNKNOWN : EV_NO;
-		return;
-	}
-	p->queuer_holds = EV_YES;
-	p->held_ns = now > h.since_ts ? now - h.since_ts : 0;
-	p->held_start = h.start;
-	p->held_end = h.end;
-	p->held_pages = h.npages;
+	kview_runs(&s->kv, snap, now);
 }
 
-/* The occupant's fault run, looked up by its pid: no top-N list to fall out of. */
-static void read_occupant_run(struct session *s, struct pending_drain *p)
-{
-	struct mt_fault_run run;
-
-	p->runs_lost = s->skel->bss->fault_runs_full != 0;
-	if (!p->occupant.pid ||
-	    bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.fault_runs), &p->occupant.pid, &run))
-		return;
-	p->occupant_run_seen = true;
-	p->occupant_run = (struct agg_run){
-		.task = run.task,
-		.address = run.address,
-		.attempts = run.attempts,
-		.retries = fault_run_retries(run.source, run.attempts, run.vma_lock_attempts),
-		.first_ts = run.first_ts,
-		.last_ts = run.last_ts,
-		.source = run.source,
-		.open = true,
-	};
-}
-
-static void read_pending(struct session *s, struct snapshot *r, uint64_t now)
-{
-	int fd = bpf_map__fd(s->skel->maps.cpu_drain);
-
-	r->npending = 0;
-	for (uint32_t c = 0; c < s->ncpus && r->npending < SNAPSHOT_MAX_PENDING; c++) {
-		struct mt_cpu_drain d;
-		struct pending_drain *p;
-
-		if (bpf_map_lookup_elem(fd, &c, &d) || !d.queue_ts || d.start_ts || d.queue_ts > now)
-			continue;
-		p = &r->pending[r->npending++];
-		memset(p, 0, sizeof(*p));
-		p->cpu = c;
-		p->age_ns = now - d.queue_ts;
-		p->queuer = d.queuer;
-		p->blocker = d.blocker;
-		p->blocker_ns = d.blocker_ns;
-		p->occupant = d.occupant;
-		if (d.occupant_since_ts && d.occupant_since_ts <= now)
-			p->occupant_ns = now - d.occupant_since_ts;
-		/* Preempted for a moment and back: its earlier stretches count too. */
-		if (d.occupant.pid && d.blocker.pid == d.occupant.pid)
-			p->occupant_ns += d.blocker_ns;
-		if (p->occupant_ns > p->age_ns)
-			p->occupant_ns = p->age_ns;
-		read_holder(s, p, now);
-		read_occupant_run(s, p);
-	}
-}
-
-/*
- * Runs still going: faulted within the last second. A task that exited
- * or moved on leaves its last run in the map; such stale runs must not
- * crowd live spinners out of the AGG_TOP kept.
- */
-static void read_open_runs(struct session *s, struct snapshot *r, uint64_t now)
-{
-	int fd = bpf_map__fd(s->skel->maps.fault_runs);
-	uint32_t key, next, *prev = NULL;
-	struct mt_fault_run run;
-
-	memset(r->open_runs, 0, sizeof(r->open_runs));
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		/* last_ts may be past now: the spinner faulted again since now was read. */
-		if (bpf_map_lookup_elem(fd, &key, &run) || run.attempts < 3 ||
-		    (run.last_ts < now && now - run.last_ts >= NSEC_PER_SEC))
-			continue;
-		struct agg_run a = {
-			.task = run.task,
-			.address = run.address,
-			.attempts = run.attempts,
-			.retries = fault_run_retries(run.source, run.attempts,
-						     run.vma_lock_attempts),
-			.first_ts = run.first_ts,
-			.last_ts = run.last_ts,
-			.source = run.source,
-			.open = true,
-		};
-		agg_top_runs_insert(r->open_runs, &a);
-	}
-}
-
-void session_snapshot_live(struct session *s, struct snapshot *r, uint64_t now)
-{
-	read_pending(s, r, now);
-	read_open_runs(s, r, now);
-}
-
-void session_snapshot(struct session *s, struct snapshot *r)
+void session_snapshot(struct session *s, struct snapshot *snap)
 {
 	uint64_t now = mono_ns();
 
-	r->agg = &s->agg;
-	r->hooks = s->hooks;
-	r->ncpus = s->ncpus;
-	r->duration_ns = now - s->interval_start_ns;
-	read_hists(s, r);
-	session_snapshot_live(s, r, now);
-	r->dropped_total = 0;
+	memcpy(snap->hooks, s->hooks, sizeof(snap->hooks));
+	snap->hooks_known = true;
+	snap->events = s->agg.s;
+	snap->ncpus = s->ncpus;
+	snap->duration_ns = now - s->interval_start_ns;
+	kview_hists(&s->kv, snap);
+	kview_pending(&s->kv, snap, now);
+	kview_runs(&s->kv, snap, now);
+	snap->dropped_total = 0;
 	for (int t = 0; t < MT_EV_TYPE_MAX; t++) {
-		r->dropped[t] = s->skel->bss->dropped[t];
-		r->dropped_total += r->dropped[t];
+		snap->dropped[t] = s->skel->bss->dropped[t];
+		snap->dropped_total += snap->dropped[t];
 	}
-	r->state_full = s->skel->bss->state_full;
-	r->bad_records = s->bad_records;
+	snap->state_full = s->skel->bss->state_full;
+	snap->malformed = s->malformed;
 }
 
 void session_reset_interval(struct session *s)
 {
-	int nr = libbpf_num_possible_cpus();
-	struct mt_hist zeros[nr > 0 ? nr : 1];
-	int fd = bpf_map__fd(s->skel->maps.hists);
-	struct mt_hist zero = {};
-
-	memset(zeros, 0, sizeof(zeros));
-	for (uint32_t id = 0; id < MT_H_MAX; id++)
-		bpf_map_update_elem(fd, &id, zeros, BPF_ANY);
-	fd = bpf_map__fd(s->skel->maps.cpu_hists);
-	for (uint32_t id = 0; id < MT_H_PER_CPU; id++)
-		for (uint32_t c = 0; c < s->ncpus; c++) {
-			uint32_t key = id * MT_MAX_CPUS + c;
-
-			bpf_map_update_elem(fd, &key, &zero, BPF_ANY);
-		}
+	kview_reset_hists(&s->kv);
 	agg_reset_interval(&s->agg);
 	s->interval_start_ns = mono_ns();
 }
 
 void session_close(struct session *s)
 {
+	if (!s)
+		return;
 	if (s->producer_pos)
 		munmap((void *)s->producer_pos, sysconf(_SC_PAGESIZE));
 	s->producer_pos = NULL;
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
-	for (unsigned int i = 0; i < HOOK_MAX; i++)
-		detach_hook(s, i);
+	release_links(&s->links[0][0], HOOK_MAX * 5);
 	kevidence_close(&s->kev);
 	migtrace_bpf__destroy(s->skel);
 	s->skel = NULL;
 	probe_env_free(&s->env);
+	free(s);
 }

@@ -7,15 +7,14 @@
 #define MIGTRACE_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include "core/aggregate.h"
-#include "kernel/kevidence.h"
-#include "kernel/probe.h"
+#include "migtrace.h"
+#include "model/hooks.h"
 #include "model/snapshot.h"
 
-struct migtrace_bpf;
-struct ring_buffer;
-struct bpf_link;
+struct session;
+struct kevidence;
 
 struct session_opts {
 	int32_t tgid;		/* 0: all */
@@ -25,67 +24,53 @@ struct session_opts {
 	bool verbose;
 };
 
-/* Where each record goes after it is aggregated (detectors, record). */
+/*
+ * Probe, load and attach into a new session (*s). On failure *s is NULL and
+ * err says why, in one line.
+ */
+int session_open(struct session **s, const struct session_opts *o, char *err, size_t len);
+/* Detach and free everything; safe on NULL. */
+void session_close(struct session *s);
+
+/* What each hook got (HOOK_MAX entries), CPUs traced, when it started (mono ns). */
+const struct hook_status *session_hooks(const struct session *s);
+uint32_t session_ncpus(const struct session *s);
+/* -p: the process whose locks and faults are traced (0: all). */
+uint32_t session_filter_tgid(const struct session *s);
+uint64_t session_start_ns(const struct session *s);
+/* The evidence read from kernel state beside the hooks (kernel/kevidence.h). */
+struct kevidence *session_kevidence(struct session *s);
+
+/* Where each event goes after it is aggregated (the session loop's callbacks). */
 typedef void (*event_sink_fn)(void *ctx, const struct mt_event *e);
 #define SESSION_MAX_SINKS 4
-
-struct event_sink {
-	event_sink_fn fn;
-	void *ctx;
-};
-
-struct session {
-	struct migtrace_bpf *skel;
-	struct ring_buffer *rb;
-	struct probe_env env;
-	struct hook_status hooks[HOOK_MAX];
-	struct bpf_link *links[HOOK_MAX][5];
-	struct agg agg;
-	uint32_t ncpus;
-	uint64_t start_ns, interval_start_ns;
-	uint64_t bad_records;
-	uint64_t records;		/* consumed since the start, malformed included */
-	uint64_t poll_budget;		/* records left in the current read */
-	const volatile uint64_t *producer_pos;	/* the ring buffer's, read-only; NULL: unknown */
-	struct event_sink sinks[SESSION_MAX_SINKS];
-	uint32_t nsinks;
-	struct kevidence kev;		/* stack sampler, discovery, per-CPU work */
-};
-
-/* Probe, load and attach. On failure err says why, in one line. */
-int session_open(struct session *s, const struct session_opts *o, char *err, size_t len);
-
-/* Send every well-formed record to fn too; -ENOSPC when SESSION_MAX_SINKS are taken. */
+/* Send every well-formed event to fn too; -ENOSPC when SESSION_MAX_SINKS are taken. */
 int session_add_sink(struct session *s, event_sink_fn fn, void *ctx);
-void session_remove_sink(struct session *s, event_sink_fn fn, void *ctx);
 
-#define SESSION_POLL_BUDGET 8192	/* records per session_poll at most */
+#define SESSION_POLL_BUDGET 8192	/* events per session_poll at most */
 
 /*
- * Wait up to timeout_ms for records and consume at most budget of them
+ * Wait up to timeout_ms for events and consume at most budget of them
  * (a storm must not stop the caller's ticks). Returns the number consumed
  * or a negative errno; -EINTR is not an error.
  */
 int session_poll(struct session *s, int timeout_ms, uint64_t budget);
-/*
- * Sleep until the next SESSION_READ_NS boundary (a signal cuts it short),
- * then consume at most budget records: one wakeup per batch, not one per
- * record (a storm of records would otherwise cost the loader a quarter of
- * a CPU). Returns what session_poll returns.
- */
-#define SESSION_READ_NS (20 * 1000 * 1000ULL)
-int session_poll_batch(struct session *s, uint64_t budget);
-/* Records the kernel has put in the ring buffer since the start. */
+/* Events consumed since the start, malformed ones included. */
+uint64_t session_events_read(const struct session *s);
+/* Events the kernel has put in the ring buffer since the start. */
 uint64_t session_produced(const struct session *s);
-/* Records the kernel dropped for want of room (all types). */
+/* Events the kernel dropped for want of room (all types). */
 uint64_t session_dropped(const struct session *s);
-/* Fill r with the kernel's histograms, pending work and open fault runs. */
-void session_snapshot(struct session *s, struct snapshot *r);
-/* Only what changes fast and the detectors need: pending drains, open runs. */
-void session_snapshot_live(struct session *s, struct snapshot *r, uint64_t now);
+/* Fill snap with the kernel's histograms, pending work, open fault runs, event stats. */
+void session_snapshot(struct session *s, struct snapshot *snap);
+/*
+ * What the drain verdicts need, cheap enough for every tick: pending drain
+ * work and its parties, tasks waiting in lru_add_drain_all.
+ */
+void session_snapshot_pending(struct session *s, struct snapshot *snap, uint64_t now);
+/* Fault runs still going (a walk of the whole fault-run table). */
+void session_snapshot_runs(struct session *s, struct snapshot *snap, uint64_t now);
 /* Start a new interval: zero the kernel histograms and the aggregates. */
 void session_reset_interval(struct session *s);
-/* Detach and free everything; safe on a partly opened or zeroed session. */
-void session_close(struct session *s);
 
 #endif

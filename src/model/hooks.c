@@ -3,6 +3,11 @@
 #include <string.h>
 #include "model/hooks.h"
 
+/* Prototypes of the raw tracepoints read (see hook_def.exact_protos). */
+#define PROTO_MIGRATE_VMA	"struct migrate_vma *"
+#define PROTO_PFN_ARRAYS	"unsigned long *,unsigned long *,unsigned long"
+#define PROTO_TRYLOCK		"unsigned long,unsigned long,int"
+
 const struct hook_def hook_defs[HOOK_MAX] = {
 	[HOOK_MIGRATE_VMA_SETUP] = {
 		.name = "migrate_vma_setup", .func = "migrate_vma_setup",
@@ -10,22 +15,26 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.exact_tracepoints = { "migrate_device/migrate_vma_setup_start",
 				       "migrate_device/migrate_vma_setup_done" },
 		.exact_progs = { "raw_tp_migrate_vma_setup_start",
-				 "raw_tp_migrate_vma_setup_done" } },
+				 "raw_tp_migrate_vma_setup_done" },
+		.exact_protos = { PROTO_MIGRATE_VMA, PROTO_MIGRATE_VMA } },
 	/* Collection over with folios locked; or, exactly, collect_done with cpages. */
 	[HOOK_MIGRATE_DEVICE_UNMAP] = {
 		.name = "migrate_device_unmap", .func = "migrate_device_unmap", .entry = true,
 		.exact_tracepoints = { "migrate_device/migrate_vma_collect_done",
 				       "migrate_device/migrate_device_unmap_done" },
 		.exact_progs = { "raw_tp_migrate_vma_collect_done",
-				 "raw_tp_migrate_device_unmap_done" } },
+				 "raw_tp_migrate_device_unmap_done" },
+		.exact_protos = { PROTO_MIGRATE_VMA, PROTO_PFN_ARRAYS } },
 	[HOOK_MIGRATE_VMA_PAGES] = {
 		.name = "migrate_vma_pages", .func = "migrate_vma_pages", .entry = true,
 		.exact_tracepoints = { "migrate_device/migrate_vma_pages_start" },
-		.exact_progs = { "raw_tp_migrate_vma_pages_start" } },
+		.exact_progs = { "raw_tp_migrate_vma_pages_start" },
+		.exact_protos = { PROTO_MIGRATE_VMA } },
 	[HOOK_MIGRATE_VMA_FINALIZE] = {
 		.name = "migrate_vma_finalize", .func = "migrate_vma_finalize", .exit = true,
 		.exact_tracepoints = { "migrate_device/migrate_vma_finalize_done" },
-		.exact_progs = { "raw_tp_migrate_vma_finalize_done" } },
+		.exact_progs = { "raw_tp_migrate_vma_finalize_done" },
+		.exact_protos = { PROTO_MIGRATE_VMA } },
 	[HOOK_MIGRATE_DEVICE_RANGE] = {
 		.name = "migrate_device_range", .func = "migrate_device_range",
 		.entry = true, .exit = true },
@@ -36,7 +45,8 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.name = "migrate_device_finalize", .func = "migrate_device_finalize",
 		.exit = true,
 		.exact_tracepoints = { "migrate_device/migrate_device_finalize_done" },
-		.exact_progs = { "raw_tp_migrate_device_finalize_done" } },
+		.exact_progs = { "raw_tp_migrate_device_finalize_done" },
+		.exact_protos = { PROTO_PFN_ARRAYS } },
 	[HOOK_LRU_ADD_DRAIN_ALL] = {
 		.name = "lru_add_drain_all", .func = "lru_add_drain_all",
 		.entry = true, .exit = true,
@@ -66,7 +76,8 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 	[HOOK_SCHED_SWITCH] = {
 		.name = "sched_switch",
 		.tracepoints = { "sched/sched_switch", "sched/sched_process_exit" },
-		.tp_progs = { "raw_tp_sched_switch", "raw_tp_sched_process_exit" } },
+		.tp_progs = { "raw_tp_sched_switch", "raw_tp_sched_process_exit" },
+		.tp_protos = { "bool,struct task_struct *,struct task_struct *" } },
 	[HOOK_OCCUPANT_TICK] = {
 		.name = "occupant_at_attach",
 		.tracepoints = { "timer/hrtimer_expire_entry" },
@@ -74,21 +85,34 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 	[HOOK_SWAP_PAGE_TRYLOCK] = {
 		.name = "swap_page_trylock",
 		.tracepoints = { "migtrace_lab/swap_page_trylock" },
-		.tp_progs = { "raw_tp_swap_page_trylock" }, .optional = true },
+		.exact_tracepoints = { "migrate_device/migrate_device_fault_trylock" },
+		.exact_progs = { "raw_tp_migrate_device_fault_trylock" },
+		.exact_protos = { PROTO_TRYLOCK },
+		.tp_progs = { "raw_tp_swap_page_trylock" },
+		.tp_protos = { PROTO_TRYLOCK }, .optional = true },
 	/* Patched kernels: a migration drains with nr_locked folios locked. */
 	[HOOK_DRAIN_LOCKED] = {
 		.name = "migrate_drain_locked",
-		.tracepoints = { "migrate_device/migrate_device_drain_all_start" },
-		.tp_progs = { "raw_tp_migrate_device_drain_all_start" }, .optional = true },
+		.tracepoints = { "migrate_device/migrate_device_drain_all_start",
+				 "migrate_device/migrate_device_drain_all_done" },
+		.tp_progs = { "raw_tp_migrate_device_drain_all_start",
+			      "raw_tp_migrate_device_drain_all_done" },
+		.tp_protos = { "unsigned long", "unsigned long" }, .optional = true },
+	/* Unmaps and may return without finalize: its return ends any hold. */
+	[HOOK_MIGRATE_COHERENT] = {
+		.name = "migrate_device_coherent_folio", .func = "migrate_device_coherent_folio",
+		.exit = true, .optional = true },
 	/* CPU hotplug: drain work pending for a CPU going down runs elsewhere. */
 	[HOOK_CPU_OFFLINE] = {
 		.name = "cpu_offline",
 		.tracepoints = { "cpuhp/cpuhp_exit" },
-		.tp_progs = { "raw_tp_cpuhp_exit" }, .optional = true },
+		.tp_progs = { "raw_tp_cpuhp_exit" },
+		.tp_protos = { "unsigned int,int,int,int" }, .optional = true },
 	[HOOK_COLLECT_TRYLOCK] = {
 		.name = "collect_trylock",
 		.tracepoints = { "migtrace_lab/collect_trylock" },
-		.tp_progs = { "raw_tp_collect_trylock" }, .optional = true },
+		.tp_progs = { "raw_tp_collect_trylock" },
+		.tp_protos = { PROTO_TRYLOCK }, .optional = true },
 };
 
 const char *mechanism_name(enum mechanism m)

@@ -36,6 +36,7 @@ enum hook_id {
 	HOOK_SWAP_PAGE_TRYLOCK,		/* migtrace_lab tracepoint */
 	HOOK_COLLECT_TRYLOCK,		/* migtrace_lab tracepoint */
 	HOOK_DRAIN_LOCKED,		/* migrate_device tracepoint: drain with locks held */
+	HOOK_MIGRATE_COHERENT,		/* migrate_device_coherent_folio: unmap without finalize */
 	HOOK_CPU_OFFLINE,		/* a CPU's workqueues unbound: its pending work moves */
 	HOOK_MAX,
 };
@@ -52,8 +53,15 @@ struct hook_def {
 	 */
 	const char *exact_tracepoints[3];
 	const char *exact_progs[3];
+	/*
+	 * The arguments a raw_tp program reads, per tracepoint, checked against
+	 * the kernel's BTF before use (NULL: a tp/ program, whose format struct
+	 * CO-RE checks at load, or one that reads none).
+	 */
+	const char *exact_protos[3];
 	const char *tracepoints[5];
 	const char *tp_progs[5];
+	const char *tp_protos[5];
 	bool tp_approximate;	/* tracepoints only approximate func */
 	const char *approx_note;
 	bool derived;		/* approximated from another hook's data: */

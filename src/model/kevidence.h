@@ -20,6 +20,14 @@ struct kev_source {
 	char why[192];
 };
 
+/* The sources beyond hooks, for caps and `migtrace evidence`. */
+struct kev_sources {
+	struct kev_source sampler, discovery;
+	uint32_t nranges;		/* function ranges stacks are classified by */
+	char ranges_missing[256];	/* classes without a function here, or why none */
+	uint64_t period_ns;		/* the sampler's: CPU time between samples */
+};
+
 /* What is known about one CPU beyond the drain hooks, at one read. */
 struct cpu_kevidence {
 	uint32_t cpu;

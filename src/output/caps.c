@@ -76,16 +76,14 @@ static void source_line(FILE *out, bool json, const char *name, const char *mech
 	json_end(&j);
 }
 
-void sources_print_caps(FILE *out, bool json, const struct kev_source *sampler,
-			uint64_t period_ns, const struct kev_source *discovery, uint32_t nranges,
-			const char *ranges_missing)
+void sources_print_caps(FILE *out, bool json, const struct kev_sources *src)
 {
 	char note[512];
 
 	snprintf(note, sizeof(note), "kernel stacks of a CPU with drain work pending, one per "
-		 "%.1f ms there; %u function ranges%s%s", period_ns / 1e6, nranges,
-		 ranges_missing[0] ? ", missing: " : "", ranges_missing);
-	source_line(out, json, "stack_sampler", "perf_event", sampler, note);
-	source_line(out, json, "task_discovery", "iter/task", discovery,
+		 "%.1f ms there; %u function ranges%s%s", src->period_ns / 1e6, src->nranges,
+		 src->ranges_missing[0] ? ", missing: " : "", src->ranges_missing);
+	source_line(out, json, "stack_sampler", "perf_event", &src->sampler, note);
+	source_line(out, json, "task_discovery", "iter/task", &src->discovery,
 		    "drain work pending at attach, its waiter, kworkers' functions");
 }

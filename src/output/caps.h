@@ -10,10 +10,8 @@
 /* Text: one line per hook. JSON: one "caps" object per hook. */
 void hooks_print_caps(FILE *out, const struct hook_status *st, bool json);
 
-struct kev_source;
+struct kev_sources;
 /* The evidence sources beyond hooks (stack sampler, task discovery) as caps lines. */
-void sources_print_caps(FILE *out, bool json, const struct kev_source *sampler,
-			uint64_t period_ns, const struct kev_source *discovery, uint32_t nranges,
-			const char *ranges_missing);
+void sources_print_caps(FILE *out, bool json, const struct kev_sources *src);
 
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Log2 histograms as print_log2_hist-style bars and as JSON fields. */
 #include <string.h>
-#include "core/hist.h"
-#include "core/util.h"
+#include "model/hist.h"
+#include "output/format.h"
 #include "output/hist_print.h"
 
 void hist_print(FILE *out, const struct mt_hist *h, const char *title)

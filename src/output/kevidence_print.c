@@ -2,7 +2,7 @@
 #include <string.h>
 #include "core/discovery.h"
 #include "core/stack_syms.h"
-#include "core/util.h"
+#include "output/format.h"
 #include "output/json.h"
 #include "output/kevidence_print.h"
 #include "output/task.h"
@@ -16,29 +16,27 @@ static void json_source(struct json *j, const char *key, const struct kev_source
 	json_close(j);
 }
 
-void kev_print_sources(FILE *out, bool json, uint32_t nranges, const char *ranges_missing,
-		       const struct kev_source *sampler, uint64_t period_ns,
-		       const struct kev_source *discovery)
+void kev_print_sources(FILE *out, bool json, const struct kev_sources *src)
 {
 	struct json j;
 
 	if (!json) {
-		fprintf(out, "stack ranges: %u functions%s%s\n", nranges,
-			ranges_missing[0] ? "; missing: " : "", ranges_missing);
+		fprintf(out, "stack ranges: %u functions%s%s\n", src->nranges,
+			src->ranges_missing[0] ? "; missing: " : "", src->ranges_missing);
 		fprintf(out, "sampler: %s, one sample per %.1f ms of a CPU with drain work pending%s%s\n",
-			sampler->available ? "available" : "unavailable", period_ns / 1e6,
-			sampler->why[0] ? ": " : "", sampler->why);
-		fprintf(out, "discovery: %s%s%s\n", discovery->available ? "available" : "unavailable",
-			discovery->why[0] ? ": " : "", discovery->why);
+			src->sampler.available ? "available" : "unavailable", src->period_ns / 1e6,
+			src->sampler.why[0] ? ": " : "", src->sampler.why);
+		fprintf(out, "discovery: %s%s%s\n", src->discovery.available ? "available" : "unavailable",
+			src->discovery.why[0] ? ": " : "", src->discovery.why);
 		return;
 	}
 	json_begin(&j, out, "evidence_sources");
-	json_u64(&j, "stack_ranges", nranges);
-	if (ranges_missing[0])
-		json_str(&j, "stack_ranges_missing", ranges_missing);
-	json_source(&j, "sampler", sampler);
-	json_u64(&j, "sample_period_ns", period_ns);
-	json_source(&j, "discovery", discovery);
+	json_u64(&j, "stack_ranges", src->nranges);
+	if (src->ranges_missing[0])
+		json_str(&j, "stack_ranges_missing", src->ranges_missing);
+	json_source(&j, "sampler", &src->sampler);
+	json_u64(&j, "sample_period_ns", src->period_ns);
+	json_source(&j, "discovery", &src->discovery);
 	json_end(&j);
 }
 

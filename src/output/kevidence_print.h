@@ -15,9 +15,7 @@
 /* A stack's frames by name, innermost first; NULL: do not print frames. */
 typedef char kev_frames[MT_STACK_DEPTH][KEV_NAME_LEN];
 
-void kev_print_sources(FILE *out, bool json, uint32_t nranges, const char *ranges_missing,
-		       const struct kev_source *sampler, uint64_t period_ns,
-		       const struct kev_source *discovery);
+void kev_print_sources(FILE *out, bool json, const struct kev_sources *src);
 /* One discovery record: a task (func: its work function's name) or a pending work. */
 void kev_print_disc(FILE *out, bool json, const struct discovery *d, const struct mt_disc_rec *r,
 		    const char *func, const kev_frames *frames);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
-#include "core/util.h"
+#include "model/sched.h"
 #include "output/task.h"
 
 /* A task name fit for a terminal: tasks choose their names, escapes included. */

@@ -80,6 +80,8 @@ static void load_chunk(struct rec_reader *rd, struct recording *run, struct snap
 		}
 		run->hdr = h;
 		run->has_header = true;
+		if (v && v->header)
+			v->header(v->ctx, &run->hdr);
 		break;
 	}
 	case REC_EVENTS:

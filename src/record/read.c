@@ -38,30 +38,30 @@ static uint32_t get32(const uint8_t *p)
 	return v;
 }
 
-static void warnf(struct rec_reader *r, uint64_t off, const char *fmt, ...)
+static void warnf(struct rec_reader *rd, uint64_t off, const char *fmt, ...)
 {
 	char msg[320];
 	int n;
 	va_list ap;
 
-	if (!r->warn)
+	if (!rd->warn)
 		return;
-	n = snprintf(msg, sizeof(msg), "%s: offset %llu: ", r->name, (unsigned long long)off);
+	n = snprintf(msg, sizeof(msg), "%s: offset %llu: ", rd->name, (unsigned long long)off);
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
-	r->warn(r->warn_ctx, msg);
+	rd->warn(rd->warn_ctx, msg);
 }
 
-int rec_reader_init(struct rec_reader *r, const char *name, const uint8_t *data, size_t size,
+int rec_reader_init(struct rec_reader *rd, const char *name, const uint8_t *data, size_t size,
 		    char *err, size_t len)
 {
 	uint32_t version, pre;
 
-	memset(r, 0, sizeof(*r));
-	r->name = name;
-	r->data = data;
-	r->size = size;
+	memset(rd, 0, sizeof(*rd));
+	rd->name = name;
+	rd->data = data;
+	rd->size = size;
 	if (size < REC_PREAMBLE_SIZE || memcmp(data, REC_FILE_MAGIC, 8)) {
 		snprintf(err, len, "%s: offset 0: not a migtrace record (%s)", name,
 			 size < 8 ? "too short" : "wrong magic");
@@ -74,7 +74,7 @@ int rec_reader_init(struct rec_reader *r, const char *name, const uint8_t *data,
 			 "(this migtrace reads version %u)", name, version, REC_VERSION);
 		return -ENOTSUP;
 	}
-	r->pos = r->readable_end = REC_PREAMBLE_SIZE;
+	rd->pos = rd->readable_end = REC_PREAMBLE_SIZE;
 	return 0;
 }
 
@@ -111,107 +111,107 @@ static const char *hdr_problem(const uint8_t *p)
 }
 
 /* After damage: the next offset holding a valid chunk header, or size. */
-static uint64_t resync(const struct rec_reader *r, uint64_t from)
+static uint64_t resync(const struct rec_reader *rd, uint64_t from)
 {
 	static const uint32_t magic = REC_CHUNK_MAGIC;
 
-	while (from + REC_CHUNK_HDR_SIZE <= r->size) {
-		const uint8_t *hit = memmem(r->data + from, r->size - from, &magic, 4);
+	while (from + REC_CHUNK_HDR_SIZE <= rd->size) {
+		const uint8_t *hit = memmem(rd->data + from, rd->size - from, &magic, 4);
 
 		if (!hit)
 			break;
-		from = hit - r->data;
-		if (from + REC_CHUNK_HDR_SIZE <= r->size && !hdr_problem(hit))
+		from = hit - rd->data;
+		if (from + REC_CHUNK_HDR_SIZE <= rd->size && !hdr_problem(hit))
 			return from;
 		from++;
 	}
-	return r->size;
+	return rd->size;
 }
 
-/* Payloads always land in r->buf, NUL-terminated so text can be parsed as a string. */
-static int inflate_into(struct rec_reader *r, const uint8_t *src, size_t slen, size_t rlen,
+/* Payloads always land in rd->buf, NUL-terminated so text can be parsed as a string. */
+static int inflate_into(struct rec_reader *rd, const uint8_t *src, size_t slen, size_t rlen,
 			bool zlib)
 {
 	uLongf out = rlen;
 
-	if (r->buf_cap < rlen + 1) {
-		uint8_t *b = realloc(r->buf, rlen + 1);
+	if (rd->buf_cap < rlen + 1) {
+		uint8_t *b = realloc(rd->buf, rlen + 1);
 
 		if (!b)
 			return -ENOMEM;
-		r->buf = b;
-		r->buf_cap = rlen + 1;
+		rd->buf = b;
+		rd->buf_cap = rlen + 1;
 	}
 	if (!zlib)
-		memcpy(r->buf, src, rlen);
-	else if (uncompress(r->buf, &out, src, slen) != Z_OK || out != rlen)
+		memcpy(rd->buf, src, rlen);
+	else if (uncompress(rd->buf, &out, src, slen) != Z_OK || out != rlen)
 		return -EBADMSG;
-	r->buf[rlen] = 0;
+	rd->buf[rlen] = 0;
 	return 0;
 }
 
-int rec_next(struct rec_reader *r, struct rec_chunk *c)
+int rec_next(struct rec_reader *rd, struct rec_chunk *c)
 {
-	while (r->pos < r->size) {
-		uint64_t off = r->pos, left = r->size - off;
-		const uint8_t *p = r->data + off;
+	while (rd->pos < rd->size) {
+		uint64_t off = rd->pos, left = rd->size - off;
+		const uint8_t *p = rd->data + off;
 		const char *why;
 		struct chunk_hdr h;
 		int ret;
 
 		if (left < REC_CHUNK_HDR_SIZE) {
-			warnf(r, off, "file ends inside a chunk header (%llu of %u bytes): "
+			warnf(rd, off, "file ends inside a chunk header (%llu of %u bytes): "
 			      "the run was cut off here", (unsigned long long)left, REC_CHUNK_HDR_SIZE);
-			r->cut_off = true;
-			r->pos = r->size;
+			rd->cut_off = true;
+			rd->pos = rd->size;
 			break;
 		}
 		why = hdr_problem(p);
 		if (why) {
-			uint64_t next = resync(r, off + 1);
+			uint64_t next = resync(rd, off + 1);
 
-			r->damaged++;
-			if (next < r->size)
-				warnf(r, off, "%s; skipped %llu bytes to the next chunk at offset %llu",
+			rd->damaged++;
+			if (next < rd->size)
+				warnf(rd, off, "%s; skipped %llu bytes to the next chunk at offset %llu",
 				      why, (unsigned long long)(next - off), (unsigned long long)next);
 			else
-				warnf(r, off, "%s; no valid chunk after it (%llu bytes unreadable)",
+				warnf(rd, off, "%s; no valid chunk after it (%llu bytes unreadable)",
 				      why, (unsigned long long)left);
-			r->pos = next;
+			rd->pos = next;
 			continue;
 		}
 		parse_hdr(p, &h);
 		if (left - REC_CHUNK_HDR_SIZE < h.stored_len) {
-			warnf(r, off, "file ends inside a %s chunk (%llu of %u payload bytes): "
+			warnf(rd, off, "file ends inside a %s chunk (%llu of %u payload bytes): "
 			      "the run was cut off here", rec_chunk_name(h.type),
 			      (unsigned long long)(left - REC_CHUNK_HDR_SIZE), h.stored_len);
-			r->cut_off = true;
-			r->pos = r->size;
+			rd->cut_off = true;
+			rd->pos = rd->size;
 			break;
 		}
-		r->pos = off + REC_CHUNK_HDR_SIZE + h.stored_len;
+		rd->pos = off + REC_CHUNK_HDR_SIZE + h.stored_len;
 		p += REC_CHUNK_HDR_SIZE;
 		if (!crc_ok(rec_crc32(p, h.stored_len), h.payload_crc)) {
-			r->damaged++;
-			warnf(r, off, "%s chunk: payload checksum mismatch; chunk skipped",
+			rd->damaged++;
+			warnf(rd, off, "%s chunk: payload checksum mismatch; chunk skipped",
 			      rec_chunk_name(h.type));
 			continue;
 		}
-		r->readable_end = r->pos;
+		rd->readable_end = rd->pos;
 		if (!h.type || h.type >= REC_TYPE_MAX) {
-			warnf(r, off, "unknown chunk type %u (from a newer migtrace?); skipped", h.type);
+			warnf(rd, off, "unknown chunk type %u (from a newer migtrace?); skipped", h.type);
 			continue;
 		}
-		ret = inflate_into(r, p, h.stored_len, h.raw_len, h.flags & REC_F_ZLIB);
+		ret = inflate_into(rd, p, h.stored_len, h.raw_len, h.flags & REC_F_ZLIB);
 		if (ret == -ENOMEM)
 			return ret;
 		if (ret) {
-			r->damaged++;
-			warnf(r, off, "%s chunk: zlib data does not decompress to %u bytes; "
+			rd->damaged++;
+			warnf(rd, off, "%s chunk: zlib data does not decompress to %u bytes; "
 			      "chunk skipped", rec_chunk_name(h.type), h.raw_len);
 			continue;
 		}
-		c->payload = r->buf;
+		c->payload = rd->buf;
 		c->type = h.type;
 		c->offset = off;
 		c->len = h.raw_len;
@@ -220,42 +220,42 @@ int rec_next(struct rec_reader *r, struct rec_chunk *c)
 	return 0;
 }
 
-void rec_reader_free(struct rec_reader *r)
+void rec_reader_free(struct rec_reader *rd)
 {
-	if (!r)
+	if (!rd)
 		return;
-	free(r->buf);
-	r->buf = NULL;
-	r->buf_cap = 0;
+	free(rd->buf);
+	rd->buf = NULL;
+	rd->buf_cap = 0;
 }
 
-int rec_reader_open(struct rec_reader *r, const char *path, rec_warn_fn warn, void *warn_ctx,
+int rec_reader_open(struct rec_reader *rd, const char *path, rec_warn_fn warn, void *warn_ctx,
 		    char *err, size_t len)
 {
 	const uint8_t *data;
 	size_t size;
 	int ret;
 
-	memset(r, 0, sizeof(*r));
+	memset(rd, 0, sizeof(*rd));
 	ret = rec_map(path, &data, &size, err, len);
 	if (!ret)
-		ret = rec_reader_init(r, path, data, size, err, len);
+		ret = rec_reader_init(rd, path, data, size, err, len);
 	if (ret) {
 		rec_unmap(data, size);
-		memset(r, 0, sizeof(*r));
+		memset(rd, 0, sizeof(*rd));
 		return ret;
 	}
-	r->warn = warn;
-	r->warn_ctx = warn_ctx;
+	rd->warn = warn;
+	rd->warn_ctx = warn_ctx;
 	return 0;
 }
 
-void rec_reader_close(struct rec_reader *r)
+void rec_reader_close(struct rec_reader *rd)
 {
-	rec_reader_free(r);
-	rec_unmap(r->data, r->size);
-	r->data = NULL;
-	r->size = 0;
+	rec_reader_free(rd);
+	rec_unmap(rd->data, rd->size);
+	rd->data = NULL;
+	rd->size = 0;
 }
 
 int rec_map(const char *path, const uint8_t **data, size_t *size, char *err, size_t len)

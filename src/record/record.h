@@ -13,7 +13,7 @@
  * Payloads by type:
  *   HEADER    text, key=value lines (format, kernel, label, hooks, ...)
  *   EVENTS    u32 event_size, u32 count, count raw struct mt_event
- *   SNAPSHOT  kernel histograms, pending drains, open runs, losses (see record_snap.c)
+ *   SNAPSHOT  kernel histograms, pending drains, open runs, losses (see snapshot_codec.c)
  *   INCIDENT  text, key=value lines (kind, start_ns, duration_ns, cpu, pid, detail)
  *   END       text, key=value lines (reason, wall_ns, exit status, RESULT line)
  */
@@ -109,7 +109,7 @@ struct rec_reader {
  * Start reading a record held in memory. Fails (err: "NAME: offset N: why")
  * on a wrong magic or an unsupported version.
  */
-int rec_reader_init(struct rec_reader *r, const char *name, const uint8_t *data, size_t size,
+int rec_reader_init(struct rec_reader *rd, const char *name, const uint8_t *data, size_t size,
 		    char *err, size_t len);
 /*
  * The next good chunk: 1, or 0 at the end. Damage never stops reading: a
@@ -117,17 +117,17 @@ int rec_reader_init(struct rec_reader *r, const char *name, const uint8_t *data,
  * looks for the next valid one; each is reported through warn, with the
  * offset.
  */
-int rec_next(struct rec_reader *r, struct rec_chunk *c);
-void rec_reader_free(struct rec_reader *r);
+int rec_next(struct rec_reader *rd, struct rec_chunk *c);
+void rec_reader_free(struct rec_reader *rd);
 
 /*
  * rec_map + rec_reader_init for a file, with warn installed; the reader then
  * owns the mapping: rec_reader_close frees and unmaps (also after a failed
  * open, where there is nothing left to undo).
  */
-int rec_reader_open(struct rec_reader *r, const char *path, rec_warn_fn warn, void *warn_ctx,
+int rec_reader_open(struct rec_reader *rd, const char *path, rec_warn_fn warn, void *warn_ctx,
 		    char *err, size_t len);
-void rec_reader_close(struct rec_reader *r);
+void rec_reader_close(struct rec_reader *rd);
 
 /* Map a file read-only; rec_unmap accepts what rec_map left (also on failure). */
 int rec_map(const char *path, const uint8_t **data, size_t *size, char *err, size_t len);

@@ -26,6 +26,8 @@ struct recording {
 };
 
 struct rec_visitor {
+	/* The header, when read (the first chunk a recorder writes). */
+	void (*header)(void *ctx, const struct rec_header *h);
 	void (*event)(void *ctx, const struct mt_event *e);
 	void (*incident)(void *ctx, const struct rec_incident *i);
 	/* Each snapshot as decoded, with its monotonic time (replaying detectors). */

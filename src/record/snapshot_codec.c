@@ -7,6 +7,7 @@
  *   u64 now_ns, duration_ns, dropped[n_event_types], state_full, bad_records
  *   hist global[n_hists], hist cpu[n_per_cpu][ncpus]  (hist: slots, count, sum, max)
  *   u32 npending, nopen; pending[npending]; open_runs[nopen]
+ *   (layout 3) u32 nwaiters; drain_waiters[nwaiters]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +44,11 @@ static void put_task(struct out *o, const struct mt_task *t)
 }
 
 #define RUN_SIZE (32 + 5 * 8 + 2 * 4)
-#define PENDING_EVIDENCE_SIZE (4 + 4 * 8 + 4 + RUN_SIZE)
+#define WORK_FUNC_LEN sizeof(((struct pending_drain *)0)->occupant_work_func)
+#define PENDING_EVIDENCE_SIZE (4 + 4 * 8 + 4 + RUN_SIZE + 5 * 4 + WORK_FUNC_LEN)
+#define WAITER_SIZE (32 + 8 + 4 + 4 * 8)
 
-static void put_run(struct out *o, const struct agg_run *a)
+static void put_run(struct out *o, const struct fault_run *a)
 {
 	put_task(o, &a->task);
 	put64(o, a->address);
@@ -65,17 +68,17 @@ static void put_hist(struct out *o, const struct mt_hist *h)
 	put64(o, h->max_ns);
 }
 
-void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len)
+void *rec_snapshot_encode(const struct snapshot *snap, uint64_t now_ns, size_t *len)
 {
-	uint32_t ncpus = r->ncpus < MT_MAX_CPUS ? r->ncpus : MT_MAX_CPUS;
-	uint32_t nopen = 0;
+	uint32_t ncpus = snap->ncpus < MT_MAX_CPUS ? snap->ncpus : MT_MAX_CPUS;
+	uint32_t nopen = 0, nwaiters;
 	struct out o = {};
 
-	while (nopen < AGG_TOP && r->open_runs[nopen].attempts)
+	while (nopen < STATS_TOP && snap->open_runs[nopen].attempts)
 		nopen++;
 	o.cap = 24 + 8 * (4 + MT_EV_TYPE_MAX) + sizeof(struct mt_hist) * (MT_H_MAX + MT_H_PER_CPU * ncpus) +
 		8 + SNAPSHOT_MAX_PENDING * (4 + 3 * 32 + 3 * 8 + PENDING_EVIDENCE_SIZE) +
-		AGG_TOP * RUN_SIZE;
+		STATS_TOP * RUN_SIZE + 4 + SNAPSHOT_MAX_DRAIN_WAITERS * WAITER_SIZE;
 	o.p = malloc(o.cap);
 	if (!o.p)
 		return NULL;
@@ -86,20 +89,20 @@ void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len
 	put32(&o, MT_H_PER_CPU);
 	put32(&o, MT_HIST_SLOTS);
 	put64(&o, now_ns);
-	put64(&o, r->duration_ns);
+	put64(&o, snap->duration_ns);
 	for (int t = 0; t < MT_EV_TYPE_MAX; t++)
-		put64(&o, r->dropped[t]);
-	put64(&o, r->state_full);
-	put64(&o, r->bad_records);
+		put64(&o, snap->dropped[t]);
+	put64(&o, snap->state_full);
+	put64(&o, snap->malformed);
 	for (int id = 0; id < MT_H_MAX; id++)
-		put_hist(&o, &r->global[id]);
+		put_hist(&o, &snap->global[id]);
 	for (int id = 0; id < MT_H_PER_CPU; id++)
 		for (uint32_t c = 0; c < ncpus; c++)
-			put_hist(&o, &r->cpu[id][c]);
-	put32(&o, r->npending < SNAPSHOT_MAX_PENDING ? r->npending : SNAPSHOT_MAX_PENDING);
+			put_hist(&o, &snap->cpu[id][c]);
+	put32(&o, snap->npending < SNAPSHOT_MAX_PENDING ? snap->npending : SNAPSHOT_MAX_PENDING);
 	put32(&o, nopen);
-	for (uint32_t i = 0; i < r->npending && i < SNAPSHOT_MAX_PENDING; i++) {
-		const struct pending_drain *p = &r->pending[i];
+	for (uint32_t i = 0; i < snap->npending && i < SNAPSHOT_MAX_PENDING; i++) {
+		const struct pending_drain *p = &snap->pending[i];
 
 		put32(&o, p->cpu);
 		put64(&o, p->age_ns);
@@ -115,9 +118,29 @@ void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len
 		put64(&o, p->held_pages);
 		put32(&o, p->occupant_run_seen | p->runs_lost << 1);
 		put_run(&o, &p->occupant_run);
+		put32(&o, p->found_at_attach | p->samples_known << 1 | p->occupant_kworker << 2);
+		put32(&o, p->queuer_stack_holds);
+		put32(&o, p->samples);
+		put32(&o, p->samples_user);
+		put32(&o, p->samples_fault);
+		put(&o, p->occupant_work_func, WORK_FUNC_LEN);
 	}
 	for (uint32_t i = 0; i < nopen; i++)
-		put_run(&o, &r->open_runs[i]);
+		put_run(&o, &snap->open_runs[i]);
+	nwaiters = snap->ndrain_waiters < SNAPSHOT_MAX_DRAIN_WAITERS ? snap->ndrain_waiters
+								       : SNAPSHOT_MAX_DRAIN_WAITERS;
+	put32(&o, nwaiters);
+	for (uint32_t i = 0; i < nwaiters; i++) {
+		const struct drain_waiter *w = &snap->drain_waiters[i];
+
+		put_task(&o, &w->task);
+		put64(&o, w->waiting_ns);
+		put32(&o, w->holds);
+		put64(&o, w->held_ns);
+		put64(&o, w->held_start);
+		put64(&o, w->held_end);
+		put64(&o, w->held_pages);
+	}
 	*len = o.len;
 	return o.p;
 }
@@ -154,7 +177,7 @@ static void get_task(struct in *in, struct mt_task *t)
 	rec_text_sanitize(t->comm);
 }
 
-static bool get_run(struct in *in, struct agg_run *a)
+static bool get_run(struct in *in, struct fault_run *a)
 {
 	get_task(in, &a->task);
 	a->address = get64(in);
@@ -169,16 +192,16 @@ static bool get_run(struct in *in, struct agg_run *a)
 }
 
 /* Layout 1 kept no per-drain evidence: the occupant's run, if among the open ones. */
-static void occupant_runs_from_open(struct snapshot *r)
+static void occupant_runs_from_open(struct snapshot *snap)
 {
-	for (uint32_t i = 0; i < r->npending; i++) {
-		struct pending_drain *d = &r->pending[i];
+	for (uint32_t i = 0; i < snap->npending; i++) {
+		struct pending_drain *d = &snap->pending[i];
 
 		d->queuer_holds = EV_UNKNOWN;
-		for (int k = 0; k < AGG_TOP && r->open_runs[k].attempts; k++) {
-			if (!d->occupant.pid || r->open_runs[k].task.pid != d->occupant.pid)
+		for (int k = 0; k < STATS_TOP && snap->open_runs[k].attempts; k++) {
+			if (!d->occupant.pid || snap->open_runs[k].task.pid != d->occupant.pid)
 				continue;
-			d->occupant_run = r->open_runs[k];
+			d->occupant_run = snap->open_runs[k];
 			d->occupant_run_seen = true;
 			break;
 		}
@@ -201,7 +224,7 @@ static bool get_hist(struct in *in, struct mt_hist *h)
 
 #define FAIL(...) do { snprintf(why, wlen, __VA_ARGS__); return false; } while (0)
 
-bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint64_t *now_ns,
+bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *snap, uint64_t *now_ns,
 			 char *why, size_t wlen)
 {
 	struct in in = { p, len, false };
@@ -228,28 +251,28 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 		FAIL("histograms of %u slots, this build has %u", slots, MT_HIST_SLOTS);
 	if (ntypes > 256 || nhists > 256 || npercpu > nhists)
 		FAIL("absurd layout (%u event types, %u histograms)", ntypes, nhists);
-	r->ncpus = ncpus;
+	snap->ncpus = ncpus;
 	*now_ns = get64(&in);
-	r->duration_ns = get64(&in);
-	r->dropped_total = 0;
+	snap->duration_ns = get64(&in);
+	snap->dropped_total = 0;
 	for (uint32_t t = 0; t < ntypes; t++) {
 		uint64_t v = get64(&in);
 
 		if (v > HIST_COUNT_MAX)
 			FAIL("absurd drop count");
 		if (t < MT_EV_TYPE_MAX)
-			r->dropped[t] = v;
-		r->dropped_total += v;
+			snap->dropped[t] = v;
+		snap->dropped_total += v;
 	}
-	r->state_full = get64(&in);
-	r->bad_records = get64(&in);
+	snap->state_full = get64(&in);
+	snap->malformed = get64(&in);
 	for (uint32_t id = 0; id < nhists; id++) {
 		struct mt_hist h;
 
 		if (!get_hist(&in, &h))
 			FAIL("absurd count in histogram %u", id);
 		if (id < MT_H_MAX)
-			r->global[id] = h;
+			snap->global[id] = h;
 	}
 	for (uint32_t id = 0; id < npercpu; id++)
 		for (uint32_t c = 0; c < ncpus; c++) {
@@ -258,15 +281,15 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 			if (!get_hist(&in, &h))
 				FAIL("absurd count in CPU %u histogram %u", c, id);
 			if (id < MT_H_PER_CPU)
-				r->cpu[id][c] = h;
+				snap->cpu[id][c] = h;
 		}
 	npending = get32(&in);
 	nopen = get32(&in);
-	if (npending > SNAPSHOT_MAX_PENDING || nopen > AGG_TOP)
+	if (npending > SNAPSHOT_MAX_PENDING || nopen > STATS_TOP)
 		FAIL("absurd count of pending drains (%u) or open runs (%u)", npending, nopen);
-	r->npending = npending;
+	snap->npending = npending;
 	for (uint32_t i = 0; i < npending; i++) {
-		struct pending_drain *d = &r->pending[i];
+		struct pending_drain *d = &snap->pending[i];
 
 		d->cpu = get32(&in);
 		d->age_ns = get64(&in);
@@ -289,16 +312,48 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint6
 		d->runs_lost = flags & 2;
 		if (d->queuer_holds > EV_NO || flags > 3 || !get_run(&in, &d->occupant_run))
 			FAIL("pending drain %u: inconsistent evidence", i);
+		if (layout < 3)
+			continue;
+		flags = get32(&in);
+		d->found_at_attach = flags & 1;
+		d->samples_known = flags & 2;
+		d->occupant_kworker = flags & 4;
+		d->queuer_stack_holds = get32(&in);
+		d->samples = get32(&in);
+		d->samples_user = get32(&in);
+		d->samples_fault = get32(&in);
+		get(&in, d->occupant_work_func, WORK_FUNC_LEN);
+		d->occupant_work_func[WORK_FUNC_LEN - 1] = 0;
+		rec_text_sanitize(d->occupant_work_func);
+		if (flags > 7 || d->queuer_stack_holds > EV_NO || d->samples_user > d->samples ||
+		    d->samples_fault > d->samples)
+			FAIL("pending drain %u: inconsistent stack evidence", i);
 	}
-	memset(r->open_runs, 0, sizeof(r->open_runs));
+	memset(snap->open_runs, 0, sizeof(snap->open_runs));
 	for (uint32_t i = 0; i < nopen; i++) {
-		struct agg_run *a = &r->open_runs[i];
+		struct fault_run *a = &snap->open_runs[i];
 
 		if (!get_run(&in, a) || !a->attempts)
 			FAIL("open fault run %u is inconsistent", i);
 	}
 	if (layout < 2)
-		occupant_runs_from_open(r);
+		occupant_runs_from_open(snap);
+	snap->ndrain_waiters = layout < 3 ? 0 : get32(&in);
+	if (snap->ndrain_waiters > SNAPSHOT_MAX_DRAIN_WAITERS)
+		FAIL("absurd count of drain waiters (%u)", snap->ndrain_waiters);
+	for (uint32_t i = 0; i < snap->ndrain_waiters; i++) {
+		struct drain_waiter *w = &snap->drain_waiters[i];
+
+		get_task(&in, &w->task);
+		w->waiting_ns = get64(&in);
+		w->holds = get32(&in);
+		w->held_ns = get64(&in);
+		w->held_start = get64(&in);
+		w->held_end = get64(&in);
+		w->held_pages = get64(&in);
+		if (w->holds > EV_NO)
+			FAIL("drain waiter %u: inconsistent evidence", i);
+	}
 	if (in.short_)
 		FAIL("truncated inside its fields");
 	if (in.left)

@@ -9,14 +9,17 @@
 
 /*
  * 2: a pending drain carries its queuer's held folios and its occupant's
- * fault run (kernel state the detectors judge by). Layout 1 is still read.
+ * fault run (kernel state the detectors judge by).
+ * 3: and its stack evidence (queuer's stack, the CPU's samples, a kworker's
+ * work function, found at attach); tasks waiting in lru_add_drain_all.
+ * Layouts 1 and 2 are still read.
  */
-#define REC_SNAPSHOT_LAYOUT 2
+#define REC_SNAPSHOT_LAYOUT 3
 
-/* Snapshot payloads: r as session_snapshot fills it, at monotonic time now_ns. */
-void *rec_snapshot_encode(const struct snapshot *r, uint64_t now_ns, size_t *len);
-/* Into r (hists, pending, open runs, losses, ncpus, duration); false + why on junk. */
-bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *r, uint64_t *now_ns,
+/* Snapshot payloads: snap as session_snapshot fills it, at monotonic time now_ns. */
+void *rec_snapshot_encode(const struct snapshot *snap, uint64_t now_ns, size_t *len);
+/* Into snap (hists, pending, open runs, losses, ncpus, duration); false + why on junk. */
+bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *snap, uint64_t *now_ns,
 			 char *why, size_t wlen);
 
 #endif

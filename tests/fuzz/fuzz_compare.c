@@ -32,7 +32,7 @@ static int load(const char *name, const uint8_t *data, size_t size, struct run_s
 	if (rec_reader_init(&rd, name, data, size, err, sizeof(err)))
 		return -1;
 	rd.warn = quiet;
-	ret = metrics_load_reader(&rd, rs, err, sizeof(err));
+	ret = samples_load_reader(&rd, rs, err, sizeof(err));
 	rec_reader_free(&rd);
 	if (ret)
 		(void)strlen(err);
@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (load("A", data, la, &a))
 		return 0;
 	if (load("B", data + la, size - la, &b)) {
-		metrics_free(&a);
+		run_samples_free(&a);
 		return 0;
 	}
 
@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	compare_compute(&cmp, v, 2, &o);
 	render(null, &cmp);
 
-	metrics_free(&a);
-	metrics_free(&b);
+	run_samples_free(&a);
+	run_samples_free(&b);
 	return 0;
 }

@@ -246,6 +246,9 @@ if [ "$NCPU" -ge 2 ]; then
 	check "incident line $first_inc precedes the (final) report line $first_rep" test "${first_inc:-0}" -gt 0 -a "${first_inc:-0}" -lt "${first_rep:-0}"
 	check "incidents counted in the Prometheus file" \
 		awk '/^migtrace_incidents_total\{kind="stuck_rt"\}/ { found = $2 >= 1 } END { exit !found }' "$WORK/inc.prom"
+	# The stall is pending at the last write: the CPU's longest wait in the window is >= 0.1 s.
+	check "the delayed CPU's longest wait in the window is in the Prometheus file (>= 0.1 s)" \
+		awk -v k="migtrace_drain_wait_max_seconds{cpu=\"$rt_cpu\"}" '$1 == k { found = $2 >= 0.1 } END { exit !found }' "$WORK/inc.prom"
 else
 	skip "one CPU: no stuck RT incident to provoke"
 fi

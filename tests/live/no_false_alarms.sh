@@ -11,7 +11,7 @@ end=$(( $(date +%s) + secs - 1 ))
 # Compilation load on every CPU.
 for c in $(seq 0 $((NCPU - 1))); do
 	( while [ "$(date +%s)" -lt "$end" ]; do
-		taskset -c "$c" gcc -O2 -c src/output/report_text.c -Iinclude -Isrc -Ibuild -o "$WORK/r$c.o" 2>/dev/null
+		taskset -c "$c" gcc -O2 -c src/output/snapshot_text.c -Iinclude -Isrc -Ibuild -o "$WORK/r$c.o" 2>/dev/null
 	done ) & PIDS+=($!)
 	# RT tasks that work 1 ms and sleep 10 ms, with pages in their batch.
 	$HOG -c "$c" -d "$((secs - 1))" -r 20 -s 1 -z 10 >/dev/null & PIDS+=($!)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The record reader and the compare loader and pipeline under libFuzzer
+# The record reader, the compare loader and pipeline, and facts files under libFuzzer
 # (ASan + UBSan, checksums off so that mutations reach the decoders) for a
 # short while each; 'make fuzz' runs longer.
 cd "$(dirname "$0")/../.." && . tests/live/lib.bash
@@ -22,3 +22,4 @@ fuzz() {
 
 fuzz fuzz_record tests/fuzz/corpus build/fuzz/ "record reader"
 fuzz fuzz_compare tests/fuzz/corpus-compare build/fuzz/compare- "compare loader"
+fuzz fuzz_facts tests/data/exposure build/fuzz/facts- "facts files (exposure --from)"

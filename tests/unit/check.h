@@ -6,6 +6,7 @@
 #ifndef MIGTRACE_CHECK_H
 #define MIGTRACE_CHECK_H
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,17 @@ static int check_failures;
 				__FILE__, __LINE__, #a, _a, _b);               \
 			check_failed_in_test = 1;                             \
 		}                                                             \
+	} while (0)
+
+/* A double within tol of want. */
+#define CHECK_NEAR(x, want, tol)                                                  \
+	do {                                                                      \
+		double _x = (x), _w = (want);                                     \
+		if (!(fabs(_x - _w) <= (tol))) {                                  \
+			fprintf(stderr, "  %s:%d: %s == %.6g, expected %.6g\n",   \
+				__FILE__, __LINE__, #x, _x, _w);                  \
+			check_failed_in_test = 1;                                 \
+		}                                                                 \
 	} while (0)
 
 #define RUN(fn)                                                               \
