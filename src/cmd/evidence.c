@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/commands.h"
+#include "cmd/parse.h"
 #include "cmd/session_loop.h"
 #include "cmd/signals.h"
 #include "cmd/tracing_opts.h"
@@ -25,6 +26,7 @@
 
 static struct {
 	bool json, no_discover, no_sample, all_tasks, works;
+	unsigned long task;		/* --task: that one, then exit */
 } opts;
 
 static const char doc[] =
@@ -33,13 +35,14 @@ static const char doc[] =
 "kernel stack shows a fault, a drain or a migration) and the drain work\n"
 "already pending in the per-CPU worker pools. Then, while drain work pends\n"
 "on a CPU: the stack sampler's counts there, the queuer's stack, and the\n"
-"work item that started last on that CPU. No verdicts: the detectors do not\n"
-"use these sources yet.\n"
+"work item that started last on that CPU. No verdicts (the detectors read\n"
+"the same sources for each pending drain work item).\n"
 "\n"
 "USAGE: migtrace evidence [-d SECONDS] [--json] [--no-discover] [--no-sample]\n"
-"                         [--all-tasks] [--works]\n";
+"                         [--all-tasks] [--works]\n"
+"       migtrace evidence --task TID [--json]\n";
 
-enum { OPT_NO_DISCOVER = 1000, OPT_NO_SAMPLE, OPT_ALL_TASKS, OPT_WORKS };
+enum { OPT_NO_DISCOVER = 1000, OPT_NO_SAMPLE, OPT_ALL_TASKS, OPT_WORKS, OPT_TASK };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines (types evidence_sources, discovered_task, "
@@ -49,6 +52,8 @@ static const struct argp_option options[] = {
 	{ "all-tasks", OPT_ALL_TASKS, NULL, 0, "Discovery prints every task, sleeping ones too", 0 },
 	{ "works", OPT_WORKS, NULL, 0, "Every work item that starts on each CPU (cpu_work lines; "
 	  "read every 100 ms from the last 16 per CPU, misses counted)", 0 },
+	{ "task", OPT_TASK, "TID", 0, "Read that one task (its stack, a kworker's function) "
+	  "and exit", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
 };
@@ -61,6 +66,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_NO_SAMPLE: opts.no_sample = true; break;
 	case OPT_ALL_TASKS: opts.all_tasks = true; break;
 	case OPT_WORKS: opts.works = true; break;
+	case OPT_TASK:
+		if (!parse_ulong(arg, UINT32_MAX, &opts.task) || !opts.task)
+			argp_error(state, "invalid thread id: %s", arg);
+		break;
 	case 'h': argp_state_help(state, stdout, ARGP_HELP_STD_HELP); break;
 	case ARGP_KEY_ARG: argp_error(state, "evidence takes no arguments: %s", arg); break;
 	default: return ARGP_ERR_UNKNOWN;
@@ -109,6 +118,30 @@ static void print_discovery(struct kevidence *k, const struct discovery *d)
 out:
 	free(addrs);
 	free(names);
+}
+
+/* One task read now by the iterator (per tid), its frames named. */
+static int print_task(struct kevidence *k, uint32_t tid)
+{
+	struct discovery one = { .ran = true, .nrecs = 1 };
+	static kev_frames names;
+	struct mt_disc_rec r;
+	uint64_t addrs[MT_STACK_DEPTH + 1] = {};
+	char func[1][KEV_NAME_LEN];
+	int err = kevidence_task(k, tid, &r);
+
+	if (err) {
+		fprintf(stderr, "migtrace: task %u: %s\n", tid, strerror(-err));
+		return err;
+	}
+	one.recs = &r;
+	for (uint32_t f = 0; f < r.stack.nframes && f < MT_STACK_DEPTH; f++)
+		addrs[f] = r.stack.ip[f];
+	kevidence_names(k, addrs, MT_STACK_DEPTH, names);
+	addrs[MT_STACK_DEPTH] = r.func;
+	kevidence_names(k, &addrs[MT_STACK_DEPTH], 1, func);
+	kev_print_disc(stdout, opts.json, &one, &r, func[0], (const kev_frames *)&names);
+	return 0;
 }
 
 static void print_cpu(struct kevidence *k, const struct cpu_kevidence *c, bool ended)
@@ -229,6 +262,12 @@ int cmd_evidence(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	run.k = session_kevidence(run.s);
+	if (opts.task) {
+		why = print_task(run.k, opts.task) ? LOOP_READ_ERROR : LOOP_SIGNAL;
+		session_loop_free(loop);
+		session_close(run.s);
+		return why == LOOP_READ_ERROR ? EXIT_ERROR : EXIT_OK;
+	}
 	kevidence_sources(run.k, &src);
 	kev_print_sources(stdout, opts.json, &src);
 	if (opts.no_sample)

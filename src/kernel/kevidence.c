@@ -112,6 +112,13 @@ int kevidence_discover(struct kevidence *k, bool seed, bool all, struct discover
 	return discover_run(k->skel, seed, all, d);
 }
 
+int kevidence_task(struct kevidence *k, uint32_t tid, struct mt_disc_rec *out)
+{
+	if (!k->discovery_src.available)
+		return -ENOENT;
+	return discover_task(k->skel, tid, out);
+}
+
 static const char *cached_name(struct kevidence *k, uint64_t addr)
 {
 	for (uint32_t i = 0; i < k->nnames; i++)

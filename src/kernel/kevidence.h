@@ -72,6 +72,9 @@ void kevidence_pending(struct kevidence *k, struct pending_drain *p);
 /* Read every task now (discover.h); seed: pending work found becomes pending state. */
 int kevidence_discover(struct kevidence *k, bool seed, bool all, struct discovery *d);
 
+/* One task read now (e.g. a sleeping waiter's stack): 0, -ESRCH, or -ENOENT (no iterator). */
+int kevidence_task(struct kevidence *k, uint32_t tid, struct mt_disc_rec *out);
+
 /* Everything known about cpu beyond the drain hooks, names resolved. */
 void kevidence_read_cpu(struct kevidence *k, uint32_t cpu, struct cpu_kevidence *out);
 

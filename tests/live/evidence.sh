@@ -83,7 +83,7 @@ check "the queuer's stack shows __lru_add_drain_all ($q)" test -n "$q"
 # writer still waited in __flush_work after migtrace had read the tasks.
 start_hog "$k" -d 60 -r 50 -s 3000 -z 20
 hog=$HOG_TID
-conclusive=0
+conclusive=0 task_read=0 task_st=none
 for attempt in 1 2 3 4 5 6; do
 	sleep 0.1	# the hog touches a fresh page (into CPU k's batch) every 5 ms
 	taskset -c 0 sh -c 'echo 1 > /proc/sys/vm/compact_memory' &
@@ -98,6 +98,10 @@ for attempt in 1 2 3 4 5 6; do
 	# "Tracing..." comes after the discovery: the writer must still wait then.
 	start_migtrace d.json evidence --json -d 60 &&
 		grep -q __flush_work "/proc/$w/stack" 2>/dev/null && conclusive=1
+	# The same task read alone (per-tid iterator), while it still waits.
+	"$MIGTRACE" evidence --task "$w" --json >"$WORK/t.json" 2>"$WORK/t.err"
+	task_st=$?
+	grep -q __flush_work "/proc/$w/stack" 2>/dev/null && task_read=1
 	# The work, followed from discovery, is sampled until it runs.
 	wait "$w"
 	for _ in $(seq 50); do
@@ -120,6 +124,13 @@ check "... its frames read (it sleeps: not stale)" \
 on=$(jq -c "select(.type==\"discovered_task\" and .task.pid==$hog)" "$out")
 check "the RT task found on CPU $k, its stack marked stale" \
 	test "$(jq -r ".on_cpu and .cpu==$k and .stack.stale" <<<"$on")" = true
+check "evidence --task $w exits 0 ($(cat "$WORK/t.err"))" test "$task_st" = 0
+if [ "$task_read" = 1 ]; then
+	check "the waiter read alone by its tid: __flush_work <- __lru_add_drain_all" \
+		test "$(jq -r 'select(.type=="discovered_task") | .stack.classes | test("lru_add_drain_all") and test("__flush_work")' "$WORK/t.json")" = true
+else
+	skip "the waiter stopped waiting before it was read alone"
+fi
 ce=$(jq -c "select(.type==\"cpu_evidence\" and .cpu==$k and .discovered)" "$out" | head -n 1)
 check "the discovered work sampled like queued work, the waiter as its queuer" \
 	test "$(jq -r '.samples.total > 0 and (.queuer_stack.classes | test("__flush_work"))' <<<"$ce")" = true
