@@ -68,10 +68,10 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-# The session (kernel/session.c) and its map readers (kernel/snapshot_read.c)
-# include the generated skeleton: on a fresh build their objects wait for it
-# (-MMD knows only later).
-$(OUTPUT)/kernel/session.o $(OUTPUT)/kernel/snapshot_read.o: $(OUTPUT)/migtrace.skel.h
+# The kernel/ files that include the generated skeleton: their objects wait
+# for it (-MMD knows only after a first build, too late for a changed one).
+SKEL_USERS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(shell grep -l 'migtrace\.skel\.h' src/kernel/*.c))
+$(SKEL_USERS): $(OUTPUT)/migtrace.skel.h
 
 $(OUTPUT)/%.o: src/%.c | $(OUTPUT)
 	$(call msg,CC,$@)
@@ -128,7 +128,7 @@ host-bundle: all bench-host
 	$(Q)cp $(OUTPUT)/migtrace scripts/host-check.sh $(HOST_BUNDLE)/
 	$(Q)$(CC) $(CFLAGS) -static tests/live/cpu_hog.c -o $(HOST_BUNDLE)/cpu_hog
 	$(Q)cp $(OUTPUT)/bench/workload $(OUTPUT)/bench/empty bench/bench.sh bench/bpfstats.py \
-		bench/host-bench.sh $(HOST_BUNDLE)/
+		bench/lib.bash bench/sampler.sh bench/host-bench.sh $(HOST_BUNDLE)/
 	$(call msg,BUNDLE,$(HOST_BUNDLE))
 
 # make install [DESTDIR=staging] [PREFIX=/usr/local]: binary, man page, systemd unit.

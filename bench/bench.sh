@@ -9,14 +9,16 @@
 #   - sanity check: wall-clock ns per event added to a workload pinned to
 #     CPU 0, median and spread (the spread is the noise of this machine);
 # then lost events and loader CPU under a storm of fault runs (one
-# ring-buffer record each) on every CPU, start to attached, and minutes of
-# healthy load without a livelock or stuck_rt incident.
+# ring-buffer record each) on every CPU, start to attached, minutes of
+# healthy load without a livelock or stuck_rt incident, and the stack
+# sampler's cost (bench/sampler.sh).
 # Prints the numbers even when a target is missed. Needs bpftrace for its
 # column (skipped without it) and python3; bench/host-bench.sh is the variant
 # for a host with only the static binary.
 #   BENCH_ROUNDS (5) BENCH_FAULTS (200000) BENCH_SWITCHES (200000)
 #   BENCH_RUNS (200000) BENCH_FP_SECONDS (180; 0 skips)
-#   BENCH_MODES ("faults switches"; "" skips) BENCH_STORM=0, BENCH_START=0 skip those
+#   BENCH_MODES ("faults switches"; "" skips) BENCH_STORM=0, BENCH_START=0,
+#   BENCH_SAMPLER=0 skip those
 #   BENCH_MT (build/migtrace) BENCH_BIN (build/bench: workload, empty)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -50,12 +52,7 @@ declare -A PROG=(
 	[switches.empty]=empty_sched_sw [switches.migtrace]=raw_tp_sched_sw [switches.bpftrace]='*'
 )
 
-# wait_for FILE PATTERN: until the tracer says it is attached (max 30 s).
-wait_for() {
-	for _ in $(seq 3000); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
-	echo "bench: tracer did not attach: $(cat "$1")" >&2
-	return 1
-}
+. "$HERE/lib.bash"
 
 # CPU time of a process in ns, all its threads (schedstat: ns; else clock ticks).
 if [ -r /proc/self/schedstat ]; then
@@ -66,16 +63,7 @@ else
 	cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 fi
 
-stats_was=$(cat /proc/sys/kernel/bpf_stats_enabled)
-echo 1 >/proc/sys/kernel/bpf_stats_enabled
-cleanup() {
-	echo "$stats_was" >/proc/sys/kernel/bpf_stats_enabled
-	kill $(jobs -p) 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+bench_stats_on
 
 # start TRACER MODE: run it in the background (pid in $pid), wait until attached.
 start() {
@@ -165,3 +153,6 @@ if [ "$fp" -gt 0 ]; then
 	printf '\nfalse alarms: %d s of compilation, compaction and sleeping RT tasks\n' "$fp"
 	FP_SECONDS=$fp bash tests/live/no_false_alarms.sh | sed 's/^/  /'
 fi
+
+[ "${BENCH_SAMPLER:-1}" != 0 ] && bash "$HERE/sampler.sh"
+exit 0

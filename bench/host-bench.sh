@@ -23,13 +23,13 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:-$here}
 if [ -x "$dir/migtrace" ]; then
-	mt=$dir/migtrace bin=$dir scripts=$dir
+	mt=$dir/migtrace bin=$dir scripts=$dir hog=$dir/cpu_hog
 else
 	root=$(cd "$here/.." && pwd)
-	mt=$root/build/migtrace bin=$root/build/bench scripts=$root/bench
+	mt=$root/build/migtrace bin=$root/build/bench scripts=$root/bench hog=$root/build/tests/cpu_hog
 fi
 missing=
-for f in "$mt" "$bin/workload" "$bin/empty" "$scripts/bench.sh" "$scripts/bpfstats.py"; do
+for f in "$mt" "$bin/workload" "$bin/empty" "$scripts/bench.sh" "$scripts/lib.bash" "$scripts/bpfstats.py"; do
 	[ -e "$f" ] || missing="$missing $f"
 done
 [ -n "$missing" ] && { echo "host-bench: missing:$missing (make bench-host; carry them)" >&2; exit 2; }
@@ -53,7 +53,8 @@ trap restore EXIT
 
 # The bench in its own process group, stopped by the guard if it overruns.
 echo "host-bench: $(nproc) CPUs, kernel $(uname -r); up to ${HOST_BENCH_SECONDS:-280} s"
-BENCH_MT=$mt BENCH_BIN=$bin BENCH_ROUNDS=${HOST_BENCH_ROUNDS:-5} BENCH_FP_SECONDS=0 \
+BENCH_MT=$mt BENCH_BIN=$bin BENCH_HOG=$hog BENCH_ROUNDS=${HOST_BENCH_ROUNDS:-5} \
+	BENCH_FP_SECONDS=0 BENCH_SAMPLER_SECONDS=2 \
 	timeout -s TERM -k 10 "${HOST_BENCH_SECONDS:-280}" bash "$scripts/bench.sh" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 [ "$rc" = 124 ] && echo "host-bench: stopped by the guard after ${HOST_BENCH_SECONDS:-280} s"

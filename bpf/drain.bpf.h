@@ -66,10 +66,36 @@ static __always_inline struct mt_cpu_drain *drain_of_cpu(__u32 cpu)
 	return bpf_map_lookup_elem(&cpu_drain, &cpu);
 }
 
+/*
+ * Drain work pending on cpu from now on: fresh state, flags to the caller.
+ * Who is on the CPU now is noted: it may never switch out while the work
+ * waits. Written from the queuing CPU; the target CPU only adds to it.
+ */
+static __always_inline void drain_pending(struct mt_cpu_drain *d, __u32 cpu, __u64 work,
+					  __u64 now, __u32 flags)
+{
+	struct mt_cpu_occupant *occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
+
+	d->work = work;
+	d->activate_ts = 0;
+	d->start_ts = 0;
+	d->switches = 0;
+	d->flags = flags;
+	d->blocker_ns = 0;
+	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
+	if (occ && occ->task) {
+		task_describe(&d->occupant, (struct task_struct *)occ->task);
+		d->occupant_since_ts = occ->since_ts;
+	} else {
+		__builtin_memset(&d->occupant, 0, sizeof(d->occupant));
+		d->occupant_since_ts = 0;
+	}
+	d->queue_ts = now;
+}
+
 SEC("?tp/workqueue/workqueue_queue_work")
 int tp_workqueue_queue_work(struct trace_event_raw_workqueue_queue_work *ctx)
 {
-	struct mt_cpu_occupant *occ;
 	struct mt_cpu_drain *d;
 	struct mt_event *e;
 	int target, requested;
@@ -87,24 +113,10 @@ int tp_workqueue_queue_work(struct trace_event_raw_workqueue_queue_work *ctx)
 	d = drain_of_cpu(cpu);
 	if (!d)
 		return 0;
-	/* Written from the queuing CPU; the target CPU only adds to it. */
-	d->work = (__u64)ctx->work;
-	d->queue_ts = bpf_ktime_get_ns();
-	d->activate_ts = 0;
-	d->start_ts = 0;
-	d->switches = 0;
-	d->blocker_ns = 0;
-	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
+	drain_pending(d, cpu, (__u64)ctx->work, bpf_ktime_get_ns(), 0);
 	task_describe_current(&d->queuer);
-	/* Who is on the target CPU now: it may never switch out while the work waits. */
-	occ = bpf_map_lookup_elem(&cpu_occupant, &cpu);
-	if (occ && occ->task) {
-		task_describe(&d->occupant, (struct task_struct *)occ->task);
-		d->occupant_since_ts = occ->since_ts;
-	} else {
-		__builtin_memset(&d->occupant, 0, sizeof(d->occupant));
-		d->occupant_since_ts = 0;
-	}
+	/* Rare (drain work only): the queuer's stack, e.g. inside migrate_device_unmap. */
+	stack_read_raw(ctx, &d->queuer_stack);
 	bpf_map_update_elem(&drain_work_cpu, &d->work, &cpu, BPF_ANY);
 
 	e = event_reserve(MT_EV_DRAIN_QUEUE);
@@ -132,37 +144,58 @@ int tp_workqueue_activate_work(struct trace_event_raw_workqueue_activate_work *c
 	return 0;
 }
 
+/*
+ * The drain state a work item belongs to, by the item: work for a CPU that
+ * went offline runs on another CPU (its pool's workers are unbound), so
+ * the executing CPU is not the target. Falls back to the executing CPU's
+ * state for an item queued before attach and not discovered.
+ */
+static __always_inline struct mt_cpu_drain *drain_of_work(__u64 work, __u32 *target)
+{
+	__u32 *cpu = bpf_map_lookup_elem(&drain_work_cpu, &work);
+
+	*target = cpu ? *cpu : bpf_get_smp_processor_id();
+	return drain_of_cpu(*target);
+}
+
 SEC("?tp/workqueue/workqueue_execute_start")
 int tp_workqueue_execute_start(struct trace_event_raw_workqueue_execute_start *ctx)
 {
+	__u64 work = (__u64)ctx->work;
 	struct mt_cpu_drain *d;
-	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 cpu;
 
+	work_started((__u64)ctx->function);
 	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
 		return 0;
-	d = drain_of_cpu(cpu);
-	if (!d || d->work != (__u64)ctx->work || !d->queue_ts)
+	d = drain_of_work(work, &cpu);
+	if (!d || d->work != work || !d->queue_ts)
 		return 0;
 	d->start_ts = bpf_ktime_get_ns();
-	hist_add_this_cpu(MT_H_DRAIN_WAIT, d->start_ts - d->queue_ts);
+	/* A discovered item's queue time is only a lower bound: not a wait. */
+	if (!(d->flags & MT_DRAIN_DISCOVERED))
+		hist_add_cpu(MT_H_DRAIN_WAIT, cpu, d->start_ts - d->queue_ts);
 	return 0;
 }
 
 SEC("?tp/workqueue/workqueue_execute_end")
 int tp_workqueue_execute_end(struct trace_event_raw_workqueue_execute_end *ctx)
 {
+	__u64 work = (__u64)ctx->work;
 	struct mt_cpu_drain *d;
 	struct mt_event *e;
-	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 cpu;
 	__u64 now;
 
+	work_ended((__u64)ctx->function);
 	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
 		return 0;
-	d = drain_of_cpu(cpu);
-	if (!d || !d->queue_ts || !d->start_ts)
+	d = drain_of_work(work, &cpu);
+	bpf_map_delete_elem(&drain_work_cpu, &work);
+	if (!d || d->work != work || !d->queue_ts || !d->start_ts)
 		return 0;
 	now = bpf_ktime_get_ns();
-	hist_add_this_cpu(MT_H_DRAIN_EXEC, now - d->start_ts);
+	hist_add_cpu(MT_H_DRAIN_EXEC, cpu, now - d->start_ts);
 
 	e = event_reserve(MT_EV_DRAIN_WORK);
 	if (e) {
@@ -176,7 +209,6 @@ int tp_workqueue_execute_end(struct trace_event_raw_workqueue_execute_end *ctx)
 		e->drain_work.blocker_ns = d->blocker_ns;
 		bpf_ringbuf_submit(e, 0);
 	}
-	bpf_map_delete_elem(&drain_work_cpu, &d->work);
 	d->work = 0;
 	d->queue_ts = 0;
 	d->start_ts = 0;

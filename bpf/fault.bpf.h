@@ -38,12 +38,15 @@ static __always_inline void fault_run_emit(struct mt_fault_run *r, bool open)
  * "not retrying". Times are coarse_now()'s: to a tick.
  *
  * A view is a CPU's count of one task's run, kept in one of two slots (two
- * tasks taking turns on a CPU stay cached). It is the task's own count
- * only while the task has not migrated since it was taken (its task
- * pointer and se.nr_migrations): then no other CPU counted that run in
- * between. Counts reach the entry as deltas (flushed), so a view left on a
- * CPU the task moved from adds what it counted, never overwrites; such a
- * view never writes a run of its own.
+ * tasks taking turns on a CPU stay cached). It belongs to a task by its
+ * pid and task_struct together: a task exiting clears only the views of
+ * the CPU it exits on, and a new task may get the freed task_struct (or,
+ * after the pids wrap, the pid), so neither alone may hand it a dead
+ * task's run. It is the task's own count only while the task has not
+ * migrated since it was taken (se.nr_migrations): then no other CPU
+ * counted that run in between. Counts reach the entry as deltas (flushed),
+ * so a view left on a CPU the task moved from adds what it counted, never
+ * overwrites; such a view never writes a run of its own.
  */
 struct fault_view {
 	__u64 task;		/* task_struct of the run counted here, 0: none */
@@ -180,7 +183,9 @@ static __always_inline void view_leave(struct fault_view *c)
 		view_flush(c);
 		return;
 	}
-	if (BPF_CORE_READ(task, se.nr_migrations) != c->migrations)
+	/* Gone (exited: its runs left with it; or its task_struct reused), or moved. */
+	if (BPF_CORE_READ(task, pid) != c->pid || (BPF_CORE_READ(task, flags) & PF_EXITING) ||
+	    BPF_CORE_READ(task, se.nr_migrations) != c->migrations)
 		return;
 	r = bpf_map_lookup_elem(&fault_runs, &c->pid);
 	if (r) {
@@ -233,13 +238,18 @@ static __always_inline void view_take(struct fault_view *c, __u64 task, __u64 mi
 	c->in_table = 1;
 }
 
+static __always_inline bool view_is(const struct fault_view *c, __u64 task, __u32 pid)
+{
+	return c->task == task && c->pid == pid;
+}
+
 /* The view of the current task on this CPU, if it has not moved since. */
 static __always_inline struct fault_view *view_of_current(struct fault_cpu *fc, __u64 task,
-							   __u64 migrations)
+							   __u32 pid, __u64 migrations)
 {
-	if (fc->v[0].task == task && fc->v[0].migrations == migrations)
+	if (view_is(&fc->v[0], task, pid) && fc->v[0].migrations == migrations)
 		return &fc->v[0];
-	if (fc->v[1].task == task && fc->v[1].migrations == migrations)
+	if (view_is(&fc->v[1], task, pid) && fc->v[1].migrations == migrations)
 		return &fc->v[1];
 	return NULL;
 }
@@ -250,23 +260,23 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 page = address & ~4095ULL, now = coarse_now();
 	__u64 migrations = t->se.nr_migrations;
+	__u32 pid = t->pid, zero = 0;
 	struct fault_view *c;
 	struct fault_cpu *fc;
-	__u32 zero = 0;
 
 	fc = bpf_map_lookup_elem(&fault_cpu, &zero);
 	if (!fc)
 		return;
-	c = view_of_current(fc, (__u64)t, migrations);
+	c = view_of_current(fc, (__u64)t, pid, migrations);
 	if (!c) {
 		/* A stale view of this task goes first, else the one used least lately. */
-		__u32 i = fc->v[0].task == (__u64)t ? 0 : fc->v[1].task == (__u64)t ? 1 :
-			  !fc->mru;
+		__u32 i = view_is(&fc->v[0], (__u64)t, pid) ? 0 :
+			  view_is(&fc->v[1], (__u64)t, pid) ? 1 : !fc->mru;
 
 		c = i ? &fc->v[1] : &fc->v[0];
 		fc->mru = i;
 		view_leave(c);
-		view_take(c, (__u64)t, migrations, t->pid, page, vma_locked, source, now);
+		view_take(c, (__u64)t, migrations, pid, page, vma_locked, source, now);
 		return;
 	}
 	fc->mru = c != &fc->v[0];
@@ -306,16 +316,16 @@ int BPF_PROG(raw_tp_sched_process_exit)
 	bpf_map_delete_elem(&drain_waiting, &pid);
 	inflight_forget_task(pid_tgid);
 	if (fc) {
-		c = view_of_current(fc, (__u64)t, t->se.nr_migrations);
+		c = view_of_current(fc, (__u64)t, pid, t->se.nr_migrations);
 		if (c) {
 			if (c->in_table)
 				view_flush(c);
 			else if (c->attempts > 2)
 				view_end(c);
 		}
-		if (fc->v[0].task == (__u64)t)
+		if (view_is(&fc->v[0], (__u64)t, pid))
 			fc->v[0].task = 0;
-		if (fc->v[1].task == (__u64)t)
+		if (view_is(&fc->v[1], (__u64)t, pid))
 			fc->v[1].task = 0;
 	}
 	r = bpf_map_lookup_elem(&fault_runs, &pid);
@@ -353,7 +363,7 @@ static __always_inline int on_swap_page_exit(long ret)
 		return 0;
 	hist_add(MT_H_SWAP_PAGE, bpf_ktime_get_ns() - in.ts);
 	/* Into the view of the run, which takes it to the table (view_flush). */
-	c = fc ? view_of_current(fc, (__u64)t, t->se.nr_migrations) : NULL;
+	c = fc ? view_of_current(fc, (__u64)t, pid, t->se.nr_migrations) : NULL;
 	if (c) {
 		c->last_ret = ret;
 		return 0;

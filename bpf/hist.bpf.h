@@ -59,10 +59,12 @@ static __always_inline void hist_add(__u32 id, __u64 ns)
 		hist_record(h, ns);
 }
 
-/* Only the CPU being described may call this (no other writer, no atomics). */
-static __always_inline void hist_add_this_cpu(__u32 id, __u64 ns)
+/*
+ * Only the CPU being described may call this (no other writer, no
+ * atomics), or the CPU standing in for it while it is offline.
+ */
+static __always_inline void hist_add_cpu(__u32 id, __u32 cpu, __u64 ns)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
 	__u32 key = id * MT_MAX_CPUS + cpu;
 	struct mt_hist *h;
 
@@ -72,6 +74,7 @@ static __always_inline void hist_add_this_cpu(__u32 id, __u64 ns)
 	if (h)
 		hist_record(h, ns);
 }
+
 
 /*
  * A clock for the hottest hooks (sched_switch, page faults): the time of

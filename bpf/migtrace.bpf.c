@@ -19,8 +19,13 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #include "state.bpf.h"
+#include "stack.bpf.h"
+#include "work.bpf.h"
 #include "migrate.bpf.h"
 #include "drain.bpf.h"
+#include "hotplug.bpf.h"
+#include "sampler.bpf.h"
+#include "discover.bpf.h"
 #include "sched.bpf.h"
 #include "fault.bpf.h"
 #include "folio.bpf.h"

@@ -5,6 +5,10 @@
 
 #include "migtrace.h"
 
+/* task_struct.flags (include/linux/sched.h; unchanged since 2.6). */
+#define PF_EXITING	0x00000004
+#define PF_WQ_WORKER	0x00000020
+
 static __always_inline void task_describe(struct mt_task *t, struct task_struct *task)
 {
 	t->pid = BPF_CORE_READ(task, pid);

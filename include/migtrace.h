@@ -10,6 +10,7 @@
 #ifndef __VMLINUX_H__	/* BPF programs get these from vmlinux.h */
 #include <linux/types.h>
 #endif
+#include "mt_stack.h"
 
 #define MT_COMM_LEN	16
 #define MT_MAX_CPUS	512
@@ -183,6 +184,16 @@ struct mt_cpu_occupant {
 	__u64 since_ts;
 };
 
+/* struct mt_cpu_drain.flags */
+enum mt_drain_flag {
+	/*
+	 * Found pending at attach (discovery), not seen queued: queue_ts is
+	 * the discovery's time, a lower bound of the age; the queuer is the
+	 * task found waiting in __flush_work <- __lru_add_drain_all, if any.
+	 */
+	MT_DRAIN_DISCOVERED = 1,
+};
+
 /* Drain work outstanding on a CPU; read by the loader to age stuck work. */
 struct mt_cpu_drain {
 	__u64 work;		/* work_struct pointer, 0 when none pending */
@@ -190,12 +201,13 @@ struct mt_cpu_drain {
 	__u64 activate_ts;
 	__u64 start_ts;		/* execute_start seen; 0 while still waiting */
 	__u32 switches;
-	__u32 pad;
+	__u32 flags;		/* enum mt_drain_flag */
 	struct mt_task queuer;
 	struct mt_task blocker;	/* longest runner since queued, switched out */
 	__u64 blocker_ns;
 	struct mt_task occupant;	/* on the CPU now: at queueing, then each switch */
 	__u64 occupant_since_ts;
+	struct mt_stack queuer_stack;	/* the queuer's kernel stack when it queued */
 };
 
 #endif /* MIGTRACE_H */

@@ -9,6 +9,7 @@
 #include "cmd/tracing_opts.h"
 #include "core/exposure.h"
 #include "kernel/host_probe.h"
+#include "kernel/kevidence.h"
 #include "kernel/kmsg.h"
 #include "kernel/session.h"
 #include "output/caps.h"
@@ -21,10 +22,12 @@ static const char doc[] =
 "migtrace caps: what this kernel lets migtrace see. Every hook is probed,\n"
 "loaded and attached as a trace would; each line says the mechanism it got\n"
 "(fentry, kprobe, tracepoint, tracepoint~ for an approximation, or none) and\n"
-"why each better one was not used. Then whether the kernel log (/dev/kmsg)\n"
-"can be read for the kernel's own stall reports. Then the host section: what\n"
-"migtrace exposure prints (the facts that decide whether this host can hit the\n"
-"livelock, and a verdict per shape of it).\n"
+"why each better one was not used; then the evidence sources beyond hooks\n"
+"(the stack sampler, the attach-time task discovery) and why one is missing;\n"
+"then whether the kernel log (/dev/kmsg) can be read for the kernel's own\n"
+"stall reports. Then the host section: what migtrace exposure prints (the\n"
+"facts that decide whether this host can hit the livelock, and a verdict per\n"
+"shape of it).\n"
 "\n"
 "USAGE: migtrace caps [--json] [--no-fentry] [--no-kprobe] [-v]\n";
 
@@ -63,16 +66,16 @@ int cmd_caps(int argc, char **argv)
 	static struct kmsg_reader kmsg;
 	static struct host_facts h;
 	static struct exposure e;
-	char err[512];
+	struct kev_sources src;
 
 	argv[0] = "migtrace caps";	/* for argp's messages */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
-	if (session_open(&s, &tracing_opts.session, err, sizeof(err))) {
-		fprintf(stderr, "migtrace: %s\n", err);
+	if (tracing_session_open(&s))
 		return EXIT_ERROR;
-	}
 	hooks_print_caps(stdout, session_hooks(s), json);
+	kevidence_sources(session_kevidence(s), &src);
+	sources_print_caps(stdout, json, &src);
 	session_close(s);
 	kmsg_open(&kmsg, KMSG_PATH);	/* the kernel's own reports: can they be read */
 	if (!json)

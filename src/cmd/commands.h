@@ -14,6 +14,7 @@ int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const struct {
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
 	{ "daemon", cmd_daemon },
+	{ "evidence", cmd_evidence },
 	{ "exposure", cmd_exposure },
 	{ NULL, NULL },
 };

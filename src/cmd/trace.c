@@ -30,7 +30,7 @@ static const char doc[] =
 "which CPU never runs its lru_add_drain_all work.\n"
 "\n"
 "USAGE: migtrace [OPTIONS] [INTERVAL [COUNT]]\n"
-"       migtrace caps|exposure|record|report|compare|daemon --help\n"
+"       migtrace caps|exposure|evidence|record|report|compare|daemon --help\n"
 "\n"
 "Without INTERVAL, one report is printed when the run ends (-d, COUNT, or\n"
 "Ctrl-C). With INTERVAL, a report every INTERVAL seconds, COUNT times.\n"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <string.h>
 #include "migtrace.h"
 #include "cmd/tracing_opts.h"
@@ -65,3 +66,13 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 }
 
 const struct argp tracing_argp = { .options = options, .parser = parse };
+
+int tracing_session_open(struct session **s)
+{
+	char err[512];
+
+	if (!session_open(s, &tracing_opts.session, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "migtrace: %s\n", err);
+	return -1;
+}

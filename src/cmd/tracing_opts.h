@@ -18,4 +18,7 @@ struct tracing_options {
 extern struct tracing_options tracing_opts;
 extern const struct argp tracing_argp;
 
+/* session_open with the parsed options; on failure says why on stderr and returns -1. */
+int tracing_session_open(struct session **s);
+
 #endif

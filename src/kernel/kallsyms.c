@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/stack_syms.h"
 #include "kernel/kallsyms.h"
 
 /*
@@ -18,6 +19,7 @@
  */
 #define CACHE_DIR	"/run/migtrace"
 #define CACHE_FILE	CACHE_DIR "/kallsyms"
+#define RANGES_FILE	CACHE_DIR "/stack-ranges"
 
 static bool cache_key(const char *const *names, int n, char *key, size_t len)
 {
@@ -68,10 +70,10 @@ static bool trusted(int fd)
 	return !fstat(fd, &st) && st.st_uid == 0 && !(st.st_mode & 022);
 }
 
-static bool cache_read(const char *key, uint64_t *addrs, int n)
+static bool cache_read(const char *path, const char *key, uint64_t *addrs, int n)
 {
 	char line[4096];
-	FILE *f = fopen(CACHE_FILE, "r");
+	FILE *f = fopen(path, "r");
 	bool ok = false;
 	int i = 0;
 
@@ -87,7 +89,7 @@ static bool cache_read(const char *key, uint64_t *addrs, int n)
 	return ok;
 }
 
-static void cache_write(const char *key, const uint64_t *addrs, int n)
+static void cache_write(const char *path, const char *key, const uint64_t *addrs, int n)
 {
 	char tmp[64];
 	struct stat st;
@@ -98,7 +100,7 @@ static void cache_write(const char *key, const uint64_t *addrs, int n)
 		return;
 	if (stat(CACHE_DIR, &st) || st.st_uid != 0 || (st.st_mode & 077))
 		return;
-	snprintf(tmp, sizeof(tmp), CACHE_FILE ".%d", (int)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
@@ -111,54 +113,78 @@ static void cache_write(const char *key, const uint64_t *addrs, int n)
 	fprintf(f, "%s\n", key);
 	for (int i = 0; i < n; i++)
 		fprintf(f, "%llx\n", (unsigned long long)addrs[i]);
-	if (fclose(f) || rename(tmp, CACHE_FILE))
+	if (fclose(f) || rename(tmp, path))
 		unlink(tmp);
 }
 
-static int resolve(const char *path, const char *const *names, uint64_t *addrs, int n)
-{
-	static char iobuf[1 << 20];
-	char line[512];
-	bool any_nonzero = false;
-	int missing = 0;
-	FILE *f;
+/*
+ * Call fn for every symbol of the file, "ffffffff81000000 T name\t[module]"
+ * split without sscanf (it is hot: ~120k lines), until fn returns false.
+ * Returns 0, -ENOENT, or -EPERM when every address read as zero.
+ */
+typedef bool (*symbol_fn)(void *ctx, uint64_t addr, char type, const char *name);
 
-	for (int i = 0; i < n; i++) {
-		addrs[i] = 0;
-		missing += names[i][0] != '\0';
-	}
-	f = fopen(path, "r");
+static int for_each_symbol(const char *path, symbol_fn fn, void *ctx)
+{
+	static char iobuf[1 << 20];	/* the file is ~10 MB */
+	bool any_nonzero = false;
+	char line[512];
+	FILE *f = fopen(path, "r");
+
 	if (!f)
 		return -ENOENT;
-	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));	/* the file is ~10 MB */
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	while (fgets(line, sizeof(line), f)) {
-		/* "ffffffff81000000 T name [module]": split without sscanf, it is hot. */
-		char *type = strchr(line, ' '), *name, *end;
+		char *type = strchr(line, ' '), *name;
 		uint64_t addr;
 
 		if (!type || !(name = strchr(type + 1, ' ')))
 			continue;
 		name++;
-		end = name + strcspn(name, " \t\n");
-		*end = '\0';
+		name[strcspn(name, " \t\n")] = '\0';
 		addr = strtoull(line, NULL, 16);
-		if (addr)
-			any_nonzero = true;
-		for (int i = 0; i < n; i++)
-			if (!addrs[i] && names[i][0] == name[0] && !strcmp(name, names[i]) && addr) {
-				addrs[i] = addr;
-				missing--;
-			}
-		/*
-		 * Done once every name has its first address: the kernel formats
-		 * each line as it is read, and the core kernel's symbols come
-		 * first (about a third of the file for the hooks' functions).
-		 */
-		if (!missing)
+		any_nonzero |= addr != 0;
+		if (!fn(ctx, addr, type[1], name))
 			break;
 	}
 	fclose(f);
 	return any_nonzero ? 0 : -EPERM;
+}
+
+struct wanted_names {
+	const char *const *names;
+	uint64_t *addrs;
+	int n, missing;
+};
+
+static bool find_names(void *ctx, uint64_t addr, char type, const char *name)
+{
+	struct wanted_names *w = ctx;
+
+	(void)type;
+	for (int i = 0; i < w->n; i++)
+		if (!w->addrs[i] && w->names[i][0] == name[0] && !strcmp(name, w->names[i]) &&
+		    addr) {
+			w->addrs[i] = addr;
+			w->missing--;
+		}
+	/*
+	 * Done once every name has its first address: the kernel formats
+	 * each line as it is read, and the core kernel's symbols come
+	 * first (about a third of the file for the hooks' functions).
+	 */
+	return w->missing > 0;
+}
+
+static int resolve(const char *path, const char *const *names, uint64_t *addrs, int n)
+{
+	struct wanted_names w = { names, addrs, n, 0 };
+
+	for (int i = 0; i < n; i++) {
+		addrs[i] = 0;
+		w.missing += names[i][0] != '\0';
+	}
+	return for_each_symbol(path, find_names, &w);
 }
 
 int kallsyms_resolve(const char *path, const char *const *names, uint64_t *addrs, int n)
@@ -168,10 +194,126 @@ int kallsyms_resolve(const char *path, const char *const *names, uint64_t *addrs
 		     may_see_addresses() && cache_key(names, n, key, sizeof(key));
 	int ret;
 
-	if (keyed && cache_read(key, addrs, n))
+	if (keyed && cache_read(CACHE_FILE, key, addrs, n))
 		return 0;
 	ret = resolve(path, names, addrs, n);
 	if (keyed && !ret)
-		cache_write(key, addrs, n);
+		cache_write(CACHE_FILE, key, addrs, n);
 	return ret;
+}
+
+/* FNV-1a of /proc/modules: module symbols move when modules come and go. */
+static uint64_t modules_hash(void)
+{
+	uint64_t h = 1469598103934665603ULL;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return h;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+	fclose(f);
+	return h;
+}
+
+/* The ranges as the cache keeps them: n, found, over, then start, end, bits each. */
+#define RANGES_WORDS (3 + 3 * MT_STACK_RANGES)
+
+static void ranges_pack(const struct stack_syms *s, uint64_t *w)
+{
+	memset(w, 0, RANGES_WORDS * sizeof(*w));
+	w[0] = s->n;
+	w[1] = s->found;
+	w[2] = s->over;
+	for (uint32_t i = 0; i < s->n; i++) {
+		w[3 + 3 * i] = s->r[i].start;
+		w[4 + 3 * i] = s->r[i].end;
+		w[5 + 3 * i] = s->r[i].bits;
+	}
+}
+
+static bool ranges_unpack(struct stack_syms *s, const uint64_t *w)
+{
+	stack_syms_init(s);
+	if (w[0] > MT_STACK_RANGES)
+		return false;
+	s->n = w[0];
+	s->found = w[1];
+	s->over = w[2];
+	for (uint32_t i = 0; i < s->n; i++)
+		s->r[i] = (struct mt_sym_range){ .start = w[3 + 3 * i], .end = w[4 + 3 * i],
+						 .bits = w[5 + 3 * i] };
+	return true;
+}
+
+static bool add_stack_sym(void *ctx, uint64_t addr, char type, const char *name)
+{
+	stack_syms_add(ctx, addr, type, name);
+	return true;
+}
+
+int kallsyms_stack_syms(const char *path, struct stack_syms *s)
+{
+	uint64_t words[RANGES_WORDS];
+	char key[512], hash[24];
+	const char *key_names[] = { "stack-ranges-1", hash };
+	bool keyed;
+	int err;
+
+	snprintf(hash, sizeof(hash), "%llx", (unsigned long long)modules_hash());
+	keyed = !strcmp(path, "/proc/kallsyms") && geteuid() == 0 && may_see_addresses() &&
+		cache_key(key_names, 2, key, sizeof(key));
+	if (keyed && cache_read(RANGES_FILE, key, words, RANGES_WORDS) &&
+	    ranges_unpack(s, words))
+		return 0;
+	stack_syms_init(s);
+	/* Every line: a function ends where the next symbol starts, modules included. */
+	err = for_each_symbol(path, add_stack_sym, s);
+	stack_syms_finish(s);
+	if (err)
+		return err;
+	if (keyed && !s->nomem) {
+		ranges_pack(s, words);
+		cache_write(RANGES_FILE, key, words, RANGES_WORDS);
+	}
+	return 0;
+}
+
+struct symbolize {
+	const uint64_t *addrs;
+	uint64_t *best;
+	char (*names)[64];
+	int n;
+};
+
+static bool nearest_below(void *ctx, uint64_t addr, char type, const char *name)
+{
+	struct symbolize *z = ctx;
+
+	if (!addr || (type != 't' && type != 'T' && type != 'w' && type != 'W'))
+		return true;
+	for (int i = 0; i < z->n; i++)
+		if (addr <= z->addrs[i] && addr > z->best[i]) {
+			z->best[i] = addr;
+			snprintf(z->names[i], 64, "%.40s+0x%llx", name,
+				 (unsigned long long)(z->addrs[i] - addr));
+		}
+	return true;
+}
+
+int kallsyms_symbolize(const char *path, const uint64_t *addrs, int n, char (*names)[64])
+{
+	uint64_t best[n > 0 ? n : 1];
+	struct symbolize z = { addrs, best, names, n };
+	int err;
+
+	for (int i = 0; i < n; i++) {
+		best[i] = 0;
+		names[i][0] = '\0';
+	}
+	err = for_each_symbol(path, nearest_below, &z);
+	return err == -ENOENT ? err : 0;
 }

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kernel/clock.h"
+#include "kernel/kevidence.h"
 #include "kernel/link_release.h"
 #include "kernel/privileges.h"
 #include "kernel/session.h"
@@ -38,6 +39,7 @@ struct session {
 	const volatile uint64_t *producer_pos;	/* the ring buffer's, read-only; NULL: unknown */
 	struct event_sink sinks[SESSION_MAX_SINKS];
 	uint32_t nsinks;
+	struct kevidence kev;		/* stack sampler, discovery, per-CPU work items */
 };
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -92,6 +94,7 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 	s->skel->rodata->drain_work_fn = s->env.drain_fn;
 	s->skel->rodata->fault_vma_lock_flag = s->env.fault_vma_lock_flag;
 	enable_programs(s);
+	kevidence_prepare(&s->kev, s->skel);
 	ret = migtrace_bpf__load(s->skel);
 	if (ret) {
 		snprintf(err, len, "loading the BPF programs failed: %s%s", strerror(-ret),
@@ -99,6 +102,27 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 		migtrace_bpf__destroy(s->skel);
 		s->skel = NULL;
 	}
+	return ret;
+}
+
+/*
+ * A load that fails is tried again without the sampler and discovery
+ * programs: if that one loads, they were the cause (kept as their reason),
+ * and the hooks keep their mechanisms.
+ */
+static int load_evidence_aside(struct session *s, const struct session_opts *o, char *err,
+			       size_t len)
+{
+	char first[512];
+	int ret = load(s, o, err, len);
+
+	if (!ret || !kevidence_rule_out(&s->kev, err))
+		return ret;
+	snprintf(first, sizeof(first), "%s", err);
+	if (!load(s, o, err, len))
+		return 0;
+	kevidence_rule_in(&s->kev);
+	snprintf(err, len, "%s", first);
 	return ret;
 }
 
@@ -120,12 +144,12 @@ static int load_with_fallback(struct session *s, const struct session_opts *o, c
 			used |= s->hooks[i].mech == order[k];
 		if (!used)
 			continue;
-		if (!load(s, o, err, len))
+		if (!load_evidence_aside(s, o, err, len))
 			return 0;
 		snprintf(rule_out, sizeof(s->env.no_fentry), "programs failed to load: %.130s", err);
 		probe_hooks(&s->env, s->hooks);
 	}
-	return load(s, o, err, len);
+	return load_evidence_aside(s, o, err, len);
 }
 
 /* How long closing links may take before a child is left to finish it. */
@@ -217,8 +241,10 @@ static int open_into(struct session *s, const struct session_opts *o, char *err,
 		return ret;
 	}
 	attach(s);
+	kevidence_loaded(&s->kev, s->skel);
 	agg_init(&s->agg, hook_drain_all_precise(s->hooks));
-	s->kv = (struct kernel_view){ .skel = s->skel, .hooks = s->hooks, .ncpus = s->ncpus };
+	s->kv = (struct kernel_view){ .skel = s->skel, .hooks = s->hooks, .ncpus = s->ncpus,
+				      .kev = &s->kev };
 
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
 	if (!s->rb) {
@@ -230,6 +256,8 @@ static int open_into(struct session *s, const struct session_opts *o, char *err,
 		    bpf_map__fd(s->skel->maps.events), sysconf(_SC_PAGESIZE));
 	if (page != MAP_FAILED)
 		s->producer_pos = page;
+	/* After attach: drain work already pending is found and followed from here. */
+	kevidence_start(&s->kev, s->ncpus);
 	s->start_ns = s->interval_start_ns = mono_ns();
 	return 0;
 }
@@ -265,6 +293,11 @@ uint32_t session_filter_tgid(const struct session *s)
 uint64_t session_start_ns(const struct session *s)
 {
 	return s->start_ns;
+}
+
+struct kevidence *session_kevidence(struct session *s)
+{
+	return &s->kev;
 }
 
 uint64_t session_events_read(const struct session *s)
@@ -363,6 +396,7 @@ void session_close(struct session *s)
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
 	release_links(&s->links[0][0], HOOK_MAX * 5);
+	kevidence_close(&s->kev);
 	migtrace_bpf__destroy(s->skel);
 	s->skel = NULL;
 	probe_env_free(&s->env);

@@ -14,6 +14,7 @@
 #include "model/snapshot.h"
 
 struct session;
+struct kevidence;
 
 struct session_opts {
 	int32_t tgid;		/* 0: all */
@@ -37,6 +38,8 @@ uint32_t session_ncpus(const struct session *s);
 /* -p: the process whose locks and faults are traced (0: all). */
 uint32_t session_filter_tgid(const struct session *s);
 uint64_t session_start_ns(const struct session *s);
+/* The evidence read from kernel state beside the hooks (kernel/kevidence.h). */
+struct kevidence *session_kevidence(struct session *s);
 
 /* Where each event goes after it is aggregated (the session loop's callbacks). */
 typedef void (*event_sink_fn)(void *ctx, const struct mt_event *e);

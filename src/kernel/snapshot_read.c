@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kernel/clock.h"
+#include "kernel/kevidence.h"
 #include "kernel/snapshot_read.h"
 #include "model/hist.h"
 #include "migtrace.skel.h"
@@ -116,6 +117,14 @@ static void read_occupant_run(const struct kernel_view *s, struct pending_drain 
 	p->occupant_run = fault_run_of(&run);
 }
 
+/* Kernel state beyond the hooks: sampled stacks, stacks read, work items (kevidence.c). */
+static void read_kernel_state(const struct kernel_view *s, struct pending_drain *p, uint64_t now)
+{
+	(void)now;
+	if (s->kev)
+		kevidence_pending(s->kev, p);
+}
+
 /*
  * What the kernel's tables say about the parties of pending drain work, one
  * reader per source of evidence: a new source is a reader here (and its
@@ -125,11 +134,13 @@ static void (*const pending_evidence[])(const struct kernel_view *s, struct pend
 					 uint64_t now) = {
 	read_holder,		/* the queuer holds locked folios: holders */
 	read_occupant_run,	/* the occupant's fault run: fault_runs */
+	read_kernel_state,	/* found at attach, stacks, samples, kworker: kevidence */
 };
 
 void kview_pending(const struct kernel_view *s, struct snapshot *snap, uint64_t now)
 {
 	int fd = bpf_map__fd(s->skel->maps.cpu_drain);
+	uint32_t cpus[SNAPSHOT_MAX_PENDING];
 
 	snap->npending = 0;
 	for (uint32_t c = 0; c < s->ncpus && snap->npending < SNAPSHOT_MAX_PENDING; c++) {
@@ -155,7 +166,10 @@ void kview_pending(const struct kernel_view *s, struct snapshot *snap, uint64_t 
 			p->occupant_ns = p->age_ns;
 		for (size_t k = 0; k < sizeof(pending_evidence) / sizeof(pending_evidence[0]); k++)
 			pending_evidence[k](s, p, now);
+		cpus[snap->npending - 1] = c;
 	}
+	if (s->kev)	/* the sampler runs where work pends, nowhere else */
+		kevidence_sampler_follow(s->kev, cpus, snap->npending);
 	/* Only stalls have waiters worth naming: no walk on a quiet machine. */
 	snap->ndrain_waiters = 0;
 	if (snap->npending)

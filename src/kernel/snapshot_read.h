@@ -13,15 +13,25 @@
 
 struct migtrace_bpf;
 
-/* What the readers need of a session: the loaded object, what is attached, CPUs. */
+struct kevidence;
+
+/*
+ * What the readers need of a session: the loaded object, what is attached,
+ * CPUs, and the evidence read from kernel state (whose sampler follows the
+ * CPUs with pending work, set at each kview_pending).
+ */
 struct kernel_view {
 	struct migtrace_bpf *skel;
 	const struct hook_status *hooks;
 	uint32_t ncpus;
+	struct kevidence *kev;
 };
 
 void kview_hists(const struct kernel_view *k, struct snapshot *snap);
-/* Pending drain work and its parties (cheap: per-CPU state, lookups by pid). */
+/*
+ * Pending drain work and its parties (cheap: per-CPU state, lookups by
+ * pid); the stack sampler is enabled on exactly those CPUs from here on.
+ */
 void kview_pending(const struct kernel_view *k, struct snapshot *snap, uint64_t now);
 /* Fault runs still going: a walk of the whole table. */
 void kview_runs(const struct kernel_view *k, struct snapshot *snap, uint64_t now);

@@ -102,6 +102,12 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 	[HOOK_MIGRATE_COHERENT] = {
 		.name = "migrate_device_coherent_folio", .func = "migrate_device_coherent_folio",
 		.exit = true, .optional = true },
+	/* CPU hotplug: drain work pending for a CPU going down runs elsewhere. */
+	[HOOK_CPU_OFFLINE] = {
+		.name = "cpu_offline",
+		.tracepoints = { "cpuhp/cpuhp_exit" },
+		.tp_progs = { "raw_tp_cpuhp_exit" },
+		.tp_protos = { "unsigned int,int,int,int" }, .optional = true },
 	[HOOK_COLLECT_TRYLOCK] = {
 		.name = "collect_trylock",
 		.tracepoints = { "migtrace_lab/collect_trylock" },

@@ -37,6 +37,7 @@ enum hook_id {
 	HOOK_COLLECT_TRYLOCK,		/* migtrace_lab tracepoint */
 	HOOK_DRAIN_LOCKED,		/* migrate_device tracepoint: drain with locks held */
 	HOOK_MIGRATE_COHERENT,		/* migrate_device_coherent_folio: unmap without finalize */
+	HOOK_CPU_OFFLINE,		/* a CPU's workqueues unbound: its pending work moves */
 	HOOK_MAX,
 };
 

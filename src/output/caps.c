@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* "migtrace caps": what each hook ended up with, as text or JSON lines. */
 #include "model/hooks.h"
+#include "model/kevidence.h"
 #include "output/caps.h"
 #include "output/json.h"
 
@@ -53,3 +54,36 @@ void hooks_print_caps(FILE *out, const struct hook_status *st, bool json)
 	}
 }
 
+
+static void source_line(FILE *out, bool json, const char *name, const char *mech,
+			const struct kev_source *src, const char *note)
+{
+	struct json j;
+
+	if (!json) {
+		fprintf(out, "%-24s %-11s %s%s%s\n", name, src->available ? mech : "none", note,
+			src->why[0] && note[0] ? "; " : "", src->why);
+		return;
+	}
+	json_begin(&j, out, "caps_source");
+	json_str(&j, "source", name);
+	json_str(&j, "mechanism", src->available ? mech : "none");
+	json_bool(&j, "available", src->available);
+	if (src->why[0])
+		json_str(&j, "why", src->why);
+	if (note[0])
+		json_str(&j, "note", note);
+	json_end(&j);
+}
+
+void sources_print_caps(FILE *out, bool json, const struct kev_sources *src)
+{
+	char note[512];
+
+	snprintf(note, sizeof(note), "kernel stacks of a CPU with drain work pending, one per "
+		 "%.1f ms there; %u function ranges%s%s", src->period_ns / 1e6, src->nranges,
+		 src->ranges_missing[0] ? ", missing: " : "", src->ranges_missing);
+	source_line(out, json, "stack_sampler", "perf_event", &src->sampler, note);
+	source_line(out, json, "task_discovery", "iter/task", &src->discovery,
+		    "drain work pending at attach, its waiter, kworkers' functions");
+}

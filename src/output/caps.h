@@ -3,10 +3,15 @@
 #define MIGTRACE_CAPS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "model/hooks.h"
 
 /* Text: one line per hook. JSON: one "caps" object per hook. */
 void hooks_print_caps(FILE *out, const struct hook_status *st, bool json);
+
+struct kev_sources;
+/* The evidence sources beyond hooks (stack sampler, task discovery) as caps lines. */
+void sources_print_caps(FILE *out, bool json, const struct kev_sources *src);
 
 #endif
