@@ -59,8 +59,21 @@ finish() {
 	poweroff -f
 }
 
+# x86 registers the TSC clocksource about a second after device initcalls
+# (tsc_refine_calibration_work(): TCG's CPU model does not enumerate the TSC
+# frequency) and switches to it from tsc-early with stop_machine(). A
+# workload started before that which spins in kernel mode on one CPU
+# leaves the other CPUs stuck in the stopper for good: the whole guest
+# stops (README, "stop_machine"). Wait for the switch (at most 10 s).
+i=0
+while [ "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" = tsc-early ] &&
+      [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+CLOCKSOURCE=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
 PREEMPT_NOW=$(sed -n 's/.*(\(.*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null)
-emit "MLAB: booted $(uname -r) variant=$VARIANT workload=$WORKLOAD cpus=$(nproc) results=$([ $SERIAL_RESULTS = 1 ] && echo serial || echo 9p) channel=$CHANNEL preempt=${PREEMPT_NOW:-unknown} boot=$BOOT"
+emit "MLAB: booted $(uname -r) variant=$VARIANT workload=$WORKLOAD cpus=$(nproc) results=$([ $SERIAL_RESULTS = 1 ] && echo serial || echo 9p) channel=$CHANNEL preempt=${PREEMPT_NOW:-unknown} clocksource=$CLOCKSOURCE boot=$BOOT"
 {
 	uname -a
 	cat /proc/cmdline

@@ -260,6 +260,7 @@ int main(int argc, char **argv)
 
 		/* 2. release spinners and holder together */
 		atomic_store(&ctl->pm0, pagemap_entry(i));
+		atomic_store(&ctl->gate, 0);
 		t0 = now_ns();
 		t_rel = t0;
 		deadline = t0 + (uint64_t)opt.deadline_ms * 1000000ull;

@@ -28,9 +28,18 @@ struct hmm_dmirror_cmd {
 #define HMM_DMIRROR_READ		_IOWR('H', 0x00, struct hmm_dmirror_cmd)
 #define HMM_DMIRROR_MIGRATE_TO_DEV	_IOWR('H', 0x02, struct hmm_dmirror_cmd)
 #define HMM_DMIRROR_MIGRATE_MIXED	_IOWR('H', 0x40, struct hmm_dmirror_cmd)
-#define HMM_DMIRROR_READ_WORK		_IOWR('H', 0x41, struct hmm_dmirror_cmd)
+/* 0003: HMM_DMIRROR_READ entered in kernel mode ahead of the lock: busy-wait
+ * until *gate != 0, then fault; LAB_READ_WORK: both in a kworker on this CPU */
+struct hmm_dmirror_lab_read {
+	struct hmm_dmirror_cmd cmd;
+	uint64_t gate;
+	uint32_t flags;
+	uint32_t pad;
+};
+#define HMM_DMIRROR_LAB_READ_WORK	1
+#define HMM_DMIRROR_LAB_READ		_IOWR('H', 0x41, struct hmm_dmirror_lab_read)
 #define HMM_DMIRROR_KERNEL_HOG		_IOWR('H', 0x42, struct hmm_dmirror_cmd)
-/* pid of the kworker running a READ_WORK item (0003), 0 when none */
+/* pid of the kworker running a LAB_READ_WORK item (0003), 0 when none */
 #define LAB_FAULT_WORKER "/sys/module/test_hmm/parameters/lab_fault_worker"
 /* the work function that item runs: TRUTH's work_fn */
 #define LAB_WORK_FN "dmirror_fault_work"
@@ -111,6 +120,7 @@ struct ctl {
 	_Atomic uint32_t held;		/* last iteration the holder finished */
 	_Atomic int64_t held_cpages;
 	_Atomic int held_err;
+	_Atomic uint32_t gate;		/* kernel/kworker: 1 once the holder collected D_i */
 	_Atomic int64_t busy;		/* kernel/kworker: READs that returned EBUSY */
 	_Atomic int read_err;		/* kernel/kworker: a READ failed otherwise */
 	/* ground truth */
