@@ -69,3 +69,20 @@ expectation() {
 		$1 = $2 = $3 = ""; sub(/^ +/, ""); print; exit
 	}' "$LAB_DIR/expectations"
 }
+
+# judge EXPECT FILE: 0 when a cell's TRUTH lines (lab check's cell file)
+# meet the expectation (scripts/lab/expectations)
+judge() {
+	local n k st
+	n=$(grep -c '^TRUTH ' "$2" || true)
+	k=$(grep -c '^TRUTH .*outcome=livelock' "$2" || true)
+	st=$(grep -c '^TRUTH .*outcome=stuck_' "$2" || true)
+	[ "$n" -gt 0 ] || return 1
+	case $1 in
+	livelock) [ $((k * 10)) -ge $((n * 9)) ] ;;
+	progress) [ "$k" = 0 ] ;;
+	stall) [ "$st" = "$n" ] ;;
+	no-stall) [ "$st" = 0 ] ;;
+	*) return 0 ;;
+	esac
+}

@@ -143,10 +143,26 @@ static int spinner_tid(int i, int worker)
 	return atomic_load(&ctl->spin_tid[i]);
 }
 
-/* faults retried by the spinners: C's minor faults; a kworker's are not C's */
+/*
+ * Faults retried by the spinners: C's minor faults. A kworker's are its own:
+ * those of the last kworker seen running the read, since it was first seen.
+ */
+static int worker_seen;
+static long worker_flt0;
+
+static void see_worker(int w)
+{
+	if (w <= 0 || w == worker_seen)
+		return;
+	worker_seen = w;
+	worker_flt0 = read_minflt(w);
+}
+
 static long fault_count(pid_t child)
 {
-	return opt.sc->ctx == CTX_KWORKER ? vmstat_pgfault() : read_minflt(child);
+	if (opt.sc->ctx != CTX_KWORKER)
+		return read_minflt(child);
+	return worker_seen ? read_minflt(worker_seen) : -1;
 }
 
 /* D_i: write, then migrate to device memory, one page at a time */
@@ -287,7 +303,7 @@ int main(int argc, char **argv)
 			if (all || now_ns() > deadline)
 				break;
 			if (opt.sc->ctx == CTX_KWORKER && (w = read_fault_worker()) > 0)
-				worker = w;
+				see_worker(worker = w);
 			syscall(SYS_futex, &ctl->held, FUTEX_WAIT, h, &poll, NULL, 0);
 		}
 		/*
@@ -309,9 +325,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "iteration %d: %.1f ms\n", i, stall / 1e6);
 	}
 	t_end = now_ns();
-	flt1 = fault_count(child);
 	if (opt.sc->ctx == CTX_KWORKER && livelock && (i = read_fault_worker()) > 0)
-		worker = i;
+		see_worker(worker = i);
+	flt1 = fault_count(child);
+	if (opt.sc->ctx == CTX_KWORKER)
+		flt0 = worker_seen ? worker_flt0 : -1;
 
 	if (livelock) {
 		/*

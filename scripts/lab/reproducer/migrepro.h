@@ -100,7 +100,6 @@ int pin(int cpu);
 int write_str(const char *path, const char *s);
 int read_str(const char *path, char *buf, size_t len);
 long read_minflt(pid_t pid);
-long vmstat_pgfault(void);
 int read_fault_worker(void);
 const char *preempt_model(void);
 void kmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

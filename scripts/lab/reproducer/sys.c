@@ -108,22 +108,6 @@ long read_minflt(pid_t pid)
 	return v;
 }
 
-/* every fault of the system (a kworker's faults are not the child's) */
-long vmstat_pgfault(void)
-{
-	char line[128];
-	long v = -1;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "pgfault %ld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
 int read_fault_worker(void)
 {
 	char buf[32];
