@@ -18,11 +18,13 @@
  *
  * The user-space spinners busy-wait on their CPU until P's pagemap shows
  * that the holder has collected (locked) D_i. A kernel-mode spinner waits in
- * kernel mode instead (the ioctl's gate), opened by a watcher thread of C on
- * another CPU that watches the pagemap: waiting in user space, it would be
- * preempted there by the drain's kworker as soon as the holder queues it,
- * and whether it spins would be a race (seen: 1 of 2 runs, 8 iterations
- * each, without the gate).
+ * kernel mode instead, inside the fault with the mmap lock held (the ioctl's
+ * gate), opened by a watcher thread of C on another CPU that watches the
+ * pagemap: waiting in user space (or before mmap_read_lock()'s might_sleep()
+ * under voluntary preemption), it would yield to the drain's kworker as soon
+ * as the holder queues it, and whether it spins would be a race (seen: 1 of
+ * 2 runs livelocked without the gate under none; 8 of 10 with the gate
+ * before the mmap lock under voluntary).
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -28,8 +28,9 @@ struct hmm_dmirror_cmd {
 #define HMM_DMIRROR_READ		_IOWR('H', 0x00, struct hmm_dmirror_cmd)
 #define HMM_DMIRROR_MIGRATE_TO_DEV	_IOWR('H', 0x02, struct hmm_dmirror_cmd)
 #define HMM_DMIRROR_MIGRATE_MIXED	_IOWR('H', 0x40, struct hmm_dmirror_cmd)
-/* 0003: HMM_DMIRROR_READ entered in kernel mode ahead of the lock: busy-wait
- * until *gate != 0, then fault; LAB_READ_WORK: both in a kworker on this CPU */
+/* 0003: HMM_DMIRROR_READ that, holding the mmap lock, busy-waits in kernel
+ * mode until *gate != 0, then faults; LAB_READ_WORK: all in a kworker on
+ * this CPU */
 struct hmm_dmirror_lab_read {
 	struct hmm_dmirror_cmd cmd;
 	uint64_t gate;
