@@ -3,6 +3,11 @@
 # by scripts/lab/lab, runs one workload, brings results back through the 9p
 # share "results" (or, failing that, a base64 tarball between MLAB-B64-BEGIN
 # and MLAB-B64-END on the serial console), then powers off.
+# Every line the host scores (MLAB-*, RESULT, TRUTH, hmm-tests' summary) also
+# leaves at once through the results channel, the second serial port
+# (/dev/ttyS1, the host's results.log), as it is produced: a guest whose CPUs
+# all stop (a kernel-mode livelock) still has its lines out up to the stop.
+# migtrace's JSON goes there too, a line at a time, as "MLAB-JSON NAME LINE".
 /bin/busybox --install -s /bin
 export PATH=/usr/bin:/bin:/sbin
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -12,6 +17,24 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tmpfs tmp /tmp
 . /lab/run.conf
+# this boot's number and the runs before it (lab run boots again after a
+# livelock that did not let go): kernel parameters passed on to init
+BOOT=${MLAB_BOOT:-1}
+RUN_BASE=${MLAB_RUN_BASE:-0}
+
+# the results channel on fd 7: raw (no echo, no CR), held open (a close
+# waits for the port to drain)
+if stty -F /dev/ttyS1 raw -echo 2>/dev/null && exec 7>/dev/ttyS1; then
+	CHANNEL=ttyS1
+else
+	exec 7>/dev/null
+	CHANNEL=none
+fi
+# emit LINE: to the console and the results channel
+emit() {
+	echo "$*"
+	echo "$*" >&7
+}
 
 SERIAL_RESULTS=0
 if ! mount -t 9p -o trans=virtio,version=9p2000.L results /results 2>/dev/null; then
@@ -30,38 +53,62 @@ dump_results() {
 }
 
 finish() {
-	echo "MLAB-DONE rc=$1"
+	emit "MLAB-DONE rc=$1"
 	dump_results
 	sync
 	poweroff -f
 }
 
-echo "MLAB: booted $(uname -r) variant=$VARIANT workload=$WORKLOAD cpus=$(nproc) results=$([ $SERIAL_RESULTS = 1 ] && echo serial || echo 9p)"
+# x86 registers the TSC clocksource about a second after device initcalls
+# (tsc_refine_calibration_work(): TCG's CPU model does not enumerate the TSC
+# frequency) and switches to it from tsc-early with stop_machine(). A
+# workload started before that which spins in kernel mode on one CPU
+# leaves the other CPUs stuck in the stopper for good: the whole guest
+# stops (README, "stop_machine"). Wait for the switch (at most 10 s).
+i=0
+while [ "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" = tsc-early ] &&
+      [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+CLOCKSOURCE=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
+PREEMPT_NOW=$(sed -n 's/.*(\(.*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null)
+emit "MLAB: booted $(uname -r) variant=$VARIANT workload=$WORKLOAD cpus=$(nproc) results=$([ $SERIAL_RESULTS = 1 ] && echo serial || echo 9p) channel=$CHANNEL preempt=${PREEMPT_NOW:-unknown} clocksource=$CLOCKSOURCE boot=$BOOT"
 {
 	uname -a
 	cat /proc/cmdline
 	echo "sched_rt_runtime_us=$(cat /proc/sys/kernel/sched_rt_runtime_us 2>/dev/null)"
-} > /results/guest-info.txt
+	echo "preempt=$(cat /sys/kernel/debug/sched/preempt 2>/dev/null)"
+	echo "clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
+	echo "cpu_intensive_thresh_us=$(cat /sys/module/workqueue/parameters/cpu_intensive_thresh_us 2>/dev/null)"
+} > /results/guest-info-$BOOT.txt
 
 # in-guest watchdog: a livelocked workload must not hang the caller
 (
 	sleep "$GUEST_TIMEOUT"
-	echo "MLAB-WATCHDOG: workload still running after ${GUEST_TIMEOUT}s"
-	echo "MLAB-WATCHDOG: sched_rt_runtime_us=$(cat /proc/sys/kernel/sched_rt_runtime_us)"
+	emit "MLAB-WATCHDOG: workload still running after ${GUEST_TIMEOUT}s"
+	emit "MLAB-WATCHDOG: sched_rt_runtime_us=$(cat /proc/sys/kernel/sched_rt_runtime_us)"
 	echo l > /proc/sysrq-trigger 2>/dev/null
 	echo w > /proc/sysrq-trigger 2>/dev/null
-	dmesg | tail -n 80 > /results/dmesg-watchdog.txt
+	dmesg | tail -n 80 > /results/dmesg-watchdog-$BOOT.txt
 	finish 124
 ) &
 
 MT_PID=""
 MT_OUT=migtrace
-# start_migtrace [NAME]: migtrace into /results/NAME.jsonl (stderr NAME.err)
+# start_migtrace [NAME]: migtrace into /results/NAME.jsonl (stderr NAME.err),
+# each line also on the results channel as "MLAB-JSON NAME LINE" (through a
+# fifo, so that $MT_PID is migtrace itself)
 start_migtrace() {
 	MT_OUT=${1:-migtrace}
 	MT_PID=""
 	[ "$USE_MIGTRACE" = yes ] && [ -x /usr/bin/migtrace ] || return 0
-	sh -c "$MIGTRACE_CMD" > /results/$MT_OUT.jsonl 2> /results/$MT_OUT.err &
+	rm -f /tmp/$MT_OUT.fifo
+	mkfifo /tmp/$MT_OUT.fifo
+	tee /results/$MT_OUT.jsonl < /tmp/$MT_OUT.fifo |
+		awk -v p="MLAB-JSON $MT_OUT " '{ print p $0; fflush() }' >&7 &
+	MT_PUMP=$!
+	sh -c "exec $MIGTRACE_CMD" > /tmp/$MT_OUT.fifo 2> /results/$MT_OUT.err &
 	MT_PID=$!
 	# Start the workload only once every hook is attached: patching a function
 	# (fentry) while other vCPUs run it can oops under TCG, and the workload's
@@ -86,11 +133,52 @@ stop_migtrace() {
 	done
 	killed=no
 	kill -9 "$MT_PID" 2>/dev/null && killed=yes
-	wait "$MT_PID" 2>/dev/null
-	mrc=$?
-	echo "MLAB-MIGTRACE ${MT_RUN:+run=$MT_RUN }alive_at_end=$alive exit=$mrc sigkill=$killed lines=$(wc -l < /results/$MT_OUT.jsonl) stderr_lines=$(wc -l < /results/$MT_OUT.err)"
+	# a migtrace stuck closing its links (a starved CPU) would block `wait`
+	mrc=stuck
+	if gone "$MT_PID" 20; then
+		wait "$MT_PID" 2>/dev/null
+		mrc=$?
+		wait "$MT_PUMP" 2>/dev/null
+	fi
+	emit "MLAB-MIGTRACE ${MT_RUN:+run=$MT_RUN }alive_at_end=$alive exit=$mrc sigkill=$killed lines=$(wc -l < /results/$MT_OUT.jsonl) stderr_lines=$(wc -l < /results/$MT_OUT.err)"
 	tail -n 5 /results/$MT_OUT.err | sed 's/^/MLAB: migtrace stderr: /'
 	MT_PID=""
+}
+
+# gone PID TENTHS: wait until PID has exited, at most TENTHS tenths of a
+# second; 1 if it has not (a task stuck in the kernel never exits, and
+# `wait` would block this script for good)
+gone() {
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		[ $i -lt "$2" ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 0
+}
+
+# run_migrepro SCENARIO RUN EXTRA-ARGS: REPRO_RC its exit status. Its lines
+# leave as it prints them. An unrecovered livelock leaves a thread of it in
+# the kernel for good, so its process (and the pipe) may never end: once
+# its RESULT line is out and it has not exited within 3 s, that run is over
+# (exit 3).
+run_migrepro() {
+	: > /tmp/repro.out
+	rm -f /tmp/repro.rc
+	( migrepro -s "$1" $3 -V "$VARIANT" -r "$2" -n "$ITERATIONS" -D "$DEADLINE_MS" \
+		--observe-ms "${OBSERVE_MS:-40000}" -q $REPRO_ARGS 2> /tmp/repro.err
+	  echo $? > /tmp/repro.rc ) | tee -a /tmp/repro.out /results/repro.log /proc/self/fd/7 &
+	while [ ! -s /tmp/repro.rc ] && ! grep -q '^RESULT ' /tmp/repro.out; do
+		sleep 0.2
+	done
+	i=0
+	while [ ! -s /tmp/repro.rc ] && [ $i -lt 15 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	REPRO_RC=$(cat /tmp/repro.rc 2>/dev/null)
+	[ -n "$REPRO_RC" ] || REPRO_RC=3
 }
 
 # repro: one migtrace per run (migtrace-N.jsonl) unless MIGTRACE_PER_RUN=no
@@ -105,60 +193,66 @@ smoke)
 	ok=1
 	for e in swap_page_trylock collect_trylock drain_all_begin drain_all_end; do
 		if [ -d /sys/kernel/tracing/events/migtrace_lab/$e ]; then
-			echo "MLAB: tracepoint migtrace_lab:$e: $(cat /sys/kernel/tracing/events/migtrace_lab/$e/format | grep -c field:) fields"
+			emit "MLAB: tracepoint migtrace_lab:$e: $(cat /sys/kernel/tracing/events/migtrace_lab/$e/format | grep -c field:) fields"
 		else
-			echo "MLAB: tracepoint migtrace_lab:$e MISSING"; ok=0
+			emit "MLAB: tracepoint migtrace_lab:$e MISSING"; ok=0
 		fi
 	done
-	[ -e /sys/kernel/btf/vmlinux ] && echo "MLAB: BTF present" || { echo "MLAB: BTF MISSING"; ok=0; }
-	[ -c /dev/hmm_dmirror0 ] && echo "MLAB: /dev/hmm_dmirror0 present" || { echo "MLAB: hmm_dmirror MISSING"; ok=0; }
+	[ -e /sys/kernel/btf/vmlinux ] && emit "MLAB: BTF present" || { emit "MLAB: BTF MISSING"; ok=0; }
+	[ -c /dev/hmm_dmirror0 ] && emit "MLAB: /dev/hmm_dmirror0 present" || { emit "MLAB: hmm_dmirror MISSING"; ok=0; }
 	[ -e /proc/sys/kernel/sched_rt_runtime_us ] || ok=0
 	for e in workqueue/workqueue_queue_work sched/sched_switch; do
-		[ -d /sys/kernel/tracing/events/$e ] || { echo "MLAB: $e MISSING"; ok=0; }
+		[ -d /sys/kernel/tracing/events/$e ] || { emit "MLAB: $e MISSING"; ok=0; }
 	done
-	[ $ok = 1 ] && echo "MLAB-SMOKE ok" || { echo "MLAB-SMOKE fail"; rc=1; }
+	# the kernel-mode spinner scenarios: the model asked for, the 0003 ioctls' worker pid
+	[ -z "$PREEMPT" ] || [ "$PREEMPT_NOW" = "$PREEMPT" ] ||
+		{ emit "MLAB: preempt=$PREEMPT asked, kernel runs ${PREEMPT_NOW:-unknown}"; ok=0; }
+	[ -r /sys/module/test_hmm/parameters/lab_fault_worker ] || { emit "MLAB: test_hmm lab_fault_worker MISSING"; ok=0; }
+	[ $ok = 1 ] && emit "MLAB-SMOKE ok" || { emit "MLAB-SMOKE fail"; rc=1; }
 	;;
 hmm-tests)
 	r=1
 	while [ $r -le "$RUNS" ]; do
-		echo "MLAB: hmm-tests run $r/$RUNS $HMM_ARGS"
+		emit "MLAB: hmm-tests run $r/$RUNS $HMM_ARGS"
 		t0=$(cut -d' ' -f1 /proc/uptime)
-		(cd /tmp && hmm-tests $HMM_ARGS; echo $? > /tmp/hmm.rc) 2>&1 | tee -a /results/hmm-tests.log
+		(cd /tmp && hmm-tests $HMM_ARGS; echo $? > /tmp/hmm.rc) 2>&1 |
+			tee -a /results/hmm-tests.log /proc/self/fd/7
 		t=$(awk -v t0="$t0" '{ printf "%.2f", $1 - t0 }' /proc/uptime)
 		st=$(cat /tmp/hmm.rc)
 		# one line per run for lab compare's cost table (uptime: 10 ms steps)
-		echo "MLAB-HMM run=$r seconds=$t exit=$st args=$HMM_ARGS" | tee -a /results/hmm-times.txt
+		emit "MLAB-HMM run=$r seconds=$t exit=$st args=$HMM_ARGS"
+		echo "MLAB-HMM run=$r seconds=$t exit=$st args=$HMM_ARGS" >> /results/hmm-times.txt
 		r=$((r + 1))
 	done
 	;;
 repro)
 	# SCENARIO: one scenario, or a comma-separated list taken in turn by
-	# the runs (run r: element (r-1) mod n), e.g. rt-nothrottle,rt-nolocks
+	# the runs (run r: element (r-1) mod n), e.g. rt-nothrottle,rt-nolocks.
+	# RUN_BASE: run numbers start after it (the lab boots once per run for
+	# scenarios whose livelock cannot be undone)
 	nsc=$(echo "$SCENARIO" | tr ',' '\n' | grep -c .)
 	r=1
 	while [ $r -le "$RUNS" ]; do
-		sc=$(echo "$SCENARIO" | tr ',' '\n' | grep . | sed -n "$(( (r - 1) % nsc + 1 ))p")
+		rn=$(( $RUN_BASE + r ))
+		sc=$(echo "$SCENARIO" | tr ',' '\n' | grep . | sed -n "$(( (rn - 1) % nsc + 1 ))p")
 		# an element may name rt-nolocks' loop: rt-nolocks:busy, rt-nolocks:refault
 		scargs=""
 		case $sc in *:*) scargs="--rt-loop ${sc#*:}"; sc=${sc%%:*} ;; esac
-		echo "MLAB: repro run $r/$RUNS scenario=$sc $scargs"
+		emit "MLAB: repro run $rn/$(( $RUN_BASE + RUNS )) scenario=$sc $scargs"
 		if [ -z "$MT_PID" ] && [ "${MIGTRACE_PER_RUN:-yes}" = yes ]; then
-			MT_RUN=$r
-			start_migtrace "migtrace-$r"
+			MT_RUN=$rn
+			start_migtrace "migtrace-$rn"
 		fi
-		migrepro -s "$sc" $scargs -V "$VARIANT" -r "$r" -n "$ITERATIONS" -D "$DEADLINE_MS" -q $REPRO_ARGS \
-			> /tmp/repro.out 2> /tmp/repro.err
-		st=$?
+		run_migrepro "$sc" "$rn" "$scargs"
+		st=$REPRO_RC
 		[ -n "$MT_RUN" ] && stop_migtrace
 		MT_RUN=""
-		echo "MLAB-REPRO run=$r scenario=$sc exit=$st"
-		cat /tmp/repro.out
-		cat /tmp/repro.out >> /results/repro.log
+		emit "MLAB-REPRO run=$rn scenario=$sc exit=$st"
 		sed 's/^/  migrepro: /' /tmp/repro.err
 		cat /tmp/repro.err >> /results/repro.err
 		[ $st = 0 ] || [ $rc = 3 ] || rc=$st
 		if [ $st = 3 ] || [ $st = 1 ]; then
-			echo "MLAB: migrepro exit $st, stopping runs"
+			emit "MLAB: migrepro exit $st, stopping runs"
 			rc=$st
 			break
 		fi
@@ -166,10 +260,10 @@ repro)
 	done
 	;;
 *)
-	echo "MLAB: unknown workload $WORKLOAD"
+	emit "MLAB: unknown workload $WORKLOAD"
 	rc=2
 	;;
 esac
 stop_migtrace
-dmesg > /results/dmesg.txt
+dmesg > /results/dmesg-$BOOT.txt
 finish $rc
