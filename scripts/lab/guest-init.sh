@@ -118,6 +118,7 @@ start_migtrace() {
 	      kill -0 "$MT_PID" 2>/dev/null; do
 		sleep 0.1; i=$((i + 1))
 	done
+	MT_ATTACH_MS=${i}00
 	echo "MLAB: migtrace started: $MIGTRACE_CMD (pid $MT_PID, ${MT_RUN:+run $MT_RUN, }attached after ${i}00 ms)"
 }
 
@@ -131,6 +132,7 @@ stop_migtrace() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+	MT_STOP_MS=${i}00
 	killed=no
 	kill -9 "$MT_PID" 2>/dev/null && killed=yes
 	# a migtrace stuck closing its links (a starved CPU) would block `wait`
@@ -179,6 +181,29 @@ run_migrepro() {
 	done
 	REPRO_RC=$(cat /tmp/repro.rc 2>/dev/null)
 	[ -n "$REPRO_RC" ] || REPRO_RC=3
+}
+
+# late_run SCENARIO RUN EXTRA-ARGS: migtrace started into the stall
+# (LATE_ATTACH=MS:HOLD: MS after migrepro) and interrupted HOLD ms after it
+# attached, while the stall goes on: an operator reaching for the tool on a
+# livelocked host. MLAB-LATE gives the attach time (CLOCK_MONOTONIC ns, from
+# /proc/uptime: 10 ms steps; the guest never suspends) and how long the
+# SIGINT took to end it.
+late_run() {
+	local ms=${LATE_ATTACH%%:*} hold=${LATE_ATTACH#*:} t_start t_att t_int
+	rm -f /tmp/late.rc
+	( run_migrepro "$1" "$2" "$3"; echo "$REPRO_RC" > /tmp/late.rc ) &
+	sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+	MT_RUN=$2
+	t_start=$(cut -d' ' -f1 /proc/uptime)
+	start_migtrace "migtrace-$2"
+	t_att=$(cut -d' ' -f1 /proc/uptime)
+	sleep "$(awk -v m="$hold" 'BEGIN { printf "%.3f", m / 1000 }')"
+	t_int=$(cut -d' ' -f1 /proc/uptime)
+	stop_migtrace
+	emit "MLAB-LATE run=$2 start_ns=$(awk -v t="$t_start" 'BEGIN { printf "%.0f", t * 1e9 }') attach_ns=$(awk -v t="$t_att" 'BEGIN { printf "%.0f", t * 1e9 }') sigint_ns=$(awk -v t="$t_int" 'BEGIN { printf "%.0f", t * 1e9 }') attached_after_ms=${MT_ATTACH_MS:-?} stop_ms=${MT_STOP_MS:-?} stop_exit=$mrc"
+	while [ ! -s /tmp/late.rc ]; do sleep 0.2; done
+	REPRO_RC=$(cat /tmp/late.rc)
 }
 
 # repro: one migtrace per run (migtrace-N.jsonl) unless MIGTRACE_PER_RUN=no
@@ -239,11 +264,15 @@ repro)
 		scargs=""
 		case $sc in *:*) scargs="--rt-loop ${sc#*:}"; sc=${sc%%:*} ;; esac
 		emit "MLAB: repro run $rn/$(( $RUN_BASE + RUNS )) scenario=$sc $scargs"
-		if [ -z "$MT_PID" ] && [ "${MIGTRACE_PER_RUN:-yes}" = yes ]; then
+		if [ -n "$LATE_ATTACH" ] && [ "$USE_MIGTRACE" = yes ]; then
+			late_run "$sc" "$rn" "$scargs"
+		elif [ -z "$MT_PID" ] && [ "${MIGTRACE_PER_RUN:-yes}" = yes ]; then
 			MT_RUN=$rn
 			start_migtrace "migtrace-$rn"
+			run_migrepro "$sc" "$rn" "$scargs"
+		else
+			run_migrepro "$sc" "$rn" "$scargs"
 		fi
-		run_migrepro "$sc" "$rn" "$scargs"
 		st=$REPRO_RC
 		[ -n "$MT_RUN" ] && stop_migtrace
 		MT_RUN=""
