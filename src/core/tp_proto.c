@@ -20,6 +20,35 @@ static const char *next_arg(const char *s, char *out, size_t len)
 	return s;
 }
 
+/*
+ * One spelling per integer type: BTF names them as the compiler does
+ * ("long unsigned int"), C code as people write them ("unsigned long").
+ * A pointer's stars stay on the end.
+ */
+static void canon(char *type, size_t len)
+{
+	static const char *const same[][2] = {
+		{ "long long unsigned int", "unsigned long long" },
+		{ "long long int", "long long" },
+		{ "long unsigned int", "unsigned long" },
+		{ "long int", "long" },
+		{ "short unsigned int", "unsigned short" },
+		{ "short int", "short" },
+		{ "_Bool", "bool" },
+	};
+	char out[96];
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		size_t n = strlen(same[i][0]);
+
+		if (!strncmp(type, same[i][0], n) && (type[n] == '\0' || type[n] == ' ')) {
+			snprintf(out, sizeof(out), "%s%s", same[i][1], type + n);
+			snprintf(type, len, "%s", out);
+			return;
+		}
+	}
+}
+
 bool tp_proto_match(const char *expected, const char *actual, char *why, size_t len)
 {
 	const char *e = expected, *a = actual;
@@ -38,6 +67,8 @@ bool tp_proto_match(const char *expected, const char *actual, char *why, size_t 
 			return false;
 		}
 		a = next_arg(a, ta, sizeof(ta));
+		canon(te, sizeof(te));
+		canon(ta, sizeof(ta));
 		if (strcmp(te, ta)) {
 			snprintf(why, len, "argument %u is %s, not %s", i, ta, te);
 			return false;

@@ -3,7 +3,8 @@
  * Tracepoint prototypes: a raw tracepoint program reads its arguments by
  * position, so an event of the same name with another shape (another
  * kernel's, or an earlier patch's) would be misread. Prototypes are
- * compared as comma-separated C type lists, qualifiers dropped.
+ * compared as comma-separated C type lists, qualifiers dropped, integer
+ * types by meaning (BTF's "long unsigned int" is "unsigned long").
  */
 #ifndef MIGTRACE_TP_PROTO_H
 #define MIGTRACE_TP_PROTO_H

@@ -41,9 +41,33 @@ static void appended_arguments_and_blanks(void)
 	CHECK(tp_proto_match("", "int", why, sizeof(why)));
 }
 
+/*
+ * What the kernel's BTF says (pahole names integers as gcc does): the
+ * series' migrate_device_unmap_done and drain_all_start read from a 6.12
+ * lab guest. Refused before this comparison knew the spellings.
+ */
+static void btf_spellings_of_integer_types(void)
+{
+	char why[160];
+
+	CHECK(tp_proto_match("unsigned long *,unsigned long *,unsigned long",
+			     "long unsigned int *,long unsigned int *,long unsigned int",
+			     why, sizeof(why)));
+	CHECK(tp_proto_match("unsigned long", "long unsigned int", why, sizeof(why)));
+	CHECK(tp_proto_match("bool,long", "_Bool,long int", why, sizeof(why)));
+	CHECK(tp_proto_match("unsigned long long,short", "long long unsigned int,short int",
+			     why, sizeof(why)));
+	/* Different types stay different under either spelling. */
+	CHECK(!tp_proto_match("unsigned long", "long int", why, sizeof(why)));
+	CHECK(strstr(why, "argument 1 is long, not unsigned long") != NULL);
+	CHECK(!tp_proto_match("unsigned int", "long unsigned int", why, sizeof(why)));
+	CHECK(!tp_proto_match("unsigned long *", "long unsigned int", why, sizeof(why)));
+}
+
 int main(void)
 {
 	RUN(series_event_accepted_posted_v1_refused);
+	RUN(btf_spellings_of_integer_types);
 	RUN(appended_arguments_and_blanks);
 	CHECK_EXIT();
 }
