@@ -302,6 +302,28 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
  * A task that exits ends its run (reported) and whatever it held: its
  * entries are freed for the living, and an exited task holds no folio lock.
  */
+/*
+ * With do_swap_page unhooked, the device fault's trylock event (the series'
+ * migrate_device_fault_trylock, the lab's swap_page_trylock) is its
+ * attempt, whoever faults: a kernel-mode hmm_range_fault() caller, a
+ * kworker, which exceptions:page_fault_user never sees. A user fault that
+ * event already counted on this page is not counted twice.
+ */
+static __always_inline void trylock_fault_seen(__u64 address)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 zero = 0;
+	struct fault_cpu *fc = bpf_map_lookup_elem(&fault_cpu, &zero);
+	struct fault_view *c;
+
+	if (!fc)
+		return;
+	c = view_of_current(fc, (__u64)t, t->pid, t->se.nr_migrations);
+	if (c && c->source == MT_FAULT_PAGE_FAULT_USER && c->page == (address & ~4095ULL))
+		return;
+	fault_seen(address, false, MT_FAULT_DO_SWAP_PAGE);
+}
+
 SEC("?raw_tp/sched_process_exit")
 int BPF_PROG(raw_tp_sched_process_exit)
 {

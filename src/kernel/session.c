@@ -93,6 +93,9 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 	s->skel->rodata->targ_cpu = o->cpu;
 	s->skel->rodata->drain_work_fn = s->env.drain_fn;
 	s->skel->rodata->fault_vma_lock_flag = s->env.fault_vma_lock_flag;
+	s->skel->rodata->faults_from_trylock =
+		s->hooks[HOOK_DO_SWAP_PAGE].mech != MECH_FENTRY &&
+		s->hooks[HOOK_DO_SWAP_PAGE].mech != MECH_KPROBE;
 	enable_programs(s);
 	kevidence_prepare(&s->kev, s->skel);
 	ret = migtrace_bpf__load(s->skel);

@@ -59,7 +59,8 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.tp_progs = { "tp_page_fault_user" },
 		.tp_approximate = true,
 		.approx_note = "every user page fault (exceptions:page_fault_user), not only "
-			       "swap and device-private ones; no in-kernel retries, no latency" },
+			       "swap and device-private ones; no latency; in-kernel retries only "
+			       "through the fault trylock event (hook swap_page_trylock)" },
 	[HOOK_FOLIO_LOCK] = {
 		.name = "__folio_lock", .func = "__folio_lock", .entry = true, .exit = true },
 	[HOOK_FOLIO_UNLOCK] = {

@@ -7,6 +7,9 @@
 #     fault_loop "no", never a livelock of any kind;
 #   refaulting one ordinary page in a loop (MADV_DONTNEED + write): stuck_rt
 #     with fault_loop "yes", still never a livelock: no migration, no lock;
+#   the same loop with exceptions:page_fault_user ruled out: its retries are
+#     known from its sampled kernel stacks alone, and the incident says so
+#     (spinner_retrying from "stack");
 #   --exit-on stuck_rt stops the run with status 3.
 # Drains are triggered until the awaited incident comes (bounded), not timed.
 cd "$(dirname "$0")/../.." && . tests/live/lib.bash
@@ -26,9 +29,10 @@ drains_until_incident() {
 
 # One run: migtrace --json while drains stall behind the RT task; then 1.5 s
 # more of stalls (past every threshold: a livelock would be raised by then).
-stalled_run() {
+stalled_run() {	# OUT [migtrace options]
 	local out=$1
-	start_migtrace "$out" --json -d 60
+	shift
+	start_migtrace "$out" --json -d 60 "$@"
 	drains_until_incident "$WORK/$out"
 	for _ in $(seq 7); do taskset -c 0 sh -c 'echo 1 > /proc/sys/vm/compact_memory'; sleep 0.2; done
 	kill -INT "$MT_PID"; wait "$MT_PID"
@@ -66,6 +70,14 @@ loop=$(jq -rs "[.[] | select(.type==\"incident\" and .kind==\"stuck_rt\" and .cp
 check "RT refault loop: stuck_rt with fault_loop yes ($loop)" test "$loop" = yes
 ll=$(jq -s '[.[] | select(.type=="incident" and (.kind=="livelock" or .kind=="suspected_livelock"))] | length' "$out")
 check "RT refault loop without migration: never a livelock ($ll)" test "$ll" -eq 0
+# Without the fault tracepoint the loop is seen only in its kernel stacks
+# (the sampler runs on CPU rt_cpu while its drain work pends).
+stalled_run refault-stack.json --no-events exceptions
+out=$WORK/refault-stack.json
+src=$(jq -rs "[.[] | select(.type==\"incident\" and .kind==\"stuck_rt\" and .cpu==$rt_cpu and .spinner.pid==$HOG_TID and .spinner_retrying==\"yes\") | .sources.spinner_retrying] | first" "$out")
+check "RT refault loop, no fault tracepoint: its retrying proven by stacks ($src)" test "$src" = stack
+ll=$(jq -s '[.[] | select(.type=="incident" and .kind=="livelock")] | length' "$out")
+check "... still never a livelock ($ll)" test "$ll" -eq 0
 kill "$HOG_TID" 2>/dev/null
 
 start_rt_hog "$rt_cpu" 900 30
