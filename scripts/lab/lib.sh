@@ -32,6 +32,11 @@ src_version() {
 	echo "linux-source-6.12=$dv $(stat -c %s "$SRC_TAR" 2>/dev/null)"
 }
 
+# What lab-base of the lab tree was unpacked from (src_version at the time),
+# recorded next to the tag; empty for a tree made before it was recorded.
+BASE_SOURCE_FILE=.git/lab-base-source
+base_source() { cat "$TREE/$BASE_SOURCE_FILE" 2>/dev/null || true; }
+
 variant_series() {
 	local v=$1 f=$LAB_DIR/series/$1
 	[ -f "$f" ] || die "unknown variant '$v' (have: $VARIANTS)"
