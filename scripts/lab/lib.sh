@@ -16,7 +16,7 @@ QEMU_MEM=${MIGTRACE_LAB_MEM:-2G}
 QEMU_TCG_THREAD=${MIGTRACE_LAB_TCG_THREAD:-multi}
 # bump when the way a bzImage is produced changes (invalidates the cache)
 BUILD_RECIPE=1
-VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched"
+VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched shipped"
 DEFAULT_MIGTRACE_CMD='migtrace --json -d 600'
 DEPS="linux-source-6.12 qemu-system-x86 busybox-static dwarves flex bison bc libssl-dev
 libelf-dev cpio gcc make libc6-dev xz-utils git gawk coreutils linux-config-6.12 quilt"
@@ -42,6 +42,11 @@ variant_series() {
 	[ -f "$f" ] || die "unknown variant '$v' (have: $VARIANTS)"
 	grep -v '^\s*\(#\|$\)' "$f"
 }
+
+# A variant without the lab's test driver (0001) and compat events (0002,
+# 0011), such as shipped (the series alone): it boots and runs hmm-tests,
+# but neither smoke (it checks the migtrace_lab events) nor the reproducer.
+variant_hmm_only() { ! variant_series "$1" | grep -q '^0001-'; }
 
 variant_key() {
 	local v=$1 p
