@@ -208,8 +208,9 @@ lab-check: all
 	$(Q)scripts/lab/detect-check
 
 # The kernel half shipped: the migrate_device tracepoint series exported,
-# applied to pristine linux-source-6.12 and its objects compiled with Debian's
-# distribution config (scripts/lab/README.md, "Production kernels").
+# applied to pristine linux-source-6.12 (git am and quilt), checkpatch --strict,
+# its objects compiled with Debian's distribution config in four variants
+# (scripts/lab/README.md, "Production kernels").
 lab-series-check:
 	$(Q)scripts/lab/series-check
 

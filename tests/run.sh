@@ -71,6 +71,8 @@ if [ "${MIGTRACE_LAB:-0}" = 1 ]; then
 	count lab-check $st
 	scripts/lab/series-check >"$log" 2>&1; st=$?
 	count series-check $st
+	bash tests/lab/series_check_fails.sh >"$log" 2>&1
+	count series-check-fails $?
 	scripts/lab/detect-check >"$log" 2>&1; st=$?
 	cat "$log"
 	[ $st -eq 0 ] && echo "PASS verdicts run by run against the reproducer's truth (full hooks, tracepoints only, patched tracepoints)" >>"$log"

@@ -16,10 +16,10 @@ QEMU_MEM=${MIGTRACE_LAB_MEM:-2G}
 QEMU_TCG_THREAD=${MIGTRACE_LAB_TCG_THREAD:-multi}
 # bump when the way a bzImage is produced changes (invalidates the cache)
 BUILD_RECIPE=1
-VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched"
+VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched shipped"
 DEFAULT_MIGTRACE_CMD='migtrace --json -d 600'
 DEPS="linux-source-6.12 qemu-system-x86 busybox-static dwarves flex bison bc libssl-dev
-libelf-dev cpio gcc make libc6-dev xz-utils git gawk coreutils linux-config-6.12"
+libelf-dev cpio gcc make libc6-dev xz-utils git gawk coreutils linux-config-6.12 quilt"
 
 log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 2; }
@@ -32,11 +32,21 @@ src_version() {
 	echo "linux-source-6.12=$dv $(stat -c %s "$SRC_TAR" 2>/dev/null)"
 }
 
+# What lab-base of the lab tree was unpacked from (src_version at the time),
+# recorded next to the tag; empty for a tree made before it was recorded.
+BASE_SOURCE_FILE=.git/lab-base-source
+base_source() { cat "$TREE/$BASE_SOURCE_FILE" 2>/dev/null || true; }
+
 variant_series() {
 	local v=$1 f=$LAB_DIR/series/$1
 	[ -f "$f" ] || die "unknown variant '$v' (have: $VARIANTS)"
 	grep -v '^\s*\(#\|$\)' "$f"
 }
+
+# A variant without the lab's test driver (0001) and compat events (0002,
+# 0011), such as shipped (the series alone): it boots and runs hmm-tests,
+# but neither smoke (it checks the migtrace_lab events) nor the reproducer.
+variant_hmm_only() { ! variant_series "$1" | grep -q '^0001-'; }
 
 variant_key() {
 	local v=$1 p
@@ -85,4 +95,36 @@ judge() {
 	no-stall) [ "$st" = 0 ] ;;
 	*) return 0 ;;
 	esac
+}
+
+# The lab tree at tag lab-base is the installed tarball as unpacked. A tree
+# unpacked from another tarball (the package was upgraded) or one that does
+# not record its source is re-made: variant keys hash src_version, so a
+# stale base would build the old source under the new key.
+ensure_tree() {
+	local was
+	if gitq rev-parse -q --verify lab-base >/dev/null 2>&1; then
+		was=$(base_source)
+		[ "$was" = "$(src_version)" ] && return 0
+		log "lab-base was unpacked from ${was:-an unrecorded source}, installed is $(src_version): re-making it"
+	fi
+	[ -f "$SRC_TAR" ] || die "$SRC_TAR missing (apt-get install linux-source-6.12)"
+	log "unpacking $SRC_TAR into $TREE"
+	rm -rf "$TREE" "$WORK/unpack"
+	mkdir -p "$WORK/unpack"
+	tar -C "$WORK/unpack" -xf "$SRC_TAR"
+	mv "$WORK/unpack"/linux-source-* "$TREE"
+	rmdir "$WORK/unpack"
+	# Debian's .gitignore ignores every top-level path: drop that block so
+	# the tree itself can be tracked (build outputs stay ignored).
+	awk '/^# Debian packaging/ {exit} {print}' "$TREE/.gitignore" | sed '$d' > "$TREE/.gitignore.new"
+	mv "$TREE/.gitignore.new" "$TREE/.gitignore"
+	gitq init -q
+	# scratch tree: no background `gc --auto` competing with the first build
+	gitq config gc.auto 0
+	gitq add -A
+	gitq commit -q -m "linux-source-6.12 $(make -s -C "$TREE" kernelversion) (Debian, unpatched)"
+	gitq tag lab-base
+	src_version > "$TREE/$BASE_SOURCE_FILE"
+	log "tree ready: $(gitq log --oneline -1) ($(base_source))"
 }

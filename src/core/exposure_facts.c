@@ -32,7 +32,7 @@ const char *const preempt_names[] = {
 
 const char *const exposure_version_table[] = {
 	"1afaeb8293c9 (trylock in do_swap_page): mainline v6.15; not in 6.12.y up to "
-	"6.12.117 (the lab's stock kernel)",
+	"6.12.118 (the lab's stock kernel)",
 	"b570f37a2ce4 (the fix): mainline v7.0; 6.19.9 and 6.18.19 (stable review of "
 	"2026-03-17, tagged for v6.15+); no 6.15.y-6.17.y backport is known",
 	"symbols: with the fix, v7.0 and 6.19.y rename migration_entry_wait_on_locked to "
