@@ -95,6 +95,21 @@ static void wait_collected(volatile char *d)
 	}
 }
 
+/* The parent's next go after *it (sleeping until it comes); false on stop. */
+static bool next_go(uint32_t *it)
+{
+	for (;;) {
+		uint32_t g = atomic_load(&ctl->go);
+
+		if (g == *it) {
+			futex_wait(&ctl->go, g);
+			continue;
+		}
+		*it = g;
+		return g != UINT32_MAX;
+	}
+}
+
 /* kernel/kworker: opens the spinner's gate once D_i is collected */
 static void *watcher(void *p)
 {
@@ -102,16 +117,7 @@ static void *watcher(void *p)
 
 	(void)p;
 	pin_elsewhere();
-	for (;;) {
-		uint32_t g = atomic_load(&ctl->go);
-
-		if (g == it) {
-			futex_wait(&ctl->go, g);
-			continue;
-		}
-		it = g;
-		if (it == UINT32_MAX)
-			break;
+	while (next_go(&it)) {
 		wait_collected(page_D(it - 1));
 		atomic_store(&ctl->gate, 1);
 	}
@@ -137,18 +143,9 @@ static void *spinner(void *p)
 		pin_elsewhere();
 	}
 	atomic_fetch_add(&ctl->ready, 1);
-	for (;;) {
-		uint32_t g = atomic_load(&ctl->go);
-		volatile char *d;
+	while (next_go(&it)) {
+		volatile char *d = (volatile char *)page_D(it - 1);
 
-		if (g == it) {
-			futex_wait(&ctl->go, g);
-			continue;
-		}
-		it = g;
-		if (it == UINT32_MAX)
-			break;
-		d = (volatile char *)page_D(it - 1);
 		atomic_store(&ctl->spin_cpu[idx], sched_getcpu());
 		if (idx == 0 && opt.sc->ctx != CTX_USER) {
 			mirror_read((char *)d, buf);
