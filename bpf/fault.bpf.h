@@ -299,10 +299,6 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
 }
 
 /*
- * A task that exits ends its run (reported) and whatever it held: its
- * entries are freed for the living, and an exited task holds no folio lock.
- */
-/*
  * With do_swap_page unhooked, the device fault's trylock event (the series'
  * migrate_device_fault_trylock, the lab's swap_page_trylock) is its
  * attempt, whoever faults: a kernel-mode hmm_range_fault() caller, a
@@ -324,6 +320,10 @@ static __always_inline void trylock_fault_seen(__u64 address)
 	fault_seen(address, false, MT_FAULT_DO_SWAP_PAGE);
 }
 
+/*
+ * A task that exits ends its run (reported) and whatever it held: its
+ * entries are freed for the living, and an exited task holds no folio lock.
+ */
 SEC("?raw_tp/sched_process_exit")
 int BPF_PROG(raw_tp_sched_process_exit)
 {
