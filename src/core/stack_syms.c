@@ -169,8 +169,10 @@ static uint64_t next_above(const uint64_t *a, size_t n, uint64_t addr)
 
 void stack_syms_finish(struct stack_syms *s)
 {
-	qsort(s->addrs, s->naddrs, sizeof(*s->addrs), cmp_u64);
-	qsort(s->r, s->n, sizeof(s->r[0]), cmp_range);
+	if (s->naddrs)	/* none read (kallsyms hidden): addrs may be NULL, which qsort may not get */
+		qsort(s->addrs, s->naddrs, sizeof(*s->addrs), cmp_u64);
+	if (s->n)
+		qsort(s->r, s->n, sizeof(s->r[0]), cmp_range);
 	s->found = 0;
 	for (uint32_t i = 0; i < s->n; i++) {
 		uint64_t end = next_above(s->addrs, s->naddrs, s->r[i].start);
