@@ -40,6 +40,16 @@ static void totals_close(struct detector *d, const struct incident *inc)
 		t->max_ns = dur;
 }
 
+/*
+ * The latest time the condition held. An event read after now was taken
+ * (a fault run that began between the two) is newer than now: never before
+ * the start, so last_ts - start_ts cannot wrap.
+ */
+static uint64_t held_at(const struct incident *inc, uint64_t now)
+{
+	return now > inc->start_ts ? now : inc->start_ts;
+}
+
 static void open_new(struct detector *d, struct incident *cand, uint64_t now)
 {
 	if (d->nopen == DETECT_MAX_OPEN) {
@@ -48,7 +58,7 @@ static void open_new(struct detector *d, struct incident *cand, uint64_t now)
 	}
 	cand->id = d->next_id++;
 	cand->state = INC_START;
-	cand->last_ts = now;
+	cand->last_ts = held_at(cand, now);
 	cand->top_kind = cand->kind;
 	d->open[d->nopen] = *cand;
 	d->seen[d->nopen] = true;
@@ -87,7 +97,7 @@ static void observe(struct detector *d, struct incident *cand, uint64_t now)
 		if (!d->weaker_since[i])
 			d->weaker_since[i] = now;
 		if (now - d->weaker_since[i] < d->cfg.end_grace_ns) {
-			cur->last_ts = now;
+			cur->last_ts = held_at(cur, now);
 			cur->pending_ns = cand->pending_ns;
 			return;
 		}
@@ -98,7 +108,7 @@ static void observe(struct detector *d, struct incident *cand, uint64_t now)
 	cand->top_kind = cur->top_kind;
 	cand->id = cur->id;
 	cand->start_ts = cur->start_ts;
-	cand->last_ts = now;
+	cand->last_ts = held_at(cand, now);
 	cand->state = INC_UPDATE;
 	if (cand->kind_changed) {
 		verdict_change_reason(cur, cand);

@@ -232,6 +232,34 @@ static void fault_storm_needs_a_live_run(void)
 	CHECK_EQ_U64(count(INC_FAULT_STORM, INC_START), 1);
 }
 
+/* A run that began after now was taken (read later): its incident lasts 0, never -1 ns. */
+static void a_run_newer_than_now_never_wraps(void)
+{
+	static struct detector d;
+	static struct snapshot r;
+	const struct incident *inc;
+
+	start(&d, false, true);
+	memset(&r, 0, sizeof(r));
+	r.open_runs[0] = (struct fault_run){ .task = task(30, 30, 0, 120, "faulter"),
+		.address = 0x1000, .attempts = 2500, .retries = 2498, .first_ts = 5300 * MS,
+		.last_ts = 5400 * MS };
+	detect_tick(&d, &r, 5200 * MS, DETECT_ALL);
+	inc = find(INC_FAULT_STORM, INC_START);
+	CHECK(inc != NULL);
+	if (inc)
+		CHECK(inc->last_ts >= inc->start_ts);
+	detect_tick(&d, &r, 5250 * MS, DETECT_ALL);
+	inc = find(INC_FAULT_STORM, INC_UPDATE);
+	if (inc)
+		CHECK(inc->last_ts >= inc->start_ts);
+	detect_finish(&d);
+	inc = find(INC_FAULT_STORM, INC_END);
+	CHECK(inc != NULL);
+	if (inc)
+		CHECK(inc->last_ts >= inc->start_ts);
+}
+
 static void full_tables_count_what_they_drop(void)
 {
 	static struct detector d;
@@ -382,6 +410,7 @@ int main(void)
 	RUN(never_yielding_cfs_task);
 	RUN(healthy_machine_raises_nothing);
 	RUN(fault_storm_needs_a_live_run);
+	RUN(a_run_newer_than_now_never_wraps);
 	RUN(full_tables_count_what_they_drop);
 	RUN(finish_ends_everything);
 	RUN(kernel_reports_join_their_incident);
