@@ -111,7 +111,7 @@ static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, 
 	if (task_filtered_out())
 		return 0;
 	if (site == MT_TRY_SWAP_PAGE && faults_from_trylock)
-		trylock_fault_seen(address);
+		fault_seen(address, false, MT_FAULT_DO_SWAP_PAGE, true);
 	/* Collection locked a folio: the task holds folio locks from here. */
 	if (site == MT_TRY_COLLECT && locked > 0)
 		holder_set(MT_HOLD_COLLECT_TRYLOCK, 1);
