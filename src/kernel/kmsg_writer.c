@@ -36,7 +36,9 @@ bool kmsg_writer_open(struct kmsg_writer *w, const char *path)
 			 strerror(errno));
 	else
 		snprintf(w->why, sizeof(w->why), "%s: %s%s", path, strerror(errno),
-			 errno == EACCES ? " (writing it needs root)" : "");
+			 errno == EACCES ? " (writing it needs root)" :
+			 errno == EPERM ? " (a device policy, e.g. systemd's DeviceAllow=/dev/kmsg r, "
+					  "or a security module)" : "");
 	return false;
 }
 

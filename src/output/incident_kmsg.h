@@ -15,8 +15,8 @@
 
 /*
  * Bytes one write(2) to /dev/kmsg may carry, "<N>" and newline included:
- * longer is EINVAL (PRINTKRB_RECORD_MAX 1024 since 6.1; LOG_LINE_MAX, 992,
- * before), so lines are cut below both.
+ * longer is EINVAL (PRINTKRB_RECORD_MAX, 1024; LOG_LINE_MAX, 992, in older
+ * kernels), so lines are cut below both.
  */
 #define KMSG_RECORD_MAX 976
 #define KMSG_PREFIX	"migtrace: "
