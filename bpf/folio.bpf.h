@@ -102,6 +102,22 @@ struct {
 
 #define TRYLOCK_FAIL_SAMPLE 256
 
+/* The current task's migration left the page at address out: its folio was locked. */
+static __always_inline void contended_seen(__u64 address)
+{
+	struct mt_contended fresh = { .first_address = address, .pages = 1 };
+	__u32 pid = current_pid();
+	struct mt_contended *c = bpf_map_lookup_elem(&collect_contended, &pid);
+
+	fresh.last_ts = bpf_ktime_get_ns();
+	if (!c) {
+		bpf_map_update_elem(&collect_contended, &pid, &fresh, BPF_ANY);
+		return;
+	}
+	c->pages++;
+	c->last_ts = fresh.last_ts;
+}
+
 static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, __u32 site)
 {
 	__u32 weight = 1;
@@ -115,6 +131,8 @@ static __always_inline int on_lab_trylock(__u64 pfn, __u64 address, int locked, 
 	/* Collection locked a folio: the task holds folio locks from here. */
 	if (site == MT_TRY_COLLECT && locked > 0)
 		holder_set(MT_HOLD_COLLECT_TRYLOCK, 1);
+	if (site == MT_TRY_COLLECT && locked <= 0)
+		contended_seen(address);
 	/*
 	 * A spinner fails this trylock hundreds of thousands of times a
 	 * second (on a kernel without 0010's trylock in do_swap_page, its

@@ -104,11 +104,13 @@ static __always_inline void holder_clear(void)
 
 static __always_inline int on_migrate_enter(__u64 arg, __u32 kind, __u64 npages)
 {
+	__u32 pid = current_pid();
 	struct mt_event *e;
 
 	if (task_filtered_out())
 		return 0;
 	inflight_enter(IF_MIGRATE, arg, kind);
+	bpf_map_delete_elem(&collect_contended, &pid);	/* a new migration: its skips from here */
 	e = event_reserve(MT_EV_MIGRATE_ENTER);
 	if (!e)
 		return 0;

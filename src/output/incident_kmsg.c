@@ -4,6 +4,7 @@
 #include <string.h>
 #include "output/format.h"
 #include "output/incident_kmsg.h"
+#include "output/incident_print.h"
 #include "output/json.h"
 
 #define CUT_MARK " ..."
@@ -66,7 +67,7 @@ static void add_links(struct line *l, const struct incident *inc)
 
 static void add_fields(struct line *l, const struct incident *inc, uint64_t unlogged)
 {
-	char b[16];
+	char b[16], contended[128];
 
 	add(l, "incident #%llu %s %s", (unsigned long long)inc->id, incident_kind_name(inc->kind),
 	    incident_state_names[inc->state]);
@@ -102,6 +103,8 @@ static void add_fields(struct line *l, const struct incident *inc, uint64_t unlo
 	if ((inc->kind == INC_STUCK_RT || inc->kind == INC_STUCK_KERNEL) &&
 	    inc->fault_loop != EV_UNKNOWN)
 		add(l, " fault_loop=%s", evidence_names[inc->fault_loop]);
+	incident_contended_str(inc, contended, sizeof(contended));
+	add(l, "%s", contended);
 	if (inc->unproven[0])
 		add(l, " unproven=%s", inc->unproven);
 	if (inc->missing[0])

@@ -72,12 +72,14 @@ static void a_suspected_livelock_says_what_is_unproven(void)
 	snprintf(inc.unproven, sizeof(inc.unproven), "address_covered");
 	snprintf(inc.missing, sizeof(inc.missing), "folio_locks,faults");
 	inc.nkreports = 2;
+	inc.spinner_contended = (struct contended_skips){ 517, 0x7f0000001000, 1000 };
 	incident_kmsg_line(&inc, 4, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "<3>migtrace: incident #12 suspected_livelock update was=stuck_kernel "
 		      "unlogged=4 cpu=3 duration=250.0ms waiter=migrepro/101 pending=>=312.0ms "
 		      "spinner=migrepro/104 ctx=kworker work=dmirror_fault_work "
 		      "links=waiter_holds_locks:no/stack,never_yields:yes/measured,"
-		      "spinner_retrying:yes/hooks,address_covered:unknown unproven=address_covered "
+		      "spinner_retrying:yes/hooks,address_covered:unknown "
+		      "contended=spinner:517@0x7f0000001000 unproven=address_covered "
 		      "blind=folio_locks,faults kernel_reports=2\n"));
 }
 
