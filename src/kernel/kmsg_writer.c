@@ -4,20 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "kernel/kmsg.h"
 #include "kernel/kmsg_writer.h"
-
-static void devkmsg_mode(char *buf, size_t len)
-{
-	FILE *f = fopen("/proc/sys/kernel/printk_devkmsg", "re");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(buf, len, f))
-		buf[0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
 
 /*
  * devkmsg_open(): EPERM when printk_devkmsg is off; a write-only open
@@ -26,7 +14,7 @@ static void devkmsg_mode(char *buf, size_t len)
 bool kmsg_writer_open(struct kmsg_writer *w, const char *path)
 {
 	memset(w, 0, sizeof(*w));
-	devkmsg_mode(w->devkmsg, sizeof(w->devkmsg));
+	kmsg_proc_line("/proc/sys/kernel/printk_devkmsg", w->devkmsg, sizeof(w->devkmsg));
 	w->fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (w->fd >= 0)
 		return true;
