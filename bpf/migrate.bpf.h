@@ -207,6 +207,7 @@ static __always_inline int on_migrate_finalize_exit(__u32 kind)
 	struct mt_event *e;
 	__u64 now, since;
 
+	bpf_map_delete_elem(&collect_contended, &pid);	/* the migration is over */
 	/* migrate_vma_finalize calls migrate_device_finalize: first return wins. */
 	h = bpf_map_lookup_elem(&holders, &pid);
 	if (!h)

@@ -158,9 +158,10 @@ struct mt_holder {
 /*
  * Folios a task's collection found locked and left out (collect_contended
  * map, by thread id): the series' migrate_vma_collect_skip LOCK_CONTENDED,
- * or the lab's collect_trylock locked=0. Cleared when the task starts a
- * migration: what its migration in progress skipped. Whose lock it was is
- * not known.
+ * or the lab's collect_trylock locked=0. Cleared when the task starts or
+ * finalizes a migration: what its migration in progress (or its latest
+ * one, which found nothing to migrate and so is not finalized) skipped.
+ * Whose lock it was is not known.
  */
 struct mt_contended {
 	__u64 first_address;	/* the first page skipped */
