@@ -7,7 +7,8 @@
 # JSON line. Without a writable log (a read-only file bound over /dev/kmsg
 # in a mount namespace of its own) and with writes that fail (ENOSPC: a
 # file of a full tmpfs bound there) migtrace says so once and goes on
-# tracing: the incident is still in its JSON stream, and it exits 0.
+# tracing: the incident is still in its JSON stream, and it exits 0. The
+# daemon's start says whether it can write.
 cd "$(dirname "$0")/../.." && . tests/live/lib.bash
 
 need "--kmsg" jq dd unshare
@@ -61,6 +62,12 @@ check "... (14,...;migtrace: ... end)" in_log "^14,[0-9]+,[0-9]+,[^;]*;migtrace:
 kill -INT "$MT_PID"; wait "$MT_PID"; st=$?
 check "migtrace --kmsg exits 0 ($st), nothing said on stderr but Tracing" \
 	test $st -eq 0 -a -z "$(grep -v '^Tracing' "$WORK/k.json.err")"
+
+# The daemon says at its start whether it can write the log.
+start_migtrace d.out daemon --interval 1 --kmsg --json-out "$WORK/d.jsonl"
+check "daemon --kmsg: its start says the kernel log is writable, with the kernel's limit" \
+	test "$(jq -r 'select(.type=="kernel_log_write") | "\(.writable) \(.limit | length > 0)"' "$WORK/d.jsonl")" = "true true"
+kill -TERM "$MT_PID"; wait "$MT_PID"
 
 # The log cannot be written, or each write fails: said once, tracing goes on.
 blind_run() {	# NAME SETUP: migtrace --kmsg in a mount namespace where SETUP binds something over /dev/kmsg
