@@ -254,8 +254,17 @@ static __always_inline struct fault_view *view_of_current(struct fault_cpu *fc, 
 	return NULL;
 }
 
-/* A fault by the current task on address: extend its run or start a new one. */
-static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 source)
+/*
+ * A fault by the current task on address: extend its run or start a new one.
+ *
+ * from_trylock: with do_swap_page unhooked, the device fault's trylock event
+ * (the series' migrate_device_fault_trylock, the lab's swap_page_trylock) is
+ * its attempt, whoever faults: a kernel-mode hmm_range_fault() caller, a
+ * kworker, which exceptions:page_fault_user never sees. A user fault that
+ * event already counted on this page is not counted twice.
+ */
+static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 source,
+				       bool from_trylock)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 page = address & ~4095ULL, now = coarse_now();
@@ -268,6 +277,8 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
 	if (!fc)
 		return;
 	c = view_of_current(fc, (__u64)t, pid, migrations);
+	if (from_trylock && c && c->source == MT_FAULT_PAGE_FAULT_USER && c->page == page)
+		return;
 	if (!c) {
 		/* A stale view of this task goes first, else the one used least lately. */
 		__u32 i = view_is(&fc->v[0], (__u64)t, pid) ? 0 :
@@ -296,28 +307,6 @@ static __always_inline void fault_seen(__u64 address, bool vma_locked, __u32 sou
 	if (c->attempts > 2)
 		view_end(c);
 	view_start(c, page, vma_locked, source, now);
-}
-
-/*
- * With do_swap_page unhooked, the device fault's trylock event (the series'
- * migrate_device_fault_trylock, the lab's swap_page_trylock) is its
- * attempt, whoever faults: a kernel-mode hmm_range_fault() caller, a
- * kworker, which exceptions:page_fault_user never sees. A user fault that
- * event already counted on this page is not counted twice.
- */
-static __always_inline void trylock_fault_seen(__u64 address)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 zero = 0;
-	struct fault_cpu *fc = bpf_map_lookup_elem(&fault_cpu, &zero);
-	struct fault_view *c;
-
-	if (!fc)
-		return;
-	c = view_of_current(fc, (__u64)t, t->pid, t->se.nr_migrations);
-	if (c && c->source == MT_FAULT_PAGE_FAULT_USER && c->page == (address & ~4095ULL))
-		return;
-	fault_seen(address, false, MT_FAULT_DO_SWAP_PAGE);
 }
 
 /*
@@ -367,7 +356,7 @@ static __always_inline int on_swap_page_enter(struct vm_fault *vmf)
 		return 0;
 	flags = BPF_CORE_READ(vmf, flags);
 	fault_seen(BPF_CORE_READ(vmf, address),
-		   fault_vma_lock_flag && (flags & fault_vma_lock_flag), MT_FAULT_DO_SWAP_PAGE);
+		   fault_vma_lock_flag && (flags & fault_vma_lock_flag), MT_FAULT_DO_SWAP_PAGE, false);
 	inflight_enter(IF_SWAP_PAGE, 0, 0);
 	return 0;
 }
@@ -434,7 +423,7 @@ int tp_page_fault_user(struct page_fault_user_args *ctx)
 {
 	if (task_filtered_out())
 		return 0;
-	fault_seen(ctx->address, false, MT_FAULT_PAGE_FAULT_USER);
+	fault_seen(ctx->address, false, MT_FAULT_PAGE_FAULT_USER, false);
 	return 0;
 }
 

@@ -104,11 +104,13 @@ static __always_inline void holder_clear(void)
 
 static __always_inline int on_migrate_enter(__u64 arg, __u32 kind, __u64 npages)
 {
+	__u32 pid = current_pid();
 	struct mt_event *e;
 
 	if (task_filtered_out())
 		return 0;
 	inflight_enter(IF_MIGRATE, arg, kind);
+	bpf_map_delete_elem(&collect_contended, &pid);	/* a new migration: its skips from here */
 	e = event_reserve(MT_EV_MIGRATE_ENTER);
 	if (!e)
 		return 0;
@@ -205,6 +207,7 @@ static __always_inline int on_migrate_finalize_exit(__u32 kind)
 	struct mt_event *e;
 	__u64 now, since;
 
+	bpf_map_delete_elem(&collect_contended, &pid);	/* the migration is over */
 	/* migrate_vma_finalize calls migrate_device_finalize: first return wins. */
 	h = bpf_map_lookup_elem(&holders, &pid);
 	if (!h)

@@ -58,6 +58,14 @@ struct {
 	__type(value, struct mt_holder);
 } holders SEC(".maps");
 
+/* Tasks whose migration in progress skipped locked folios (struct mt_contended). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct mt_contended);
+} collect_contended SEC(".maps");
+
 /* Tasks inside lru_add_drain_all() (struct mt_drain_waiter). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -156,6 +156,20 @@ struct mt_holder {
 };
 
 /*
+ * Folios a task's collection found locked and left out (collect_contended
+ * map, by thread id): the series' migrate_vma_collect_skip LOCK_CONTENDED,
+ * or the lab's collect_trylock locked=0. Cleared when the task starts or
+ * finalizes a migration: what its migration in progress (or its latest
+ * one, which found nothing to migrate and so is not finalized) skipped.
+ * Whose lock it was is not known.
+ */
+struct mt_contended {
+	__u64 first_address;	/* the first page skipped */
+	__u64 last_ts;		/* the latest skip */
+	__u64 pages;		/* pages skipped */
+};
+
+/*
  * A task inside lru_add_drain_all() (drain_waiting map, by thread id): it
  * waits for drain work, its own or, behind the drain mutex, another's.
  */

@@ -11,9 +11,11 @@
 #include "kernel/host_probe.h"
 #include "kernel/kevidence.h"
 #include "kernel/kmsg.h"
+#include "kernel/kmsg_writer.h"
 #include "kernel/session.h"
 #include "output/caps.h"
 #include "output/exposure_print.h"
+#include "output/incident_kmsg.h"
 #include "output/kreport_print.h"
 
 static bool json;
@@ -25,9 +27,9 @@ static const char doc[] =
 "why each better one was not used; then the evidence sources beyond hooks\n"
 "(the stack sampler, the attach-time task discovery) and why one is missing;\n"
 "then whether the kernel log (/dev/kmsg) can be read for the kernel's own\n"
-"stall reports. Then the host section: what migtrace exposure prints (the\n"
-"facts that decide whether this host can hit the livelock, and a verdict per\n"
-"shape of it).\n"
+"stall reports, and opened for writing incidents (--kmsg). Then the host\n"
+"section: what migtrace exposure prints (the facts that decide whether this\n"
+"host can hit the livelock, and a verdict per shape of it).\n"
 "\n"
 "USAGE: migtrace caps [--json] [--no-fentry] [--no-kprobe] [-v]\n";
 
@@ -67,6 +69,7 @@ int cmd_caps(int argc, char **argv)
 	static struct host_facts h;
 	static struct exposure e;
 	struct kev_sources src;
+	struct kmsg_writer w;
 
 	argv[0] = "migtrace caps";	/* for argp's messages */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
@@ -82,6 +85,9 @@ int cmd_caps(int argc, char **argv)
 		putchar('\n');
 	kernel_log_print(stdout, &kmsg.state, json);
 	kmsg_close(&kmsg);
+	kmsg_writer_open(&w, KMSG_PATH);	/* --kmsg: opened, nothing written */
+	incident_kmsg_caps(stdout, w.fd >= 0, w.fd >= 0 ? kmsg_writer_limit(&w) : w.why, json);
+	kmsg_writer_close(&w);
 	host_probe(&h);	/* the host section: migtrace exposure */
 	exposure_evaluate(&h, &e);
 	if (!json)

@@ -23,11 +23,13 @@
 #include "cmd/commands.h"
 #include "cmd/daemon_opts.h"
 #include "cmd/detect_opts.h"
+#include "cmd/incident_log.h"
 #include "cmd/kernel_log.h"
 #include "cmd/signals.h"
 #include "cmd/tracing_opts.h"
 #include "cmd/session_loop.h"
 #include "core/load_shed.h"
+#include "output/incident_kmsg.h"
 #include "output/incident_print.h"
 #include "output/caps.h"
 #include "output/files.h"
@@ -45,6 +47,7 @@ struct daemon {
 	struct session *s;
 	struct session_loop *loop;
 	struct kernel_log kernel_log;
+	struct incident_log incident_log;	/* --kmsg */
 	struct out_file json;
 	bool incident_written;
 	int pid_fd;
@@ -246,6 +249,12 @@ static void start_line(struct daemon *d)
 	json_end(&j);
 	hooks_print_caps(d->json.f, session_hooks(d->s), true);
 	kernel_log_print(d->json.f, kernel_log_state(&d->kernel_log), true);
+	if (detect_opts.kmsg) {
+		const struct kmsg_writer *w = &d->incident_log.w;
+
+		incident_kmsg_caps(d->json.f, w->fd >= 0, w->fd >= 0 ? kmsg_writer_limit(w) : w->why,
+				   true);
+	}
 	note_output(d, out_file_flush(&d->json), d->json.path);
 }
 
@@ -279,6 +288,8 @@ static int start(struct daemon *d, char *err, size_t len)
 		ret = session_loop_add(d->loop, &cb);	/* the first party: room is certain */
 	if (!ret)
 		ret = kernel_log_add(&d->kernel_log, d->loop);
+	if (!ret && detect_opts.kmsg)
+		ret = incident_log_add(&d->incident_log, d->loop);
 	if (ret)
 		return ret;
 	load_shed_init(&d->load, daemon_opts.max_rate, session_produced(d->s));
@@ -292,6 +303,7 @@ static int start(struct daemon *d, char *err, size_t len)
 
 static void stop(struct daemon *d)
 {
+	incident_log_close(&d->incident_log);
 	kernel_log_close(&d->kernel_log);
 	session_loop_free(d->loop);
 	session_close(d->s);	/* detaches every link, frees every program and map */

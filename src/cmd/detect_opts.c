@@ -9,7 +9,7 @@ struct detect_options detect_opts = { .exit_on = -1 };
 
 enum {
 	OPT_LIVELOCK_MS = 2000, OPT_STUCK_RT_MS, OPT_STALL_MS, OPT_STORM_RETRIES,
-	OPT_EXIT_ON, OPT_NO_DETECT, OPT_STACKS,
+	OPT_EXIT_ON, OPT_NO_DETECT, OPT_STACKS, OPT_KMSG,
 };
 
 static const struct argp_option options[] = {
@@ -22,6 +22,10 @@ static const struct argp_option options[] = {
 	  "Stop at the first incident that reaches KIND (livelock, suspected_livelock, "
 	  "stuck_rt, stuck_kernel, fault_storm, drain_stall, any) and exit with status 3", 1 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Print the parties' kernel stacks when an incident starts", 1 },
+	{ "kmsg", OPT_KMSG, NULL, 0,
+	  "Also write each incident's start, change of kind and end to the kernel log "
+	  "(/dev/kmsg, as root; \"migtrace: incident ...\", at most 8 lines at once, then one "
+	  "every 5 s)", 1 },
 	{ "no-detect", OPT_NO_DETECT, NULL, 0, "Do not run the detectors", 1 },
 	{},
 };
@@ -66,8 +70,15 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case OPT_STACKS:
 		detect_opts.stacks = true;
 		break;
+	case OPT_KMSG:
+		detect_opts.kmsg = true;
+		break;
 	case OPT_NO_DETECT:
 		detect_opts.off = true;
+		break;
+	case ARGP_KEY_END:
+		if (detect_opts.kmsg && detect_opts.off)
+			argp_error(state, "--kmsg writes incidents: it needs the detectors (no --no-detect)");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

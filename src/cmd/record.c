@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "cmd/commands.h"
 #include "cmd/detect_opts.h"
+#include "cmd/incident_log.h"
 #include "cmd/kernel_log.h"
 #include "cmd/parse.h"
 #include "cmd/record_child.h"
@@ -133,6 +134,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 struct recorder {
 	struct session_loop *loop;
 	struct kernel_log kernel_log;
+	struct incident_log incident_log;	/* --kmsg */
 	struct rec_writer w;
 	struct child c;
 	struct rec_end end;
@@ -346,7 +348,8 @@ static int record_one(void)
 		fprintf(stderr, "migtrace record: %s\n", err);
 		goto cleanup;
 	}
-	if (session_loop_add(r.loop, &cb) || kernel_log_add(&r.kernel_log, r.loop)) {
+	if (session_loop_add(r.loop, &cb) || kernel_log_add(&r.kernel_log, r.loop) ||
+	    (detect_opts.kmsg && incident_log_add(&r.incident_log, r.loop))) {
 		fprintf(stderr, "migtrace record: no room for the record's parties\n");
 		goto cleanup;
 	}
@@ -369,6 +372,7 @@ cleanup:
 	}
 	if (r.c.out_fd >= 0)
 		close(r.c.out_fd);
+	incident_log_close(&r.incident_log);
 	kernel_log_close(&r.kernel_log);
 	session_loop_free(r.loop);
 	session_close(s);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "cmd/commands.h"
 #include "cmd/detect_opts.h"
+#include "cmd/incident_log.h"
 #include "cmd/kernel_log.h"
 #include "cmd/parse.h"
 #include "cmd/session_loop.h"
@@ -86,6 +87,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 struct trace {
 	struct session_loop *loop;
 	struct kernel_log kernel_log;
+	struct incident_log incident_log;	/* --kmsg */
 };
 
 static void print_report(struct session_loop *l)
@@ -155,8 +157,10 @@ int cmd_trace(int argc, char **argv)
 	lo.duration_ns = tracing_opts.duration_s * NSEC_PER_SEC;
 	if (session_open(&s, &tracing_opts.session, err, sizeof(err)) ||
 	    session_loop_start(&t.loop, s, &lo, err, sizeof(err)) ||
-	    session_loop_add(t.loop, &cb) || kernel_log_add(&t.kernel_log, t.loop)) {
+	    session_loop_add(t.loop, &cb) || kernel_log_add(&t.kernel_log, t.loop) ||
+	    (detect_opts.kmsg && incident_log_add(&t.incident_log, t.loop))) {
 		fprintf(stderr, "migtrace: %s\n", err);
+		incident_log_close(&t.incident_log);
 		kernel_log_close(&t.kernel_log);
 		session_loop_free(t.loop);
 		session_close(s);
@@ -166,6 +170,7 @@ int cmd_trace(int argc, char **argv)
 	fprintf(stderr, "Tracing... %s\n", tracing_opts.duration_s || opts.interval_s ?
 		"" : "Hit Ctrl-C to end.");
 	why = session_loop_run(t.loop);
+	incident_log_close(&t.incident_log);
 	kernel_log_close(&t.kernel_log);
 	session_loop_free(t.loop);
 	session_close(s);

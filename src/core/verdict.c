@@ -236,6 +236,12 @@ static void judge_links(const struct detect_config *c, struct drain_watch *w,
 		set_held(inc, dw->held_ns, dw->held_start, dw->held_end, dw->held_pages);
 	}
 
+	/* The queuer's skips are its migration's; the occupant's must be this stall's. */
+	if (inc->waiter.pid == p->queuer.pid)
+		inc->waiter_contended = p->queuer_contended;
+	if (p->occupant_contended.pages && p->occupant_contended.ago_ns <= p->age_ns)
+		inc->spinner_contended = p->occupant_contended;
+
 	l[LINK_NEVER_YIELDS] = !p->occupant.pid ? EV_UNKNOWN
 			       : p->occupant_ns >= p->age_ns / 10 * 9 ? EV_YES : EV_NO;
 	src[LINK_NEVER_YIELDS] = p->occupant.pid ? SRC_MEASURED : SRC_NONE;

@@ -22,6 +22,7 @@ struct detect_options {
 	bool off;		/* --no-detect */
 	int exit_on;		/* -1: never; a kind; EXIT_ON_ANY */
 	bool stacks;		/* print the parties' kernel stacks when an incident starts */
+	bool kmsg;		/* --kmsg: incidents into the kernel log too (cmd/incident_log.c) */
 };
 
 struct detect_live;

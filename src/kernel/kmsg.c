@@ -8,8 +8,7 @@
 #include <unistd.h>
 #include "kernel/kmsg.h"
 
-/* The first line of a /proc file, newline cut; "" if unreadable. */
-static void proc_line(const char *path, char *buf, size_t len)
+void kmsg_proc_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
 
@@ -45,8 +44,8 @@ void kmsg_why(int err, char *buf, size_t len)
 			 err == ENOENT ? " (no such device here: a container?)" : "");
 		return;
 	}
-	proc_line("/proc/sys/kernel/printk_devkmsg", devkmsg, sizeof(devkmsg));
-	proc_line("/proc/sys/kernel/dmesg_restrict", restrict_, sizeof(restrict_));
+	kmsg_proc_line("/proc/sys/kernel/printk_devkmsg", devkmsg, sizeof(devkmsg));
+	kmsg_proc_line("/proc/sys/kernel/dmesg_restrict", restrict_, sizeof(restrict_));
 	if (err == EPERM && !strcmp(devkmsg, "off"))
 		snprintf(buf, len, "%s: %s: kernel.printk_devkmsg=off", KMSG_PATH, strerror(err));
 	else if (err == EPERM && !strcmp(restrict_, "1") && !have_cap_syslog())

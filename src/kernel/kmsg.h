@@ -41,6 +41,8 @@ unsigned int kmsg_read(struct kmsg_reader *r, struct kernel_report *out, unsigne
 		       unsigned int max_records, bool final);
 void kmsg_close(struct kmsg_reader *r);
 
+/* The first line of a /proc file (the log's sysctls), newline cut; "" if unreadable. */
+void kmsg_proc_line(const char *path, char *buf, size_t len);
 /* Why path cannot be opened for reading, errno err: one line into buf. */
 void kmsg_why(int err, char *buf, size_t len);
 

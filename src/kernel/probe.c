@@ -323,6 +323,13 @@ static void probe_one(const struct probe_env *env, unsigned int i, struct hook_s
 	if (tracepoints_exist(env, h, st)) {
 		st->mech = MECH_TRACEPOINT;
 		st->approximate = h->tp_approximate;
+	} else if (h->exact_tracepoints[0] && h->tracepoints[0] && strcmp(why, st->why[MECH_TRACEPOINT])) {
+		/* Both said, the exact event's first: one refused for its shape must stay visible. */
+		char both[2 * sizeof(why) + 2];
+
+		snprintf(both, sizeof(both), "%s; %s", why, st->why[MECH_TRACEPOINT]);
+		memcpy(st->why[MECH_TRACEPOINT], both, sizeof(st->why[MECH_TRACEPOINT]) - 1);
+		st->why[MECH_TRACEPOINT][sizeof(st->why[MECH_TRACEPOINT]) - 1] = '\0';
 	}
 }
 

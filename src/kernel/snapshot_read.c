@@ -117,6 +117,26 @@ static void read_occupant_run(const struct kernel_view *s, struct pending_drain 
 	p->occupant_run = fault_run_of(&run);
 }
 
+static void contended_of(const struct kernel_view *s, uint32_t pid, uint64_t now,
+			 struct contended_skips *out)
+{
+	struct mt_contended c;
+
+	if (!pid || bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.collect_contended), &pid, &c) ||
+	    !c.pages)
+		return;
+	out->pages = c.pages;
+	out->first_address = c.first_address;
+	out->ago_ns = c.last_ts < now ? now - c.last_ts : 0;
+}
+
+/* Pages the queuer's and the occupant's migrations in progress found locked: collect_contended. */
+static void read_contended(const struct kernel_view *s, struct pending_drain *p, uint64_t now)
+{
+	contended_of(s, p->queuer.pid, now, &p->queuer_contended);
+	contended_of(s, p->occupant.pid, now, &p->occupant_contended);
+}
+
 /* Kernel state beyond the hooks: sampled stacks, stacks read, work items (kevidence.c). */
 static void read_kernel_state(const struct kernel_view *s, struct pending_drain *p, uint64_t now)
 {
@@ -135,6 +155,7 @@ static void (*const pending_evidence[])(const struct kernel_view *s, struct pend
 	read_holder,		/* the queuer holds locked folios: holders */
 	read_occupant_run,	/* the occupant's fault run: fault_runs */
 	read_kernel_state,	/* found at attach, stacks, samples, kworker: kevidence */
+	read_contended,		/* folios their migrations found locked: collect_contended */
 };
 
 void kview_pending(const struct kernel_view *s, struct snapshot *snap, uint64_t now)

@@ -7,6 +7,8 @@
 #define PROTO_MIGRATE_VMA	"struct migrate_vma *"
 #define PROTO_PFN_ARRAYS	"unsigned long *,unsigned long *,unsigned long"
 #define PROTO_TRYLOCK		"unsigned long,unsigned long,int"
+#define PROTO_COLLECT_SKIP	"struct migrate_vma *,unsigned long,unsigned long," \
+				"enum migrate_vma_walk_reason"
 
 const struct hook_def hook_defs[HOOK_MAX] = {
 	[HOOK_MIGRATE_VMA_SETUP] = {
@@ -109,8 +111,15 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.tracepoints = { "cpuhp/cpuhp_exit" },
 		.tp_progs = { "raw_tp_cpuhp_exit" },
 		.tp_protos = { "unsigned int,int,int,int" }, .optional = true },
+	/*
+	 * Failed collect trylocks: exactly, the series' LOCK_CONTENDED skips
+	 * (failures only); else the lab's event (both outcomes).
+	 */
 	[HOOK_COLLECT_TRYLOCK] = {
 		.name = "collect_trylock",
+		.exact_tracepoints = { "migrate_device/migrate_vma_collect_skip" },
+		.exact_progs = { "raw_tp_migrate_vma_collect_skip" },
+		.exact_protos = { PROTO_COLLECT_SKIP },
 		.tracepoints = { "migtrace_lab/collect_trylock" },
 		.tp_progs = { "raw_tp_collect_trylock" },
 		.tp_protos = { PROTO_TRYLOCK }, .optional = true },
@@ -148,7 +157,10 @@ bool hook_drain_all_precise(const struct hook_status *st)
 
 bool hook_holders_known(const struct hook_status *st)
 {
-	return (hook_seen(st, HOOK_MIGRATE_DEVICE_UNMAP) || hook_seen(st, HOOK_COLLECT_TRYLOCK) ||
+	/* The series' collect_skip sees failed trylocks only: no holder from it. */
+	bool lab_collect = hook_seen(st, HOOK_COLLECT_TRYLOCK) && !st[HOOK_COLLECT_TRYLOCK].exact_events;
+
+	return (hook_seen(st, HOOK_MIGRATE_DEVICE_UNMAP) || lab_collect ||
 		hook_seen(st, HOOK_DRAIN_LOCKED)) &&
 	       hook_seen(st, HOOK_MIGRATE_VMA_SETUP) && hook_seen(st, HOOK_MIGRATE_VMA_FINALIZE) &&
 	       hook_seen(st, HOOK_MIGRATE_DEVICE_FINALIZE);

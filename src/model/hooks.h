@@ -34,7 +34,7 @@ enum hook_id {
 	HOOK_SCHED_SWITCH,
 	HOOK_OCCUPANT_TICK,		/* who is on a CPU before its first switch */
 	HOOK_SWAP_PAGE_TRYLOCK,		/* migtrace_lab tracepoint */
-	HOOK_COLLECT_TRYLOCK,		/* migtrace_lab tracepoint */
+	HOOK_COLLECT_TRYLOCK,		/* migrate_vma_collect_skip LOCK_CONTENDED, or migtrace_lab's */
 	HOOK_DRAIN_LOCKED,		/* migrate_device tracepoint: drain with locks held */
 	HOOK_MIGRATE_COHERENT,		/* migrate_device_coherent_folio: unmap without finalize */
 	HOOK_CPU_OFFLINE,		/* a CPU's workqueues unbound: its pending work moves */

@@ -46,6 +46,17 @@ enum incident_link {
 	LINK_MAX,
 };
 
+/*
+ * Pages a task's migration in progress left out because their folios were
+ * locked (collect_contended table; hook collect_trylock): how many, the
+ * first one's address, how long ago the latest. Whose lock: not known.
+ */
+struct contended_skips {
+	uint64_t pages;			/* 0: none seen */
+	uint64_t first_address;
+	uint64_t ago_ns;
+};
+
 #define INC_MAX_KREPORTS 4
 
 struct incident {
@@ -68,6 +79,12 @@ struct incident {
 	enum evidence links[LINK_MAX];
 	enum evidence_source sources[LINK_MAX];	/* what settled each link */
 	enum evidence fault_loop;	/* stuck_*: the task keeps refaulting one page */
+	/*
+	 * Pages the waiter's migration in progress, and the spinner's since the
+	 * work was queued, left out because their folios were locked (hook
+	 * collect_trylock). Shown, not a link: whose lock is not known.
+	 */
+	struct contended_skips waiter_contended, spinner_contended;
 	char unproven[96];		/* suspected_livelock: the links not seen, comma-separated */
 	char missing[160];		/* evidence that could not be seen here, and why */
 	bool kind_changed;		/* this update changed the kind (one incident per stall) */

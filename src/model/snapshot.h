@@ -54,6 +54,7 @@ struct pending_drain {
 	uint32_t samples, samples_user, samples_fault;
 	bool occupant_kworker;		/* a workqueue worker running a work item */
 	char occupant_work_func[48];	/* its work function, symbolized */
+	struct contended_skips queuer_contended, occupant_contended;
 };
 
 /*

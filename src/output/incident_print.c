@@ -19,6 +19,21 @@ static void proven_by(const struct incident *inc, char *buf, size_t len)
 				      incident_link_names[k], evidence_source_names[inc->sources[k]]);
 }
 
+/* " contended=waiter:3@0x7f..,spinner:517@0x7f..": pages their migrations found locked. */
+void incident_contended_str(const struct incident *inc, char *buf, size_t len)
+{
+	const struct contended_skips *w = &inc->waiter_contended, *s = &inc->spinner_contended;
+	int n = 0;
+
+	buf[0] = '\0';
+	if (w->pages)
+		n = snprintf(buf, len, " contended=waiter:%llu@0x%llx", (unsigned long long)w->pages,
+			     (unsigned long long)w->first_address);
+	if (s->pages && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "%sspinner:%llu@0x%llx", n ? "," : " contended=",
+			 (unsigned long long)s->pages, (unsigned long long)s->first_address);
+}
+
 /* Last on the line: " kernel_reports=soft_lockup[cpu=3 ...],hung_task[...]". */
 static void kreports_text(FILE *out, const struct incident *inc)
 {
@@ -38,7 +53,7 @@ static void kreports_text(FILE *out, const struct incident *inc)
 
 void incident_print_text(FILE *out, const struct incident *inc)
 {
-	char b[4][16], t[64], proven[160];
+	char b[4][16], t[64], proven[160], contended[128];
 
 	fprintf(out, "INCIDENT %s #%llu %s", incident_state_names[inc->state],
 		(unsigned long long)inc->id, incident_kind_name(inc->kind));
@@ -72,6 +87,8 @@ void incident_print_text(FILE *out, const struct incident *inc)
 	if ((inc->kind == INC_STUCK_RT || inc->kind == INC_STUCK_KERNEL) &&
 	    inc->fault_loop != EV_UNKNOWN)
 		fprintf(out, " fault-loop=%s", evidence_names[inc->fault_loop]);
+	incident_contended_str(inc, contended, sizeof(contended));
+	fputs(contended, out);
 	proven_by(inc, proven, sizeof(proven));
 	if (proven[0] && inc->kind != INC_FAULT_STORM)
 		fprintf(out, " proven=%s", proven);
@@ -93,6 +110,27 @@ static void json_list(struct json *j, const char *key, const char *csv, size_t l
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		json_str(j, NULL, tok);
 	json_close_arr(j);
+}
+
+/* "collect_contended": {"waiter": {"pages": 3, "first_address": "0x..", "ago_ns": ..}, ...}. */
+static void json_contended(struct json *j, const struct incident *inc)
+{
+	const struct contended_skips *k[2] = { &inc->waiter_contended, &inc->spinner_contended };
+	static const char *const role[2] = { "waiter", "spinner" };
+
+	if (!k[0]->pages && !k[1]->pages)
+		return;
+	json_key_obj(j, "collect_contended");
+	for (int i = 0; i < 2; i++) {
+		if (!k[i]->pages)
+			continue;
+		json_key_obj(j, role[i]);
+		json_u64(j, "pages", k[i]->pages);
+		json_hex(j, "first_address", k[i]->first_address);
+		json_u64(j, "ago_ns", k[i]->ago_ns);
+		json_close(j);
+	}
+	json_close(j);
 }
 
 void incident_print_json(FILE *out, const struct incident *inc)
@@ -148,6 +186,7 @@ void incident_print_json(FILE *out, const struct incident *inc)
 	}
 	if (inc->kind == INC_STUCK_RT || inc->kind == INC_STUCK_KERNEL)
 		json_str(&j, "fault_loop", evidence_names[inc->fault_loop]);
+	json_contended(&j, inc);
 	if (inc->kind == INC_SUSPECTED_LIVELOCK)
 		json_list(&j, "unproven", inc->unproven, sizeof(inc->unproven));
 	if (inc->missing[0])

@@ -15,6 +15,8 @@ void incident_print_json(FILE *out, const struct incident *inc);
  * waiter's and the spinner's kernel stacks (/proc/PID/task/TID/stack) too.
  */
 void incident_print(FILE *out, const struct incident *inc, bool json, bool stacks);
+/* " contended=waiter:N@ADDR,spinner:N@ADDR", or "" when neither skipped a page. */
+void incident_contended_str(const struct incident *inc, char *buf, size_t len);
 /* The text line without its newline, into buf (an INCIDENT chunk's detail). */
 void incident_detail(const struct incident *inc, char *buf, size_t len);
 

@@ -8,6 +8,7 @@
  *   hist global[n_hists], hist cpu[n_per_cpu][ncpus]  (hist: slots, count, sum, max)
  *   u32 npending, nopen; pending[npending]; open_runs[nopen]
  *   (layout 3) u32 nwaiters; drain_waiters[nwaiters]
+ *   (layout 4) a pending drain ends with its queuer's and occupant's contended skips
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +46,15 @@ static void put_task(struct out *o, const struct mt_task *t)
 
 #define RUN_SIZE (32 + 5 * 8 + 2 * 4)
 #define WORK_FUNC_LEN sizeof(((struct pending_drain *)0)->occupant_work_func)
-#define PENDING_EVIDENCE_SIZE (4 + 4 * 8 + 4 + RUN_SIZE + 5 * 4 + WORK_FUNC_LEN)
+#define PENDING_EVIDENCE_SIZE (4 + 4 * 8 + 4 + RUN_SIZE + 5 * 4 + WORK_FUNC_LEN + 2 * 3 * 8)
 #define WAITER_SIZE (32 + 8 + 4 + 4 * 8)
+
+static void put_skips(struct out *o, const struct contended_skips *k)
+{
+	put64(o, k->pages);
+	put64(o, k->first_address);
+	put64(o, k->ago_ns);
+}
 
 static void put_run(struct out *o, const struct fault_run *a)
 {
@@ -124,6 +132,8 @@ void *rec_snapshot_encode(const struct snapshot *snap, uint64_t now_ns, size_t *
 		put32(&o, p->samples_user);
 		put32(&o, p->samples_fault);
 		put(&o, p->occupant_work_func, WORK_FUNC_LEN);
+		put_skips(&o, &p->queuer_contended);
+		put_skips(&o, &p->occupant_contended);
 	}
 	for (uint32_t i = 0; i < nopen; i++)
 		put_run(&o, &snap->open_runs[i]);
@@ -175,6 +185,15 @@ static void get_task(struct in *in, struct mt_task *t)
 	get(in, t->comm, MT_COMM_LEN);
 	t->comm[MT_COMM_LEN - 1] = 0;
 	rec_text_sanitize(t->comm);
+}
+
+/* None seen is all zero. */
+static bool get_skips(struct in *in, struct contended_skips *k)
+{
+	k->pages = get64(in);
+	k->first_address = get64(in);
+	k->ago_ns = get64(in);
+	return k->pages || (!k->first_address && !k->ago_ns);
 }
 
 static bool get_run(struct in *in, struct fault_run *a)
@@ -328,6 +347,10 @@ bool rec_snapshot_decode(const uint8_t *p, size_t len, struct snapshot *snap, ui
 		if (flags > 7 || d->queuer_stack_holds > EV_NO || d->samples_user > d->samples ||
 		    d->samples_fault > d->samples)
 			FAIL("pending drain %u: inconsistent stack evidence", i);
+		if (layout < 4)
+			continue;
+		if (!get_skips(&in, &d->queuer_contended) || !get_skips(&in, &d->occupant_contended))
+			FAIL("pending drain %u: contended skips without pages", i);
 	}
 	memset(snap->open_runs, 0, sizeof(snap->open_runs));
 	for (uint32_t i = 0; i < nopen; i++) {

@@ -12,9 +12,10 @@
  * fault run (kernel state the detectors judge by).
  * 3: and its stack evidence (queuer's stack, the CPU's samples, a kworker's
  * work function, found at attach); tasks waiting in lru_add_drain_all.
- * Layouts 1 and 2 are still read.
+ * 4: and the pages its queuer's and occupant's migrations found locked.
+ * Layouts 1 to 3 are still read.
  */
-#define REC_SNAPSHOT_LAYOUT 3
+#define REC_SNAPSHOT_LAYOUT 4
 
 /* Snapshot payloads: snap as session_snapshot fills it, at monotonic time now_ns. */
 void *rec_snapshot_encode(const struct snapshot *snap, uint64_t now_ns, size_t *len);

@@ -15,6 +15,8 @@ check "sched_switch attached" \
 	test "$(jq -rs '.[] | select(.hook=="sched_switch") | .mechanism' "$WORK/caps.json")" = tracepoint
 check "every blind hook gives a reason for each mechanism" \
 	test "$(jq -s '[.[] | select(.mechanism=="none") | select((.not_used | length) == 0)] | length' "$WORK/caps.json")" -eq 0
+check "caps says whether --kmsg can write the kernel log, with the limit or why not" \
+	test "$(jq -s '[.[] | select(.type=="kernel_log_write") | select(.writable and (.limit | length) > 0 or (.why | length) > 0)] | length' "$WORK/caps.json")" -eq 1
 check "approximations are labelled" \
 	test "$(jq -s '[.[] | select(.approximate) | select(.approximation == null)] | length' "$WORK/caps.json")" -eq 0
 

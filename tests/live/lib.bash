@@ -75,10 +75,11 @@ drains_until_exit() {
 # start_rt_hog CPU SPIN_MS SECONDS: a SCHED_FIFO 50 task on CPU that keeps
 # pages in its LRU batch and spins SPIN_MS at a time; sets HOG_TID.
 start_rt_hog() {
+	rm -f "$WORK/hog.$1.out"	# a former hog's tid must not be read before the new one's
 	$HOG -c "$1" -d "$3" -r 50 -s "$2" -z 20 >"$WORK/hog.$1.out" &
 	PIDS+=($!)
 	for _ in $(seq 50); do
-		HOG_TID=$(sed -n 's/^tid=//p' "$WORK/hog.$1.out")
+		HOG_TID=$(sed -n 's/^tid=//p' "$WORK/hog.$1.out" 2>/dev/null)
 		[ -n "$HOG_TID" ] && break
 		sleep 0.02
 	done

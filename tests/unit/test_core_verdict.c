@@ -291,6 +291,46 @@ static void holder_serialised_behind_another_drain(void)
 	CHECK(reached(INC_LIVELOCK) == NULL && reached(INC_SUSPECTED_LIVELOCK) == NULL);
 }
 
+/*
+ * Pages the parties' migrations found locked (collect_contended): the
+ * waiter's are its migration in progress, so they count from before the
+ * queueing; the spinner's only from after it. Shown, no link moved by them.
+ */
+static void contended_skips_current_only(void)
+{
+	static struct detector d;
+	static struct snapshot r;
+	const struct incident *inc;
+
+	start(&d, true, true);
+	snapshot(&r, 1000 * MS, 1400 * MS, 5000, 1, EV_YES);
+	r.pending[0].queuer_contended = (struct contended_skips){ 1, RANGE_START + 0x3000, 402 * MS };
+	r.pending[0].occupant_contended = (struct contended_skips){ 517, RANGE_START + 0x1000, 5 * MS };
+	detect_tick(&d, &r, 1400 * MS, DETECT_ALL);
+	inc = reached(INC_LIVELOCK);
+	CHECK(inc != NULL);
+	if (!inc)
+		return;
+	CHECK_EQ_U64(inc->waiter_contended.pages, 1);
+	CHECK_EQ_U64(inc->waiter_contended.first_address, RANGE_START + 0x3000);
+	CHECK_EQ_U64(inc->spinner_contended.pages, 517);
+	CHECK_EQ_U64(inc->spinner_contended.first_address, RANGE_START + 0x1000);
+	/* The spinner's latest skip came before the work was queued: not this stall's. */
+	start(&d, true, true);
+	r.pending[0].occupant_contended.ago_ns = 401 * MS;
+	detect_tick(&d, &r, 1400 * MS, DETECT_ALL);
+	inc = reached(INC_LIVELOCK);
+	CHECK(inc != NULL && inc->spinner_contended.pages == 0 && inc->waiter_contended.pages == 1);
+	/* Skips prove no link: a holder that holds nothing stays one, skips or not. */
+	start(&d, true, true);
+	snapshot(&r, 1000 * MS, 1400 * MS, 5000, 1, EV_NO);
+	r.pending[0].queuer_contended = (struct contended_skips){ 2, RANGE_START, MS };
+	detect_tick(&d, &r, 1400 * MS, DETECT_ALL);
+	CHECK(reached(INC_LIVELOCK) == NULL);
+	inc = find(INC_STUCK_RT, INC_START);
+	CHECK(inc != NULL && inc->links[LINK_WAITER_HOLDS] == EV_NO && inc->waiter_contended.pages == 2);
+}
+
 /* The daemon's drain verdicts tick alone; storms are judged only when their runs were read. */
 static void drain_ticks_leave_storms_alone(void)
 {
@@ -322,5 +362,6 @@ int main(void)
 	RUN(samples_of_the_last_window);
 	RUN(holder_serialised_behind_another_drain);
 	RUN(drain_ticks_leave_storms_alone);
+	RUN(contended_skips_current_only);
 	CHECK_EXIT();
 }
