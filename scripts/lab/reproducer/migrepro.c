@@ -215,7 +215,8 @@ int main(int argc, char **argv)
 	uint64_t t_start, max_stall = 0, t_end, t_rel = 0;
 	long flt0, flt1 = -1;
 	int i, ncpu, done_it = 0, livelock = 0, recovered = 1, rc, worker = 0;
-	const char *holder_locked = "-";
+	const char *holder_locked = "-", *outcome, *loop;
+	uint64_t address;
 	pid_t child;
 
 	ncpu = parse_options(argc, argv);
@@ -274,9 +275,16 @@ int main(int argc, char **argv)
 		while (atomic_load(&ctl->touched) != it)
 			futex_wait(&ctl->touched, atomic_load(&ctl->touched));
 
-		/* 2. release spinners and holder together */
+		/* 2. release spinners and holder together (rt-serialised: the
+		 * spinners first, then a drain caller that stalls on CPU k) */
 		atomic_store(&ctl->pm0, pagemap_entry(i));
 		atomic_store(&ctl->gate, 0);
+		if (opt.sc->shape == SHAPE_SERIALISED) {
+			atomic_store(&ctl->go, it);
+			futex_wake(&ctl->go);
+			if (links_serialise())
+				return 1;
+		}
 		t0 = now_ns();
 		t_rel = t0;
 		deadline = t0 + (uint64_t)opt.deadline_ms * 1000000ull;
@@ -302,6 +310,7 @@ int main(int argc, char **argv)
 				all = atomic_load(&ctl->done[s]) == it;
 			if (all || now_ns() > deadline)
 				break;
+			links_poll(atomic_load(&ctl->holder_tid), false);
 			if (opt.sc->ctx == CTX_KWORKER && (w = read_fault_worker()) > 0)
 				see_worker(worker = w);
 			syscall(SYS_futex, &ctl->held, FUTEX_WAIT, h, &poll, NULL, 0);
@@ -331,6 +340,8 @@ int main(int argc, char **argv)
 	if (opt.sc->ctx == CTX_KWORKER)
 		flt0 = worker_seen ? worker_flt0 : -1;
 
+	outcome = livelock ? "livelock" : "progress";
+	address = livelock ? (uintptr_t)page_D(done_it) : 0;
 	if (livelock) {
 		/*
 		 * Does the holder hold D_i's folio lock? Its collect replaced P's
@@ -346,7 +357,10 @@ int main(int argc, char **argv)
 					"yes" : "no";
 		kmsg("run=%d livelock iteration=%d release_ago_ms=%.1f spinner=%d\n", opt.run,
 		     done_it, (now_ns() - t_rel) / 1e6, spinner_tid(0, worker));
+		links_poll(atomic_load(&ctl->holder_tid), true);
 	}
+	/* links.c's controls: their outcome, and the holder's lock from its stack */
+	links_result(livelock, max_stall, &outcome, &loop, &holder_locked, &address);
 
 	/*
 	 * Ground truth, at once: the recovery below may never end for a
@@ -357,10 +371,9 @@ int main(int argc, char **argv)
 	 * D_i of the iteration that stalled. t_release_ns: when that
 	 * iteration's holder and spinners were released.
 	 */
-	printf("TRUTH run=%d scenario=%s variant=%s outcome=%s loop=- "
+	printf("TRUTH run=%d scenario=%s variant=%s outcome=%s loop=%s "
 	       "holder_tid=%d holder_tgid=%d spinner_tgid=%d spinner_tids=",
-	       opt.run, opt.sc->name, opt.variant,
-	       livelock ? "livelock" : "progress", atomic_load(&ctl->holder_tid),
+	       opt.run, opt.sc->name, opt.variant, outcome, loop, atomic_load(&ctl->holder_tid),
 	       (int)getpid(), (int)child);
 	for (i = 0; i < opt.spinners; i++)
 		printf("%s%d", i ? "," : "", spinner_tid(i, worker));
@@ -369,8 +382,8 @@ int main(int argc, char **argv)
 		printf("%s%d", i ? "," : "",
 		       i == 0 ? opt.cpu_k : atomic_load(&ctl->spin_cpu[i]));
 	printf(" cpu_k=%d cpu_h=%d address=", opt.cpu_k, opt.cpu_h);
-	if (livelock)
-		printf("0x%lx", (unsigned long)(uintptr_t)page_D(done_it));
+	if (address)
+		printf("0x%llx", (unsigned long long)address);
 	else
 		printf("-");
 	printf(" holder_locked=%s iteration=%d t_start_ns=%llu t_release_ns=%llu "
@@ -378,6 +391,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)t_start,
 	       (unsigned long long)(livelock ? t_rel : 0),
 	       (unsigned long long)t_end, atomic_load(&ctl->toucher_tid));
+	links_truth(atomic_load(&ctl->holder_tid), holder_locked, livelock, child);
 	print_truth_context(opt.spinners ? spinner_tid(0, worker) : 0,
 			    opt.sc->ctx == CTX_KWORKER ? LAB_WORK_FN : NULL,
 			    opt.sc->ctx == CTX_KWORKER ? atomic_load(&ctl->spin_tid[0]) : 0);
@@ -416,6 +430,7 @@ int main(int argc, char **argv)
 		futex_wake(&ctl->hold);
 		pthread_join(th_touch, NULL);
 		pthread_join(th_hold, NULL);
+		links_finish();
 	}
 	restore_knobs();
 
