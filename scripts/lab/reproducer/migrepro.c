@@ -23,13 +23,18 @@
  * of the kernel-mode spinner): livelock.
  *
  * Output: two lines
- *   TRUTH run=N outcome=livelock|progress holder_tid=... spinner_tids=a,b
+ *   TRUTH run=N outcome=livelock|progress|bounded (rt-fairserver,
+ *         rt-throttle: iterations that stalled >= --stall-ms, then the kernel
+ *         ran the drain work)|stuck_rt|no_stall|no_progress (links.c's
+ *         controls) holder_tid=... spinner_tids=a,b
  *         spinner_cpus=k,c address=0x... holder_locked=yes|no|-
  *         t_release_ns=... ctx=user|kernel|kworker spinner_tid=... work_fn=...
  *         requester_tid=... preempt=none|voluntary|full (what this run knows
  *         about itself: the parties a detector should name; holder_locked:
  *         the holder had collected, i.e. locked, D_i when the deadline
- *         passed; clocks are CLOCK_MONOTONIC, the clock of
+ *         passed; lock_holder_tid: who held the spun-on page's lock at
+ *         the deadline (the holder, or lru-cache-disable's faulter waiting
+ *         in a drain, from the kernel stacks); clocks are CLOCK_MONOTONIC, the clock of
  *         bpf_ktime_get_ns()). A livelock prints it at the deadline, before
  *         trying to recover: a kernel-mode livelock may never let go.
  *   RESULT scenario=... variant=... progress=yes|no iterations=a/b ...
@@ -45,7 +50,8 @@
  * the main thread then reads S_i, now device-private, back through the
  * fault path; migrations_per_s is then iterations per second.
  *
- * Scenarios rt-nolocks and kernel-hog are negative controls (controls.c).
+ * Scenarios rt-nolocks and kernel-hog are negative controls (controls.c);
+ * rt-busy, rt-elsewhere, rt-won and rt-serialised keep the holder (links.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -359,6 +365,14 @@ int main(int argc, char **argv)
 		     done_it, (now_ns() - t_rel) / 1e6, spinner_tid(0, worker));
 		links_poll(atomic_load(&ctl->holder_tid), true);
 	}
+	/*
+	 * rt-fairserver, rt-throttle: every iteration made it, but the cycle
+	 * held until the kernel gave CPU k's CFS tasks their share (the fair
+	 * server, RT throttling: about 950 ms): a livelock the kernel bounds
+	 */
+	if (!livelock && opt.sc->fifo && !opt.sc->fair_server_off && opt.spinners &&
+	    max_stall >= (uint64_t)opt.stall_ms * 1000000ull)
+		outcome = "bounded";
 	/* links.c's controls: their outcome, and the holder's lock from its stack */
 	links_result(livelock, max_stall, &outcome, &loop, &holder_locked, &address);
 
@@ -387,10 +401,11 @@ int main(int argc, char **argv)
 	else
 		printf("-");
 	printf(" holder_locked=%s iteration=%d t_start_ns=%llu t_release_ns=%llu "
-	       "t_end_ns=%llu toucher_tid=%d", holder_locked, done_it,
-	       (unsigned long long)t_start,
-	       (unsigned long long)(livelock ? t_rel : 0),
-	       (unsigned long long)t_end, atomic_load(&ctl->toucher_tid));
+	       "t_end_ns=%llu toucher_tid=%d max_stall_ms=%.1f region_start=%p region_end=%p",
+	       holder_locked, done_it, (unsigned long long)t_start,
+	       (unsigned long long)(strcmp(outcome, "progress") ? t_rel : 0),
+	       (unsigned long long)t_end, atomic_load(&ctl->toucher_tid), max_stall / 1e6,
+	       (void *)region, (void *)(region + (size_t)2 * opt.iterations * pagesz));
 	links_truth(atomic_load(&ctl->holder_tid), holder_locked, livelock, child);
 	print_truth_context(opt.spinners ? spinner_tid(0, worker) : 0,
 			    opt.sc->ctx == CTX_KWORKER ? LAB_WORK_FN : NULL,
