@@ -139,6 +139,7 @@ static void *spinner(void *p)
 			if (sched_setscheduler(0, SCHED_FIFO, &sp))
 				perror("sched_setscheduler(SCHED_FIFO)");
 		}
+		links_prepare();
 	} else {
 		pin_elsewhere();
 	}

@@ -114,6 +114,7 @@ static void *toucher(void *p)
 static void *holder(void *p)
 {
 	uint32_t it = 0;
+	uint64_t t;
 
 	(void)p;
 	atomic_store(&ctl->holder_tid, gettid_());
@@ -131,10 +132,12 @@ static void *holder(void *p)
 			break;
 		cmd.addr = (uintptr_t)page_S(it - 1);
 		cmd.npages = 2;
+		t = now_ns();
 		if (ioctl(dmirror_fd, HMM_DMIRROR_MIGRATE_MIXED, &cmd))
 			atomic_store(&ctl->held_err, errno);
 		else
 			atomic_fetch_add(&ctl->held_cpages, cmd.cpages);
+		atomic_store(&ctl->holder_ns, now_ns() - t);
 		atomic_store(&ctl->held, it);
 		futex_wake(&ctl->held);
 	}
@@ -374,7 +377,7 @@ int main(int argc, char **argv)
 	    max_stall >= (uint64_t)opt.stall_ms * 1000000ull)
 		outcome = "bounded";
 	/* links.c's controls: their outcome, and the holder's lock from its stack */
-	links_result(livelock, max_stall, &outcome, &loop, &holder_locked, &address);
+	links_result(livelock, &outcome, &loop, &holder_locked, &address);
 
 	/*
 	 * Ground truth, at once: the recovery below may never end for a

@@ -153,6 +153,7 @@ struct ctl {
 	_Atomic uint64_t other_addr;	/* ELSEWHERE: the page it refaults (C's) */
 	_Atomic uint64_t loop_start_ns;	/* its busy or refault loop */
 	_Atomic uint64_t loop_end_ns;
+	_Atomic uint64_t holder_ns;	/* the holder's last migration ioctl */
 };
 extern struct ctl *ctl;
 extern char *region;
@@ -168,10 +169,11 @@ int run_control(void);
 /* links.c: spinner 0's shape (in C); the parent's part: the serialised
  * drain caller (before the holder is released), the holder's drain seen in
  * its kernel stack, the TRUTH keys */
+void links_prepare(void);
 void links_spinner(volatile char *d);
 int links_serialise(void);
 void links_poll(int holder_tid, bool at_deadline);
-void links_result(bool deadline_missed, uint64_t max_stall_ns, const char **outcome,
+void links_result(bool deadline_missed, const char **outcome,
 		  const char **loop, const char **holder_locked, uint64_t *address);
 void links_truth(int holder_tid, const char *holder_locked, bool livelock, pid_t child);
 void links_finish(void);
