@@ -278,6 +278,7 @@ int main(int argc, char **argv)
 		uint64_t t0, deadline, stall;
 		int s, all;
 
+		links_next(i);
 		/* 1. S_i into CPU k's lru_add batch */
 		atomic_store(&ctl->touch, it);
 		futex_wake(&ctl->touch);
@@ -341,6 +342,8 @@ int main(int argc, char **argv)
 		done_it++;
 		if (!opt.quiet)
 			fprintf(stderr, "iteration %d: %.1f ms\n", i, stall / 1e6);
+		if (links_stalled())
+			break;
 	}
 	t_end = now_ns();
 	if (opt.sc->ctx == CTX_KWORKER && livelock && (i = read_fault_worker()) > 0)

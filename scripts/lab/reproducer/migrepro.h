@@ -170,6 +170,8 @@ int run_control(void);
  * drain caller (before the holder is released), the holder's drain seen in
  * its kernel stack, the TRUTH keys */
 void links_prepare(void);
+void links_next(int iteration);
+bool links_stalled(void);
 void links_spinner(volatile char *d);
 int links_serialise(void);
 void links_poll(int holder_tid, bool at_deadline);

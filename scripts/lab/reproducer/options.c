@@ -148,10 +148,11 @@ int parse_options(int argc, char **argv)
 	}
 	if (opt.spinners < 0)
 		opt.spinners = opt.sc->ctx == CTX_USER ? 2 : 1;
-	/* links.c: one stall per run; rt-serialised's spinners wait for the
-	 * collect however long the drainer takes to stall */
+	/* links.c: one stall per run (a looping shape tries up to 4
+	 * iterations for it); rt-serialised's spinners wait for the collect
+	 * however long the drainer takes to stall */
 	if (opt.sc->shape != SHAPE_SPIN)
-		opt.iterations = 1;
+		opt.iterations = opt.sc->shape == SHAPE_SERIALISED ? 1 : 4;
 	if (opt.sc->shape == SHAPE_SERIALISED)
 		opt.spin_delay_us = opt.deadline_ms * 1000;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
