@@ -139,6 +139,7 @@ static void *spinner(void *p)
 			if (sched_setscheduler(0, SCHED_FIFO, &sp))
 				perror("sched_setscheduler(SCHED_FIFO)");
 		}
+		links_prepare();
 	} else {
 		pin_elsewhere();
 	}
@@ -151,7 +152,11 @@ static void *spinner(void *p)
 			mirror_read((char *)d, buf);
 		} else {
 			wait_collected(d);
-			(void)d[0];	/* device-private: do_swap_page() */
+			if (idx == 0 && opt.sc->shape != SHAPE_SPIN &&
+			    opt.sc->shape != SHAPE_SERIALISED)
+				links_spinner(d);	/* rt-busy, rt-elsewhere, rt-won */
+			else
+				(void)d[0];	/* device-private: do_swap_page() */
 		}
 		atomic_store(&ctl->done[idx], it);
 	}

@@ -23,13 +23,18 @@
  * of the kernel-mode spinner): livelock.
  *
  * Output: two lines
- *   TRUTH run=N outcome=livelock|progress holder_tid=... spinner_tids=a,b
+ *   TRUTH run=N outcome=livelock|progress|bounded (rt-fairserver,
+ *         rt-throttle: iterations that stalled >= --stall-ms, then the kernel
+ *         ran the drain work)|stuck_rt|no_stall|no_progress (links.c's
+ *         controls) holder_tid=... spinner_tids=a,b
  *         spinner_cpus=k,c address=0x... holder_locked=yes|no|-
  *         t_release_ns=... ctx=user|kernel|kworker spinner_tid=... work_fn=...
  *         requester_tid=... preempt=none|voluntary|full (what this run knows
  *         about itself: the parties a detector should name; holder_locked:
  *         the holder had collected, i.e. locked, D_i when the deadline
- *         passed; clocks are CLOCK_MONOTONIC, the clock of
+ *         passed; lock_holder_tid: who held the spun-on page's lock at
+ *         the deadline (the holder, or lru-cache-disable's faulter waiting
+ *         in a drain, from the kernel stacks); clocks are CLOCK_MONOTONIC, the clock of
  *         bpf_ktime_get_ns()). A livelock prints it at the deadline, before
  *         trying to recover: a kernel-mode livelock may never let go.
  *   RESULT scenario=... variant=... progress=yes|no iterations=a/b ...
@@ -45,7 +50,8 @@
  * the main thread then reads S_i, now device-private, back through the
  * fault path; migrations_per_s is then iterations per second.
  *
- * Scenarios rt-nolocks and kernel-hog are negative controls (controls.c).
+ * Scenarios rt-nolocks and kernel-hog are negative controls (controls.c);
+ * rt-busy, rt-elsewhere, rt-won and rt-serialised keep the holder (links.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -108,6 +114,7 @@ static void *toucher(void *p)
 static void *holder(void *p)
 {
 	uint32_t it = 0;
+	uint64_t t;
 
 	(void)p;
 	atomic_store(&ctl->holder_tid, gettid_());
@@ -125,10 +132,12 @@ static void *holder(void *p)
 			break;
 		cmd.addr = (uintptr_t)page_S(it - 1);
 		cmd.npages = 2;
+		t = now_ns();
 		if (ioctl(dmirror_fd, HMM_DMIRROR_MIGRATE_MIXED, &cmd))
 			atomic_store(&ctl->held_err, errno);
 		else
 			atomic_fetch_add(&ctl->held_cpages, cmd.cpages);
+		atomic_store(&ctl->holder_ns, now_ns() - t);
 		atomic_store(&ctl->held, it);
 		futex_wake(&ctl->held);
 	}
@@ -215,7 +224,8 @@ int main(int argc, char **argv)
 	uint64_t t_start, max_stall = 0, t_end, t_rel = 0;
 	long flt0, flt1 = -1;
 	int i, ncpu, done_it = 0, livelock = 0, recovered = 1, rc, worker = 0;
-	const char *holder_locked = "-";
+	const char *holder_locked = "-", *outcome, *loop;
+	uint64_t address;
 	pid_t child;
 
 	ncpu = parse_options(argc, argv);
@@ -268,15 +278,23 @@ int main(int argc, char **argv)
 		uint64_t t0, deadline, stall;
 		int s, all;
 
+		links_next(i);
 		/* 1. S_i into CPU k's lru_add batch */
 		atomic_store(&ctl->touch, it);
 		futex_wake(&ctl->touch);
 		while (atomic_load(&ctl->touched) != it)
 			futex_wait(&ctl->touched, atomic_load(&ctl->touched));
 
-		/* 2. release spinners and holder together */
+		/* 2. release spinners and holder together (rt-serialised: the
+		 * spinners first, then a drain caller that stalls on CPU k) */
 		atomic_store(&ctl->pm0, pagemap_entry(i));
 		atomic_store(&ctl->gate, 0);
+		if (opt.sc->shape == SHAPE_SERIALISED) {
+			atomic_store(&ctl->go, it);
+			futex_wake(&ctl->go);
+			if (links_serialise())
+				return 1;
+		}
 		t0 = now_ns();
 		t_rel = t0;
 		deadline = t0 + (uint64_t)opt.deadline_ms * 1000000ull;
@@ -302,6 +320,7 @@ int main(int argc, char **argv)
 				all = atomic_load(&ctl->done[s]) == it;
 			if (all || now_ns() > deadline)
 				break;
+			links_poll(atomic_load(&ctl->holder_tid), false);
 			if (opt.sc->ctx == CTX_KWORKER && (w = read_fault_worker()) > 0)
 				see_worker(worker = w);
 			syscall(SYS_futex, &ctl->held, FUTEX_WAIT, h, &poll, NULL, 0);
@@ -323,6 +342,8 @@ int main(int argc, char **argv)
 		done_it++;
 		if (!opt.quiet)
 			fprintf(stderr, "iteration %d: %.1f ms\n", i, stall / 1e6);
+		if (links_stalled())
+			break;
 	}
 	t_end = now_ns();
 	if (opt.sc->ctx == CTX_KWORKER && livelock && (i = read_fault_worker()) > 0)
@@ -331,6 +352,8 @@ int main(int argc, char **argv)
 	if (opt.sc->ctx == CTX_KWORKER)
 		flt0 = worker_seen ? worker_flt0 : -1;
 
+	outcome = livelock ? "livelock" : "progress";
+	address = livelock ? (uintptr_t)page_D(done_it) : 0;
 	if (livelock) {
 		/*
 		 * Does the holder hold D_i's folio lock? Its collect replaced P's
@@ -346,7 +369,18 @@ int main(int argc, char **argv)
 					"yes" : "no";
 		kmsg("run=%d livelock iteration=%d release_ago_ms=%.1f spinner=%d\n", opt.run,
 		     done_it, (now_ns() - t_rel) / 1e6, spinner_tid(0, worker));
+		links_poll(atomic_load(&ctl->holder_tid), true);
 	}
+	/*
+	 * rt-fairserver, rt-throttle: every iteration made it, but the cycle
+	 * held until the kernel gave CPU k's CFS tasks their share (the fair
+	 * server, RT throttling: about 950 ms): a livelock the kernel bounds
+	 */
+	if (!livelock && opt.sc->fifo && !opt.sc->fair_server_off && opt.spinners &&
+	    max_stall >= (uint64_t)opt.stall_ms * 1000000ull)
+		outcome = "bounded";
+	/* links.c's controls: their outcome, and the holder's lock from its stack */
+	links_result(livelock, &outcome, &loop, &holder_locked, &address);
 
 	/*
 	 * Ground truth, at once: the recovery below may never end for a
@@ -357,10 +391,9 @@ int main(int argc, char **argv)
 	 * D_i of the iteration that stalled. t_release_ns: when that
 	 * iteration's holder and spinners were released.
 	 */
-	printf("TRUTH run=%d scenario=%s variant=%s outcome=%s loop=- "
+	printf("TRUTH run=%d scenario=%s variant=%s outcome=%s loop=%s "
 	       "holder_tid=%d holder_tgid=%d spinner_tgid=%d spinner_tids=",
-	       opt.run, opt.sc->name, opt.variant,
-	       livelock ? "livelock" : "progress", atomic_load(&ctl->holder_tid),
+	       opt.run, opt.sc->name, opt.variant, outcome, loop, atomic_load(&ctl->holder_tid),
 	       (int)getpid(), (int)child);
 	for (i = 0; i < opt.spinners; i++)
 		printf("%s%d", i ? "," : "", spinner_tid(i, worker));
@@ -369,15 +402,17 @@ int main(int argc, char **argv)
 		printf("%s%d", i ? "," : "",
 		       i == 0 ? opt.cpu_k : atomic_load(&ctl->spin_cpu[i]));
 	printf(" cpu_k=%d cpu_h=%d address=", opt.cpu_k, opt.cpu_h);
-	if (livelock)
-		printf("0x%lx", (unsigned long)(uintptr_t)page_D(done_it));
+	if (address)
+		printf("0x%llx", (unsigned long long)address);
 	else
 		printf("-");
 	printf(" holder_locked=%s iteration=%d t_start_ns=%llu t_release_ns=%llu "
-	       "t_end_ns=%llu toucher_tid=%d", holder_locked, done_it,
-	       (unsigned long long)t_start,
-	       (unsigned long long)(livelock ? t_rel : 0),
-	       (unsigned long long)t_end, atomic_load(&ctl->toucher_tid));
+	       "t_end_ns=%llu toucher_tid=%d max_stall_ms=%.1f region_start=%p region_end=%p",
+	       holder_locked, done_it, (unsigned long long)t_start,
+	       (unsigned long long)(strcmp(outcome, "progress") ? t_rel : 0),
+	       (unsigned long long)t_end, atomic_load(&ctl->toucher_tid), max_stall / 1e6,
+	       (void *)region, (void *)(region + (size_t)2 * opt.iterations * pagesz));
+	links_truth(atomic_load(&ctl->holder_tid), holder_locked, livelock, child);
 	print_truth_context(opt.spinners ? spinner_tid(0, worker) : 0,
 			    opt.sc->ctx == CTX_KWORKER ? LAB_WORK_FN : NULL,
 			    opt.sc->ctx == CTX_KWORKER ? atomic_load(&ctl->spin_tid[0]) : 0);
@@ -416,6 +451,7 @@ int main(int argc, char **argv)
 		futex_wake(&ctl->hold);
 		pthread_join(th_touch, NULL);
 		pthread_join(th_hold, NULL);
+		links_finish();
 	}
 	restore_knobs();
 

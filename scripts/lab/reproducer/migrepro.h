@@ -7,6 +7,8 @@
  *               (user, kernel, kworker)
  *   controls.c  the negative controls: an RT or kernel-mode loop on CPU k
  *               that holds nothing while a drain waits
+ *   links.c     the controls that keep the holder and break one other link
+ *               (spinner 0's shape), and the serialised second drain caller
  *   sys.c       clocks, futexes, pinning, sysfs/proc knobs, the kernel log
  */
 #ifndef MIGREPRO_H
@@ -52,6 +54,21 @@ struct hmm_dmirror_lab_read {
 enum ctx { CTX_USER, CTX_KERNEL, CTX_KWORKER };
 extern const char *const ctx_names[];
 
+/*
+ * What spinner 0 (on CPU k) does once the holder has collected D_i (links.c):
+ *   SPIN        retry the fault of D_i (the livelock)
+ *   BUSY        busy-loop without faulting for --hold-ms, then sleep
+ *   ELSEWHERE   refault an ordinary page outside the holder's range for
+ *               --hold-ms (from 50 ms on), then sleep
+ *   WON         retry the fault of D_i until it gets the page (only a holder
+ *               that lets go of its locks lets it: drain-backoff), then
+ *               busy-loop for --hold-ms, then sleep
+ *   SERIALISED  SPIN, with another lru_add_drain_all() caller (no lock held)
+ *               stalled on CPU k before the holder is released, so that the
+ *               holder waits for the drain mutex, not for its own work item
+ */
+enum shape { SHAPE_SPIN, SHAPE_BUSY, SHAPE_ELSEWHERE, SHAPE_WON, SHAPE_SERIALISED };
+
 /* One row per scenario: everything a scenario changes. */
 struct scenario {
 	const char *name;
@@ -60,6 +77,7 @@ struct scenario {
 	const char *rt_runtime;	/* sched_rt_runtime_us to set; NULL: leave */
 	int fair_server_off;	/* the 6.12 fair server off on every CPU */
 	int control;		/* no migration, no folio lock (controls.c) */
+	enum shape shape;	/* spinner 0's part (links.c) */
 };
 extern const struct scenario scenarios[];
 extern const int nr_scenarios;
@@ -129,6 +147,13 @@ struct ctl {
 	_Atomic int toucher_tid;
 	_Atomic int spin_tid[MAX_SPINNERS];
 	_Atomic int spin_cpu[MAX_SPINNERS];	/* CPU of the last read of D_i */
+	/* links.c: spinner 0's shape */
+	_Atomic uint32_t won;		/* WON: spinner 0 got D_i */
+	_Atomic int64_t spin_faults;	/* WON: its faults before it got it; ELSEWHERE: refaults */
+	_Atomic uint64_t other_addr;	/* ELSEWHERE: the page it refaults (C's) */
+	_Atomic uint64_t loop_start_ns;	/* its busy or refault loop */
+	_Atomic uint64_t loop_end_ns;
+	_Atomic uint64_t holder_ns;	/* the holder's last migration ioctl */
 };
 extern struct ctl *ctl;
 extern char *region;
@@ -140,6 +165,20 @@ void child_main(void);
 
 /* controls.c */
 int run_control(void);
+
+/* links.c: spinner 0's shape (in C); the parent's part: the serialised
+ * drain caller (before the holder is released), the holder's drain seen in
+ * its kernel stack, the TRUTH keys */
+void links_prepare(void);
+void links_next(int iteration);
+bool links_stalled(void);
+void links_spinner(volatile char *d);
+int links_serialise(void);
+void links_poll(int holder_tid, bool at_deadline);
+void links_result(bool deadline_missed, const char **outcome,
+		  const char **loop, const char **holder_locked, uint64_t *address);
+void links_truth(int holder_tid, const char *holder_locked, bool livelock, pid_t child);
+void links_finish(void);
 
 /* migrepro.c: the TRUTH keys every scenario ends its line with (and "\n"):
  * the spinner on CPU k (its tid, context, work function), the thread that

@@ -21,17 +21,23 @@ const char *const loop_names[] = { "auto", "busy", "refault" };
  * nonrt:         SCHED_OTHER spinner;
  * kspin:         SCHED_OTHER spinner in hmm_range_fault() (kernel mode);
  * kworker:       the same read in a work item on CPU k;
- * rt-nolocks, kernel-hog: the negative controls (controls.c).
+ * rt-nolocks, kernel-hog: the negative controls (controls.c);
+ * rt-busy, rt-elsewhere, rt-won, rt-serialised: rt-nothrottle's holder with
+ *                spinner 0 in another shape (links.c), one iteration.
  */
 const struct scenario scenarios[] = {
-	{ "rt-nothrottle", CTX_USER, 1, "-1", 1, 0 },
-	{ "rt-fairserver", CTX_USER, 1, "-1", 0, 0 },
-	{ "rt-throttle", CTX_USER, 1, "950000", 0, 0 },
-	{ "nonrt", CTX_USER, 0, NULL, 0, 0 },
-	{ "rt-nolocks", CTX_USER, 1, "-1", 1, 1 },
-	{ "kspin", CTX_KERNEL, 0, NULL, 0, 0 },
-	{ "kworker", CTX_KWORKER, 0, NULL, 0, 0 },
-	{ "kernel-hog", CTX_KERNEL, 0, NULL, 0, 1 },
+	{ "rt-nothrottle", CTX_USER, 1, "-1", 1, 0, SHAPE_SPIN },
+	{ "rt-fairserver", CTX_USER, 1, "-1", 0, 0, SHAPE_SPIN },
+	{ "rt-throttle", CTX_USER, 1, "950000", 0, 0, SHAPE_SPIN },
+	{ "nonrt", CTX_USER, 0, NULL, 0, 0, SHAPE_SPIN },
+	{ "rt-nolocks", CTX_USER, 1, "-1", 1, 1, SHAPE_SPIN },
+	{ "kspin", CTX_KERNEL, 0, NULL, 0, 0, SHAPE_SPIN },
+	{ "kworker", CTX_KWORKER, 0, NULL, 0, 0, SHAPE_SPIN },
+	{ "kernel-hog", CTX_KERNEL, 0, NULL, 0, 1, SHAPE_SPIN },
+	{ "rt-busy", CTX_USER, 1, "-1", 1, 0, SHAPE_BUSY },
+	{ "rt-elsewhere", CTX_USER, 1, "-1", 1, 0, SHAPE_ELSEWHERE },
+	{ "rt-won", CTX_USER, 1, "-1", 1, 0, SHAPE_WON },
+	{ "rt-serialised", CTX_USER, 1, "-1", 1, 0, SHAPE_SERIALISED },
 };
 const int nr_scenarios = sizeof(scenarios) / sizeof(scenarios[0]);
 
@@ -53,10 +59,16 @@ static void usage(const char *argv0)
 "                        in kernel mode, itself or in a work item)\n"
 "                        | rt-nolocks | kernel-hog (controls: no migration; an RT loop,\n"
 "                        or a kernel-mode loop, on CPU k stalls a drain)\n"
+"                        | rt-busy | rt-elsewhere | rt-won | rt-serialised (controls that\n"
+"                        keep the holder: spinner 0 busy-loops, refaults a page outside\n"
+"                        the holder's range, gets D_i then busy-loops (drain-backoff), or\n"
+"                        spins behind a second, lock-free drain caller; one iteration)\n"
 "  -V, --variant NAME    label printed in RESULT\n"
 "  -r, --run N           run number printed in TRUTH (default 1)\n"
 "      --hold-ms MS      controls: loop length (default 1500)\n"
-"      --stall-ms MS     controls: a drain this slow counts as stalled (default 500)\n"
+"      --stall-ms MS     controls: a drain this slow counts as stalled; rt-fairserver,\n"
+"                        rt-throttle: an iteration this slow is a bounded livelock\n"
+"                        (outcome bounded; default 500)\n"
 "      --rt-loop L       rt-nolocks: busy | refault | auto (odd runs refault, default)\n"
 "  -n, --iterations N    page pairs / holder migrations (default 8)\n"
 "  -D, --deadline-ms MS  per-iteration progress deadline (default 5000)\n"
@@ -136,6 +148,13 @@ int parse_options(int argc, char **argv)
 	}
 	if (opt.spinners < 0)
 		opt.spinners = opt.sc->ctx == CTX_USER ? 2 : 1;
+	/* links.c: one stall per run (a looping shape tries up to 4
+	 * iterations for it); rt-serialised's spinners wait for the collect
+	 * however long the drainer takes to stall */
+	if (opt.sc->shape != SHAPE_SPIN)
+		opt.iterations = opt.sc->shape == SHAPE_SERIALISED ? 1 : 4;
+	if (opt.sc->shape == SHAPE_SERIALISED)
+		opt.spin_delay_us = opt.deadline_ms * 1000;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (opt.cpu_k < 0)
 		opt.cpu_k = ncpu - 1;
