@@ -167,12 +167,16 @@ int BPF_PROG(raw_tp_swap_page_trylock, unsigned long pfn, unsigned long address,
 	return on_lab_trylock(pfn, address, locked, MT_TRY_SWAP_PAGE);
 }
 
-/* The series' event (0103): same prototype, same meaning of locked. */
+/*
+ * The series' event (with the 1afaeb8293c9 backport): TP_PROTO(unsigned long
+ * pfn, unsigned long address, bool locked), emitted only where a trylock
+ * happened; locked means what the lab event's 1 and 0 mean.
+ */
 SEC("?raw_tp/migrate_device_fault_trylock")
 int BPF_PROG(raw_tp_migrate_device_fault_trylock, unsigned long pfn, unsigned long address,
-	     int locked)
+	     bool locked)
 {
-	return on_lab_trylock(pfn, address, locked, MT_TRY_SWAP_PAGE);
+	return on_lab_trylock(pfn, address, locked ? 1 : 0, MT_TRY_SWAP_PAGE);
 }
 
 SEC("?raw_tp/collect_trylock")

@@ -9,6 +9,13 @@
 #define PROTO_TRYLOCK		"unsigned long,unsigned long,int"
 #define PROTO_COLLECT_SKIP	"struct migrate_vma *,unsigned long,unsigned long," \
 				"enum migrate_vma_walk_reason"
+/*
+ * The series' fault trylock (defined with the 1afaeb8293c9 backport):
+ * locked is a bool, 0 or 1. Its previous revision took an int whose -1
+ * meant "this kernel takes no lock", read here as a failed trylock: that
+ * shape is refused, its events would count faults that never tried.
+ */
+#define PROTO_FAULT_TRYLOCK	"unsigned long,unsigned long,bool"
 
 const struct hook_def hook_defs[HOOK_MAX] = {
 	[HOOK_MIGRATE_VMA_SETUP] = {
@@ -90,7 +97,7 @@ const struct hook_def hook_defs[HOOK_MAX] = {
 		.tracepoints = { "migtrace_lab/swap_page_trylock" },
 		.exact_tracepoints = { "migrate_device/migrate_device_fault_trylock" },
 		.exact_progs = { "raw_tp_migrate_device_fault_trylock" },
-		.exact_protos = { PROTO_TRYLOCK },
+		.exact_protos = { PROTO_FAULT_TRYLOCK },
 		.tp_progs = { "raw_tp_swap_page_trylock" },
 		.tp_protos = { PROTO_TRYLOCK }, .optional = true },
 	/* Patched kernels: a migration drains with nr_locked folios locked. */

@@ -70,8 +70,8 @@ with_patch missing \
 	include/trace/events/migrate_device.h '/^DEFINE_MIGRATE_VMA_RANGE_EVENT(migrate_vma_pages_done);$/d' \
 	mm/migrate_device.c '/^\ttrace_migrate_vma_pages_done(migrate);$/d'
 run missing "$WORK/missing/lab/series-check" --configs debian+dp tracepoints
-check "series-check fails on a missing tracepoint (defines 18, must define 19)" \
-	failed_with missing 'build \[tracepoints debian+dp\]: mm/migrate_device.o defines 18 migrate_device tracepoints, must define 19'
+check "series-check fails on a missing tracepoint (defines 23, must define 24)" \
+	failed_with missing 'build \[tracepoints debian+dp\]: mm/migrate_device.o defines 23 migrate_device tracepoints, must define 24'
 
 # 4. a W=1 warning in a touched file: an unused static const
 # (-Wunused-const-variable is only on with W=1)

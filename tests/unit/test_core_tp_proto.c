@@ -3,6 +3,7 @@
 #include <string.h>
 #include "check.h"
 #include "core/tp_proto.h"
+#include "model/hooks.h"
 
 static void series_event_accepted_posted_v1_refused(void)
 {
@@ -64,10 +65,36 @@ static void btf_spellings_of_integer_types(void)
 	CHECK(!tp_proto_match("unsigned long *", "long unsigned int", why, sizeof(why)));
 }
 
+/*
+ * migrate_device_fault_trylock changed shape: the series' first revision
+ * took (pfn, address, int locked) and reported -1 where the kernel takes
+ * no lock; the program would count each such fault as a failed trylock.
+ * The current one takes a bool and is only emitted where a trylock
+ * happened. The hook table accepts the new shape and refuses the old one,
+ * as a 6.12 lab guest's BTF spells them.
+ */
+static void fault_trylock_int_refused_bool_accepted(void)
+{
+	const char *want = hook_defs[HOOK_SWAP_PAGE_TRYLOCK].exact_protos[0];
+	char why[160];
+
+	CHECK(!strcmp(hook_defs[HOOK_SWAP_PAGE_TRYLOCK].exact_tracepoints[0],
+		      "migrate_device/migrate_device_fault_trylock"));
+	CHECK(tp_proto_match(want, "long unsigned int,long unsigned int,_Bool",
+			     why, sizeof(why)));
+	CHECK(!tp_proto_match(want, "long unsigned int,long unsigned int,int",
+			      why, sizeof(why)));
+	CHECK(strstr(why, "argument 3 is int, not bool") != NULL);
+	/* The lab's own event keeps its int (1, 0, and -1 on stock): still read. */
+	CHECK(tp_proto_match(hook_defs[HOOK_SWAP_PAGE_TRYLOCK].tp_protos[0],
+			     "long unsigned int,long unsigned int,int", why, sizeof(why)));
+}
+
 int main(void)
 {
 	RUN(series_event_accepted_posted_v1_refused);
 	RUN(btf_spellings_of_integer_types);
 	RUN(appended_arguments_and_blanks);
+	RUN(fault_trylock_int_refused_bool_accepted);
 	CHECK_EXIT();
 }
