@@ -90,8 +90,9 @@ static bool collect(struct held_attach *h, struct hook_status *hooks, int timeou
 				h->nfailed++;
 			}
 		h->state = HELD_NONE;
+		h->note_seq++;
 		snprintf(h->note, sizeof(h->note),
-			 "fentry/kprobe hooks attached by process %d %llu ms after start: %u "
+			 "fentry/kprobe hooks attached by process %d %llu ms after attach: %u "
 			 "attached, %u failed", (int)h->child.pid, ms_since(h->start_ns, now),
 			 h->nattached, h->nfailed);
 		changed = true;
@@ -114,6 +115,7 @@ void held_attach_begin(struct held_attach *h, struct migtrace_bpf *skel, struct 
 		h->since_ns = now;
 		h->next_check_ns = now + HELD_CHECK_NS;
 		attach_hold_why(hooks, h->planned, h->hold.why);
+		h->note_seq++;
 		snprintf(h->note, sizeof(h->note), "%u fentry/kprobe hooks held: %s", h->nheld,
 			 h->hold.why);
 		return;
@@ -135,6 +137,7 @@ void held_attach_begin(struct held_attach *h, struct migtrace_bpf *skel, struct 
 		snprintf(why, sizeof(why), "process %d still attaching after %u ms (a CPU "
 			 "that does not schedule?)", (int)h->child.pid, wait_ms);
 		attach_hold_why(hooks, h->planned, why);
+		h->note_seq++;
 		snprintf(h->note, sizeof(h->note), "fentry/kprobe hooks: %s", why);
 	}
 }
@@ -169,10 +172,19 @@ bool held_attach_poll(struct held_attach *h, struct migtrace_bpf *skel, struct h
 	if (stall_goes_on(skel, ncpus, now, &cpu))
 		return false;
 	start_child(h, skel, hooks, now);
-	snprintf(h->note, sizeof(h->note), "no CPU stalled %llu ms after start: attaching the "
+	h->note_seq++;
+	snprintf(h->note, sizeof(h->note), "no CPU stalled %llu ms after attach: attaching the "
 		 "%u held fentry/kprobe hooks (process %d)", ms_since(h->start_ns, now), h->nheld,
 		 (int)h->child.pid);
 	return true;
+}
+
+bool held_attach_new_note(const struct held_attach *h, unsigned int *seen)
+{
+	bool changed = *seen != h->note_seq;
+
+	*seen = h->note_seq;
+	return changed;
 }
 
 pid_t held_attach_end(struct held_attach *h, unsigned int timeout_ms)

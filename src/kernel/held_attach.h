@@ -36,6 +36,7 @@ struct held_attach {
 	uint64_t since_ns, next_check_ns;	/* the state's start; the next stall check */
 	const char *prog_names[HELD_PROGS];	/* the child's programs, by index */
 	char note[320];				/* the last change, one line for the user */
+	unsigned int note_seq;			/* notes written so far */
 };
 
 /*
@@ -51,6 +52,8 @@ void held_attach_begin(struct held_attach *h, struct migtrace_bpf *skel, struct 
  */
 bool held_attach_poll(struct held_attach *h, struct migtrace_bpf *skel, struct hook_status *hooks,
 		      uint32_t ncpus, uint64_t now);
+/* The note has changed since *seen (then *seen follows it). */
+bool held_attach_new_note(const struct held_attach *h, unsigned int *seen);
 /* Let the child go (it releases the links): 0, or its pid while the kernel holds it. */
 pid_t held_attach_end(struct held_attach *h, unsigned int timeout_ms);
 

@@ -42,6 +42,7 @@ struct session {
 	uint32_t nsinks;
 	struct kevidence kev;		/* stack sampler, discovery, per-CPU work items */
 	struct held_attach held;	/* fentry/kprobe hooks: a child's, held while a CPU stalls */
+	unsigned int held_said;		/* its notes said on stderr */
 };
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -285,7 +286,7 @@ static int open_into(struct session *s, const struct session_opts *o, char *err,
 	held_attach_begin(&s->held, s->skel, s->hooks, kevidence_found(&s->kev), s->start_ns,
 			  HELD_WAIT_MS);
 	hooks_changed(s);
-	if (s->held.note[0])
+	if (held_attach_new_note(&s->held, &s->held_said) && s->held.note[0])
 		fprintf(stderr, "migtrace: %s\n", s->held.note);
 	return 0;
 }
@@ -308,7 +309,8 @@ bool session_attach_poll(struct session *s, uint64_t now)
 	if (!held_attach_poll(&s->held, s->skel, s->hooks, s->ncpus, now))
 		return false;
 	hooks_changed(s);
-	fprintf(stderr, "migtrace: %s\n", s->held.note);
+	if (held_attach_new_note(&s->held, &s->held_said))
+		fprintf(stderr, "migtrace: %s\n", s->held.note);
 	return true;
 }
 
