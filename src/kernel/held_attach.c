@@ -173,9 +173,14 @@ bool held_attach_poll(struct held_attach *h, struct migtrace_bpf *skel, struct h
 		return false;
 	start_child(h, skel, hooks, now);
 	h->note_seq++;
-	snprintf(h->note, sizeof(h->note), "no CPU stalled %llu ms after attach: attaching the "
-		 "%u held fentry/kprobe hooks (process %d)", ms_since(h->start_ns, now), h->nheld,
-		 (int)h->child.pid);
+	if (h->state == HELD_ATTACHING)
+		snprintf(h->note, sizeof(h->note), "no CPU stalled %llu ms after attach: attaching "
+			 "the %u held fentry/kprobe hooks (process %d)", ms_since(h->start_ns, now),
+			 h->nheld, (int)h->child.pid);
+	else
+		snprintf(h->note, sizeof(h->note), "no CPU stalled %llu ms after attach, but no "
+			 "process could attach the %u held hooks (caps says why)",
+			 ms_since(h->start_ns, now), h->nheld);
 	return true;
 }
 
