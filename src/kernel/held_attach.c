@@ -82,6 +82,7 @@ static bool collect(struct held_attach *h, struct hook_status *hooks, int timeou
 				h->nattached++;
 		}
 		changed = true;
+		timeout_ms = 0;		/* the wait is for the first result only */
 	}
 	if (n < 0) {	/* every result in (a missing one: the child died) */
 		for (unsigned int i = 0; i < HOOK_MAX; i++)
