@@ -14,12 +14,6 @@
 #include "kernel/link_release.h"
 
 /*
- * The child: out of the terminal's process group (Ctrl-C must not kill it
- * while it holds the last references), it waits for the parent to drop its
- * own, then exits; the kernel closes every descriptor it inherited, links
- * included, and the exit completes when their release does.
- */
-/*
  * A child may outlive migtrace: not its terminal's signals, and not its
  * output (a reader waiting for the end of migtrace's output would wait for
  * the kernel too).
@@ -47,6 +41,12 @@ static void __attribute__((noreturn)) exit_at_eof(int pipe_rd)
 	_exit(0);
 }
 
+/*
+ * The child: out of the terminal's process group (Ctrl-C must not kill it
+ * while it holds the last references), it waits for the parent to drop its
+ * own, then exits; the kernel closes every descriptor it inherited, links
+ * included, and the exit completes when their release does.
+ */
 static void __attribute__((noreturn)) holder_child(int pipe_rd)
 {
 	detach_from_terminal();
@@ -215,6 +215,8 @@ int link_child_results(struct link_child *c, struct link_result *out, unsigned i
 		return 0;
 	/* Each result is one write of under PIPE_BUF bytes: reads get whole ones. */
 	got = read(c->res, out, max * sizeof(*out));
+	if (got < 0 && errno == EINTR)
+		return 0;
 	if (got <= 0) {		/* the child is gone without its last result */
 		close(c->res);
 		c->res = -1;
