@@ -8,8 +8,12 @@ const volatile __u32 targ_tgid = 0;		/* 0: every process */
 const volatile __s32 targ_cpu = -1;		/* -1: every CPU */
 const volatile __u64 drain_work_fn = 0;		/* &lru_add_drain_per_cpu from kallsyms */
 const volatile __u32 fault_vma_lock_flag = 0;	/* FAULT_FLAG_VMA_LOCK, 0 if absent */
-/* do_swap_page not hooked (tracepoints only): a fault trylock event is its attempt */
-const volatile __u32 faults_from_trylock = 0;
+/*
+ * do_swap_page not hooked (tracepoints only, or its hook held back while a
+ * CPU stalls): a fault trylock event is its attempt. Set by the loader
+ * whenever the hooks change (bss).
+ */
+__u32 faults_from_trylock = 0;
 
 /* Read by the loader: records lost because the ring buffer was full, per type. */
 __u64 dropped[MT_EV_TYPE_MAX] = {};

@@ -173,6 +173,11 @@ static enum loop_end run(struct session_loop *l)
 			return LOOP_STOPPED;
 		kernel_logs(l, false);
 		now = mono_ns();
+		if (session_attach_poll(l->s, now))
+			EACH_PARTY(l, p)
+				if (p->hooks_changed)
+					p->hooks_changed(p->ctx, session_hooks(l->s),
+							 session_attach_note(l->s));
 		detect_live_poll(l->dl, now);
 		if (detect_live_triggered(l->dl))
 			return LOOP_INCIDENT;

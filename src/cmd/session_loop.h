@@ -50,6 +50,8 @@ struct loop_callbacks {
 					unsigned int max, struct kernel_log_state *st);
 	/* A kernel report, after the detectors joined it to an incident (incident_id) or not. */
 	void (*kernel_report)(void *ctx, const struct kernel_report *kr);
+	/* Hooks held back while a CPU stalled came or failed (session_attach_poll): note says how. */
+	void (*hooks_changed)(void *ctx, const struct hook_status *hooks, const char *note);
 };
 
 struct loop_options {

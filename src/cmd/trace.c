@@ -16,6 +16,7 @@
 #include "cmd/session_loop.h"
 #include "cmd/signals.h"
 #include "cmd/tracing_opts.h"
+#include "output/caps.h"
 #include "output/incident_print.h"
 #include "output/kreport_print.h"
 #include "output/snapshot_print.h"
@@ -124,6 +125,14 @@ static void on_incident(void *ctx, const struct incident *inc)
 	incident_print(stdout, inc, opts.json, detect_opts.stacks);
 }
 
+/* JSON: the held hooks' state in the stream (text: on stderr, from the session). */
+static void on_hooks_changed(void *ctx, const struct hook_status *hooks, const char *note)
+{
+	(void)ctx;
+	if (opts.json)
+		hooks_print_held(stdout, hooks, note);
+}
+
 /* A joined report is in its incident's line; the others get one of their own. */
 static void on_kernel_report(void *ctx, const struct kernel_report *kr)
 {
@@ -144,7 +153,8 @@ int cmd_trace(int argc, char **argv)
 	struct loop_options lo = { .reset_interval = true, .detect = &detect_opts };
 	static struct trace t;
 	struct loop_callbacks cb = { .ctx = &t, .incident = on_incident, .interval = on_interval,
-				     .kernel_report = on_kernel_report };
+				     .kernel_report = on_kernel_report,
+				     .hooks_changed = on_hooks_changed };
 	struct session *s;
 	enum loop_end why;
 	char err[512] = "no room for another party of the session loop";
@@ -169,6 +179,8 @@ int cmd_trace(int argc, char **argv)
 	/* On stderr in every mode: scripts wait for it before starting a workload. */
 	fprintf(stderr, "Tracing... %s\n", tracing_opts.duration_s || opts.interval_s ?
 		"" : "Hit Ctrl-C to end.");
+	if (session_attach_note(s)[0])
+		on_hooks_changed(&t, session_hooks(s), session_attach_note(s));
 	why = session_loop_run(t.loop);
 	incident_log_close(&t.incident_log);
 	kernel_log_close(&t.kernel_log);

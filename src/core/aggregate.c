@@ -9,6 +9,11 @@ void agg_init(struct agg *a, bool drain_all_hooked)
 	a->s.drain_all.hooked = drain_all_hooked;
 }
 
+void agg_set_drain_all_hooked(struct agg *a, bool hooked)
+{
+	a->s.drain_all.hooked = hooked;
+}
+
 void agg_reset_interval(struct agg *a)
 {
 	bool hooked = a->s.drain_all.hooked;

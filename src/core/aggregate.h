@@ -37,6 +37,8 @@ struct agg {
 
 /* drain_all_hooked: whether MT_EV_DRAIN_ALL records will come. */
 void agg_init(struct agg *a, bool drain_all_hooked);
+/* lru_add_drain_all's own hook came (or went): its calls from events, else from batches. */
+void agg_set_drain_all_hooked(struct agg *a, bool hooked);
 /* Forget counts for the next interval; batches still in flight are kept. */
 void agg_reset_interval(struct agg *a);
 void agg_event(struct agg *a, const struct mt_event *e);

@@ -76,6 +76,9 @@ void detect_live_poll(struct detect_live *dl, uint64_t now)
 
 	if (!dl || now < dl->next_tick)
 		return;
+	/* Hooks held back while a CPU stalled may have come since. */
+	dl->det.cfg.holders_visible = hook_holders_known(session_hooks(dl->session));
+	dl->det.cfg.faults_visible = hook_seen(session_hooks(dl->session), HOOK_DO_SWAP_PAGE);
 	session_snapshot_pending(dl->session, &dl->snap, now);
 	if (now >= dl->next_storms) {
 		what |= DETECT_STORMS;

@@ -344,7 +344,8 @@ void probe_resolve_derived(struct hook_status *st)
 {
 	for (unsigned int i = 0; i < HOOK_MAX; i++) {
 		const struct hook_def *h = &hook_defs[i];
-		if (!h->derived || st[i].mech == MECH_FENTRY || st[i].mech == MECH_KPROBE)
+		if (!h->derived || st[i].held || st[i].mech == MECH_FENTRY ||
+		    st[i].mech == MECH_KPROBE)
 			continue;
 		if (st[h->derived_from].mech != MECH_NONE) {
 			st[i].mech = MECH_TRACEPOINT;

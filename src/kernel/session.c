@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kernel/clock.h"
+#include "kernel/held_attach.h"
 #include "kernel/kevidence.h"
 #include "kernel/link_release.h"
 #include "kernel/privileges.h"
@@ -40,6 +41,8 @@ struct session {
 	struct event_sink sinks[SESSION_MAX_SINKS];
 	uint32_t nsinks;
 	struct kevidence kev;		/* stack sampler, discovery, per-CPU work items */
+	struct held_attach held;	/* fentry/kprobe hooks: a child's, held while a CPU stalls */
+	unsigned int held_said;		/* its notes said on stderr */
 };
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -93,9 +96,6 @@ static int load(struct session *s, const struct session_opts *o, char *err, size
 	s->skel->rodata->targ_cpu = o->cpu;
 	s->skel->rodata->drain_work_fn = s->env.drain_fn;
 	s->skel->rodata->fault_vma_lock_flag = s->env.fault_vma_lock_flag;
-	s->skel->rodata->faults_from_trylock =
-		s->hooks[HOOK_DO_SWAP_PAGE].mech != MECH_FENTRY &&
-		s->hooks[HOOK_DO_SWAP_PAGE].mech != MECH_KPROBE;
 	enable_programs(s);
 	kevidence_prepare(&s->kev, s->skel);
 	ret = migtrace_bpf__load(s->skel);
@@ -174,6 +174,10 @@ static void detach_hook(struct session *s, unsigned int i)
 	release_links(s->links[i], 5);
 }
 
+/*
+ * The hooks whose links need no grace period from every CPU (tracepoints);
+ * the others are held_attach's.
+ */
 static void attach(struct session *s)
 {
 	for (unsigned int i = 0; i < HOOK_MAX; i++) {
@@ -181,6 +185,8 @@ static void attach(struct session *s)
 		char storage[4][64];
 		enum mechanism m = s->hooks[i].mech;
 
+		if (mech_waits_on_every_cpu(m))
+			continue;
 		hook_programs(&hook_defs[i], &s->hooks[i], progs, storage);
 		for (int k = 0; progs[k]; k++) {
 			struct bpf_program *p;
@@ -199,6 +205,20 @@ static void attach(struct session *s)
 	}
 	probe_resolve_derived(s->hooks);
 }
+
+/* What follows from the hooks attached now (held ones came or failed). */
+static void hooks_changed(struct session *s)
+{
+	enum mechanism m = s->hooks[HOOK_DO_SWAP_PAGE].mech;
+
+	probe_resolve_derived(s->hooks);
+	/* Without the do_swap_page hook, the series' fault trylock feeds the fault runs. */
+	s->skel->bss->faults_from_trylock = m != MECH_FENTRY && m != MECH_KPROBE;
+	agg_set_drain_all_hooked(&s->agg, hook_drain_all_precise(s->hooks));
+}
+
+/* How long a start without a stall waits for the fentry/kprobe hooks. */
+#define HELD_WAIT_MS 5000
 
 static int libbpf_verbose(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -262,6 +282,12 @@ static int open_into(struct session *s, const struct session_opts *o, char *err,
 	/* After attach: drain work already pending is found and followed from here. */
 	kevidence_start(&s->kev, s->ncpus);
 	s->start_ns = s->interval_start_ns = mono_ns();
+	/* Then the hooks that wait for every CPU, unless the discovery saw one stalled. */
+	held_attach_begin(&s->held, s->skel, s->hooks, kevidence_found(&s->kev), s->start_ns,
+			  HELD_WAIT_MS);
+	hooks_changed(s);
+	if (held_attach_new_note(&s->held, &s->held_said) && s->held.note[0])
+		fprintf(stderr, "migtrace: %s\n", s->held.note);
 	return 0;
 }
 
@@ -276,6 +302,21 @@ int session_open(struct session **sp, const struct session_opts *o, char *err, s
 		session_close(s);	/* safe on NULL and on a partly opened session */
 	*sp = ret ? NULL : s;
 	return ret;
+}
+
+bool session_attach_poll(struct session *s, uint64_t now)
+{
+	if (!held_attach_poll(&s->held, s->skel, s->hooks, s->ncpus, now))
+		return false;
+	hooks_changed(s);
+	if (held_attach_new_note(&s->held, &s->held_said))
+		fprintf(stderr, "migtrace: %s\n", s->held.note);
+	return true;
+}
+
+const char *session_attach_note(const struct session *s)
+{
+	return s->held.note;
 }
 
 const struct hook_status *session_hooks(const struct session *s)
@@ -391,6 +432,8 @@ void session_reset_interval(struct session *s)
 
 void session_close(struct session *s)
 {
+	pid_t held;
+
 	if (!s)
 		return;
 	if (s->producer_pos)
@@ -398,7 +441,14 @@ void session_close(struct session *s)
 	s->producer_pos = NULL;
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
+	/* The child goes first: both releases wait for the kernel at once. */
+	held = held_attach_end(&s->held, 0);
 	release_links(&s->links[0][0], HOOK_MAX * 5);
+	held = link_child_wait(held, LINK_RELEASE_MS / 2);
+	if (held > 0)
+		fprintf(stderr, "migtrace: the kernel has not released the fentry/kprobe links "
+			"yet (a CPU that does not schedule: a livelock?); process %d holds "
+			"them and ends when the kernel does\n", (int)held);
 	kevidence_close(&s->kev);
 	migtrace_bpf__destroy(s->skel);
 	s->skel = NULL;

@@ -32,6 +32,15 @@ int session_open(struct session **s, const struct session_opts *o, char *err, si
 /* Detach and free everything; safe on NULL. */
 void session_close(struct session *s);
 
+/*
+ * The hooks held back while a CPU stalls (kernel/held_attach.h): check
+ * the stall, read what the attaching child did. Every loop round; true
+ * when the hooks changed (said on stderr; session_attach_note says it too).
+ */
+bool session_attach_poll(struct session *s, uint64_t now);
+/* The held hooks' last change in one line, "" when nothing was held. */
+const char *session_attach_note(const struct session *s);
+
 /* What each hook got (HOOK_MAX entries), CPUs traced, when it started (mono ns). */
 const struct hook_status *session_hooks(const struct session *s);
 uint32_t session_ncpus(const struct session *s);

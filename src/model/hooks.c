@@ -239,8 +239,23 @@ void hooks_blind_list(const struct hook_status *st, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < HOOK_MAX; i++) {
-		if (st[i].mech != MECH_NONE || hook_defs[i].optional)
+		if (st[i].mech != MECH_NONE || st[i].held || hook_defs[i].optional)
 			continue;
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s", off ? ", " : "",
+				hook_defs[i].name);
+	}
+}
+
+void hooks_held_list(const struct hook_status *st, char *buf, size_t len, unsigned int *n)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	*n = 0;
+	for (unsigned int i = 0; i < HOOK_MAX; i++) {
+		if (!st[i].held)
+			continue;
+		(*n)++;
 		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s", off ? ", " : "",
 				hook_defs[i].name);
 	}

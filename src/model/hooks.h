@@ -74,6 +74,12 @@ struct hook_status {
 	enum mechanism mech;
 	bool approximate;
 	bool exact_events;	/* MECH_TRACEPOINT through exact_tracepoints */
+	/*
+	 * Held back (mech MECH_NONE for now): its mechanism waits for every
+	 * CPU to attach, and one was seen stalled (core/attach_hold.h); why[]
+	 * of that mechanism says so. Not blind: attached once the stall ends.
+	 */
+	bool held;
 	char why[MECH_MAX][160];	/* why each mechanism was not used */
 };
 
@@ -108,6 +114,8 @@ void hooks_count(const struct hook_status *st, unsigned int counts[MECH_MAX]);
 
 /* "lru_add_drain_all, do_swap_page": blind hooks, comma-separated. */
 void hooks_blind_list(const struct hook_status *st, char *buf, size_t len);
+/* The same for the hooks held back until a stall ends; *n: how many. */
+void hooks_held_list(const struct hook_status *st, char *buf, size_t len, unsigned int *n);
 /* "fentry: ...; kprobe: ...": why better mechanisms were not used. */
 void hook_why_not(const struct hook_status *s, char *buf, size_t len);
 

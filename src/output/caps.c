@@ -22,6 +22,8 @@ void hooks_print_caps(FILE *out, const struct hook_status *st, bool json)
 			json_str(&j, "hook", h->name);
 			json_str(&j, "mechanism", mechanism_name(s->mech));
 			json_bool(&j, "approximate", s->approximate);
+			if (s->held)	/* why: its mechanism's not_used entry */
+				json_bool(&j, "held", true);
 			if (s->approximate)
 				json_str(&j, "approximation", h->approx_note);
 			if (s->exact_events) {	/* the function's own tracepoints */
@@ -46,7 +48,7 @@ void hooks_print_caps(FILE *out, const struct hook_status *st, bool json)
 				h->exact_tracepoints[1] ? h->exact_tracepoints[1] : "");
 		else
 			fprintf(out, "%-24s %-11s %s%s%s%s\n", h->name,
-			s->approximate ? "tracepoint~" : mechanism_name(s->mech),
+			s->approximate ? "tracepoint~" : s->held ? "held" : mechanism_name(s->mech),
 			s->approximate ? "approximated: " : "",
 			s->approximate ? h->approx_note : "",
 			s->approximate && why[0] ? ". Not used: " : (why[0] ? "not used: " : ""),
@@ -54,6 +56,27 @@ void hooks_print_caps(FILE *out, const struct hook_status *st, bool json)
 	}
 }
 
+
+void hooks_print_held(FILE *out, const struct hook_status *st, const char *note)
+{
+	struct json j;
+
+	json_begin(&j, out, "hooks");
+	json_time_now(&j);
+	json_key_arr(&j, "held");
+	for (unsigned int i = 0; i < HOOK_MAX; i++)
+		if (st[i].held)
+			json_str(&j, NULL, hook_defs[i].name);
+	json_close_arr(&j);
+	json_key_obj(&j, "mechanism");
+	for (unsigned int i = 0; i < HOOK_MAX; i++)
+		if (st[i].mech == MECH_FENTRY || st[i].mech == MECH_KPROBE)
+			json_str(&j, hook_defs[i].name, mechanism_name(st[i].mech));
+	json_close(&j);
+	json_str(&j, "note", note);
+	json_end(&j);
+	fflush(out);
+}
 
 static void source_line(FILE *out, bool json, const char *name, const char *mech,
 			const struct kev_source *src, const char *note)

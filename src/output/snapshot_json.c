@@ -53,15 +53,19 @@ void snapshot_print_json(FILE *out, const struct snapshot *s)
 {
 	const struct event_stats *a = &s->events;
 	struct json j;
-	unsigned int counts[MECH_MAX];
+	unsigned int counts[MECH_MAX], nheld;
+	char held[512];
 
 	hooks_count(s->hooks, counts);
+	hooks_held_list(s->hooks, held, sizeof(held), &nheld);
 	json_begin(&j, out, "summary");
 	json_u64(&j, "duration_ns", s->duration_ns);
 	json_u64(&j, "cpus", s->ncpus);
 	json_key_obj(&j, "hooks");
 	for (int m = 0; m < MECH_MAX; m++)
 		json_u64(&j, mechanism_name(m), counts[m]);
+	if (nheld)	/* counted as none: held back while a CPU stalls */
+		json_u64(&j, "held", nheld);
 	json_close(&j);
 	json_key_obj(&j, "events");
 	for (int t = 1; t < MT_EV_TYPE_MAX; t++)

@@ -42,6 +42,7 @@ static void text_header(FILE *out, const struct snapshot *s)
 {
 	unsigned int counts[MECH_MAX];
 	char blind[512], b1[16];
+	unsigned int nheld;
 
 	hooks_count(s->hooks, counts);
 	hooks_blind_list(s->hooks, blind, sizeof(blind));
@@ -51,6 +52,9 @@ static void text_header(FILE *out, const struct snapshot *s)
 	if (blind[0])
 		fprintf(out, "blind (not traceable on this kernel, see 'migtrace caps'): %s\n",
 			blind);
+	hooks_held_list(s->hooks, blind, sizeof(blind), &nheld);
+	if (nheld)
+		fprintf(out, "held until no CPU stalls (see 'migtrace caps'): %s\n", blind);
 	text_kernel_log(out, &s->kernel_log);
 }
 
