@@ -69,6 +69,8 @@ if [ "${MIGTRACE_LAB:-0}" = 1 ]; then
 	tail -n 25 "$log"
 	[ $st -eq 0 ] && echo "PASS every variant builds, boots, passes hmm-tests, livelocks or not as expected" >>"$log"
 	count lab-check $st
+	bash tests/lab/hang_dump.sh >"$log" 2>&1
+	count lab-hang-dump $?
 	scripts/lab/series-check >"$log" 2>&1; st=$?
 	count series-check $st
 	bash tests/lab/series_check_fails.sh >"$log" 2>&1

@@ -19,7 +19,7 @@ BUILD_RECIPE=1
 VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched shipped"
 DEFAULT_MIGTRACE_CMD='migtrace --json -d 600'
 DEPS="linux-source-6.12 qemu-system-x86 busybox-static dwarves flex bison bc libssl-dev
-libelf-dev cpio gcc make libc6-dev xz-utils git gawk coreutils linux-config-6.12 quilt"
+libelf-dev cpio gcc make libc6-dev xz-utils git gawk coreutils linux-config-6.12 quilt socat"
 
 log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 2; }
