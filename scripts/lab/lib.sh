@@ -16,7 +16,7 @@ QEMU_MEM=${MIGTRACE_LAB_MEM:-2G}
 QEMU_TCG_THREAD=${MIGTRACE_LAB_TCG_THREAD:-multi}
 # bump when the way a bzImage is produced changes (invalidates the cache)
 BUILD_RECIPE=1
-VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched shipped"
+VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched shipped shipped-repro"
 DEFAULT_MIGTRACE_CMD='migtrace --json -d 600'
 DEPS="linux-source-6.12 qemu-system-x86 busybox-static dwarves flex bison bc libssl-dev
 libelf-dev cpio gcc make libc6-dev xz-utils git gawk coreutils linux-config-6.12 quilt socat"
@@ -47,6 +47,10 @@ variant_series() {
 # 0011), such as shipped (the series alone): it boots and runs hmm-tests,
 # but neither smoke (it checks the migtrace_lab events) nor the reproducer.
 variant_hmm_only() { ! variant_series "$1" | grep -q '^0001-'; }
+
+# A variant with the lab-only compat events (0002, 0011: migtrace_lab);
+# shipped-repro, the series with the reproducer's driver, has none.
+variant_lab_events() { variant_series "$1" | grep -q '^00\(02\|11\)-'; }
 
 variant_key() {
 	local v=$1 p
