@@ -85,6 +85,7 @@ static __always_inline void drain_pending(struct mt_cpu_drain *d, __u32 cpu, __u
 	__builtin_memset(&d->blocker, 0, sizeof(d->blocker));
 	if (occ && occ->task) {
 		task_describe(&d->occupant, (struct task_struct *)occ->task);
+		name_func(worker_func((struct task_struct *)occ->task));
 		d->occupant_since_ts = occ->since_ts;
 	} else {
 		__builtin_memset(&d->occupant, 0, sizeof(d->occupant));
@@ -166,6 +167,9 @@ int tp_workqueue_execute_start(struct trace_event_raw_workqueue_execute_start *c
 	__u32 cpu;
 
 	work_started((__u64)ctx->function);
+	d = drain_of_cpu(bpf_get_smp_processor_id());
+	if (d && d->queue_ts && !d->start_ts)
+		name_func((__u64)ctx->function);	/* what may keep the drain waiting */
 	if (!drain_work_fn || (__u64)ctx->function != drain_work_fn)
 		return 0;
 	d = drain_of_work(work, &cpu);

@@ -21,14 +21,6 @@ struct {
 	__type(value, struct mt_cpu_sample);
 } cpu_sample SEC(".maps");
 
-/* A kworker's current work function (0 for any other task). */
-static __always_inline __u64 worker_func(struct task_struct *t)
-{
-	struct worker *w = worker_of(t);
-
-	return w ? (__u64)BPF_CORE_READ(w, current_func) : 0;
-}
-
 SEC("?perf_event")
 int perf_sample_stack(struct bpf_perf_event_data *ctx)
 {
@@ -76,6 +68,7 @@ int perf_sample_stack(struct bpf_perf_event_data *ctx)
 		s->streak_fault++;
 	}
 	s->work_func = worker_func(t);
+	name_func(s->work_func);
 	return 0;
 }
 

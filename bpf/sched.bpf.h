@@ -55,6 +55,7 @@ int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 			task_describe(&d->blocker, prev);
 		}
 		task_describe(&d->occupant, next);
+		name_func(worker_func(next));
 		d->occupant_since_ts = now;
 	}
 	occ->task = (__u64)next;
@@ -86,6 +87,7 @@ int BPF_PROG(raw_tp_hrtimer_expire_entry)
 	d = drain_of_cpu(cpu);
 	if (d && d->queue_ts && !d->start_ts && !d->occupant.pid) {
 		task_describe(&d->occupant, task);
+		name_func(worker_func(task));
 		d->occupant_since_ts = occ->since_ts;
 	}
 	return 0;

@@ -34,6 +34,52 @@ static __always_inline struct worker *worker_of(struct task_struct *t)
 	return k ? (struct worker *)BPF_CORE_READ(k, data) : NULL;
 }
 
+/* A kworker's current work function (0 for any other task). */
+static __always_inline __u64 worker_func(struct task_struct *t)
+{
+	struct worker *w = worker_of(t);
+
+	return w ? (__u64)BPF_CORE_READ(w, current_func) : 0;
+}
+
+/* Work function names, by address: see struct mt_func_name. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, struct mt_func_name);
+} func_names SEC(".maps");
+
+/* The name is formatted here, not on the BPF stack (64 bytes). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mt_func_name);
+} func_name_buf SEC(".maps");
+
+/*
+ * Name func once, with the kernel's symbol lookup. Called only where drain
+ * work is pending (a rare path): a hash lookup, and the first time a
+ * format. Kernels without bpf_snprintf (before 5.13) keep no names: the
+ * loader then shows the address.
+ */
+static __always_inline void name_func(__u64 func)
+{
+	static const char fmt[] = "%ps";
+	struct mt_func_name *buf;
+	__u32 zero = 0;
+
+	if (!func || !bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_snprintf) ||
+	    bpf_map_lookup_elem(&func_names, &func))
+		return;
+	buf = bpf_map_lookup_elem(&func_name_buf, &zero);
+	if (!buf)
+		return;
+	if (bpf_snprintf(buf->name, sizeof(buf->name), fmt, &func, sizeof(func)) > 0)
+		bpf_map_update_elem(&func_names, &func, buf, BPF_NOEXIST);
+}
+
 /* Every work item that starts: a lookup and five stores, times to a tick. */
 static __always_inline void work_started(__u64 func)
 {

@@ -60,6 +60,18 @@ struct mt_cpu_work {
 	struct mt_work_run runs[MT_WORK_RING];
 };
 
+/*
+ * A work function's name, by its address (func_names map): written by the
+ * kernel's own symbol lookup (bpf_snprintf "%ps") when a kworker is seen
+ * on a CPU whose drain work is pending, so that the loader never has to
+ * scan /proc/kallsyms while it decides (under a starved CPU that scan took
+ * seconds).
+ */
+#define MT_FUNC_NAME_LEN 64
+struct mt_func_name {
+	char name[MT_FUNC_NAME_LEN];
+};
+
 /* Records of the attach-time discovery (iter/task), read from its seq_file. */
 enum mt_disc_type {
 	MT_DISC_TASK = 1,	/* a task */

@@ -127,6 +127,16 @@ static const char *cached_name(struct kevidence *k, uint64_t addr)
 	return NULL;
 }
 
+static void cache_name(struct kevidence *k, uint64_t addr, const char *name)
+{
+	uint32_t slot = k->next_name++ % KEV_NAMES;	/* the oldest goes */
+
+	k->names[slot].addr = addr;
+	snprintf(k->names[slot].name, KEV_NAME_LEN, "%s", name);
+	if (k->nnames < KEV_NAMES)
+		k->nnames++;
+}
+
 void kevidence_names(struct kevidence *k, const uint64_t *addrs, uint32_t n,
 		     char (*names)[KEV_NAME_LEN])
 {
@@ -147,14 +157,8 @@ void kevidence_names(struct kevidence *k, const uint64_t *addrs, uint32_t n,
 			miss[nmiss++] = addrs[i];
 	}
 	if (nmiss && found && !kallsyms_symbolize(KALLSYMS, miss, nmiss, found)) {
-		for (uint32_t m = 0; m < nmiss; m++) {
-			uint32_t slot = k->next_name++ % KEV_NAMES;	/* the oldest goes */
-
-			k->names[slot].addr = miss[m];
-			snprintf(k->names[slot].name, KEV_NAME_LEN, "%s", found[m]);
-			if (k->nnames < KEV_NAMES)
-				k->nnames++;
-		}
+		for (uint32_t m = 0; m < nmiss; m++)
+			cache_name(k, miss[m], found[m]);
 		for (uint32_t i = 0; i < n; i++)
 			for (uint32_t m = 0; m < nmiss && !names[i][0]; m++)
 				if (addrs[i] == miss[m])
@@ -211,17 +215,32 @@ void kevidence_read_cpu(struct kevidence *k, uint32_t cpu, struct cpu_kevidence 
 	memcpy(out->work_func, names[1], KEV_NAME_LEN);
 }
 
-/* "dmirror_fault_work+0x0" -> "dmirror_fault_work": a work function is its start. */
+/*
+ * The name of a kworker's work function for a verdict: cached, else the
+ * one the kernel wrote into func_names, else the address. Never a scan
+ * of /proc/kallsyms: this runs in the tick, and with a CPU starved that
+ * scan took seconds (issue 23).
+ */
 static void func_name(struct kevidence *k, uint64_t func, char *buf, size_t len)
 {
-	char name[1][KEV_NAME_LEN];
-	size_t n;
+	struct mt_func_name fn;
+	const char *c = cached_name(k, func);
 
-	kevidence_names(k, &func, 1, name);
-	n = strlen(name[0]);
-	if (n > 4 && !strcmp(name[0] + n - 4, "+0x0"))
-		name[0][n - 4] = '\0';
-	snprintf(buf, len, "%s", name[0]);
+	if (!c && k->skel &&
+	    !bpf_map_lookup_elem(bpf_map__fd(k->skel->maps.func_names), &func, &fn)) {
+		fn.name[sizeof(fn.name) - 1] = '\0';
+		cache_name(k, func, fn.name);
+		c = cached_name(k, func);
+	}
+	if (c) {
+		size_t n = strlen(c);
+
+		/* "f+0x0" (a name migtrace evidence looked up): a work function is its start */
+		n = n > 4 && !strcmp(c + n - 4, "+0x0") ? n - 4 : n;
+		snprintf(buf, len, "%.*s", (int)n, c);
+	} else {
+		snprintf(buf, len, "0x%llx", (unsigned long long)func);
+	}
 }
 
 void kevidence_pending(struct kevidence *k, struct pending_drain *p)
