@@ -216,14 +216,17 @@ rc=0
 case "$WORKLOAD" in
 smoke)
 	ok=1
-	# the lab's compat events where the variant has them (LAB_EVENTS),
-	# else the series' own: migtrace's proof on such a kernel
-	if [ "${LAB_EVENTS:-yes}" = yes ]; then
-		evs="migtrace_lab/swap_page_trylock migtrace_lab/collect_trylock migtrace_lab/drain_all_begin migtrace_lab/drain_all_end"
-	else
-		evs="migrate_device/migrate_device_fault_trylock migrate_device/migrate_vma_collect_skip migrate_device/migrate_device_drain_all_start migrate_device/migrate_device_drain_all_done"
-		[ ! -d /sys/kernel/tracing/events/migtrace_lab ] || { emit "MLAB: migtrace_lab events present, LAB_EVENTS=no"; ok=0; }
-	fi
+	# the events the variant's kernel has (EVENTS): the lab's compat ones,
+	# else the series' own (migtrace's proof on such a kernel), else none
+	evs=""
+	case ${EVENTS:-lab} in
+	lab) evs="migtrace_lab/swap_page_trylock migtrace_lab/collect_trylock migtrace_lab/drain_all_begin migtrace_lab/drain_all_end" ;;
+	series) evs="migrate_device/migrate_device_fault_trylock migrate_device/migrate_vma_collect_skip migrate_device/migrate_device_drain_all_start migrate_device/migrate_device_drain_all_done" ;;
+	esac
+	for s in migtrace_lab migrate_device; do
+		case "$EVENTS $s" in "lab migtrace_lab"|"lab migrate_device"|"series migrate_device") continue ;; esac
+		[ ! -d /sys/kernel/tracing/events/$s ] || { emit "MLAB: $s events present, EVENTS=$EVENTS"; ok=0; }
+	done
 	for e in $evs; do
 		if [ -d /sys/kernel/tracing/events/$e ]; then
 			emit "MLAB: tracepoint ${e%%/*}:${e#*/}: $(grep -c field: /sys/kernel/tracing/events/$e/format) fields"

@@ -16,7 +16,7 @@ QEMU_MEM=${MIGTRACE_LAB_MEM:-2G}
 QEMU_TCG_THREAD=${MIGTRACE_LAB_TCG_THREAD:-multi}
 # bump when the way a bzImage is produced changes (invalidates the cache)
 BUILD_RECIPE=1
-VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched shipped shipped-repro"
+VARIANTS="stock baseline lru-cache-disable drain-backoff sleeping-lock wait-on-locked hmm-cond-resched shipped shipped-repro bare"
 DEFAULT_MIGTRACE_CMD='migtrace --json -d 600'
 DEPS="linux-source-6.12 qemu-system-x86 busybox-static dwarves flex bison bc libssl-dev
 libelf-dev cpio gcc make libc6-dev xz-utils git gawk coreutils linux-config-6.12 quilt socat"
@@ -48,9 +48,14 @@ variant_series() {
 # but neither smoke (it checks the migtrace_lab events) nor the reproducer.
 variant_hmm_only() { ! variant_series "$1" | grep -q '^0001-'; }
 
-# A variant with the lab-only compat events (0002, 0011: migtrace_lab);
-# shipped-repro, the series with the reproducer's driver, has none.
-variant_lab_events() { variant_series "$1" | grep -q '^00\(02\|11\)-'; }
+# The events a variant's kernel has: lab (the lab-only compat events,
+# 0002 or 0011: migtrace_lab), else series (0101-0105: migrate_device,
+# such as shipped-repro), else none (bare).
+variant_events() {
+	if variant_series "$1" | grep -q '^00\(02\|11\)-'; then echo lab
+	elif variant_series "$1" | grep -q '^0101-'; then echo series
+	else echo none; fi
+}
 
 variant_key() {
 	local v=$1 p
