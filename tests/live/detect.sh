@@ -11,6 +11,8 @@
 #     known from its sampled kernel stacks alone (handle_mm_fault, never
 #     do_swap_page, hmm_range_fault or a migrate_to_ram handler), so the link
 #     "retrying a device-private fault" is "no", proven by stacks;
+#   -p naming the drainer, the spinner another process: no hook speaks for
+#     the spinner's faults (stacks may), and the incident names the filter;
 #   --exit-on stuck_rt stops the run with status 3.
 # Drains are triggered until the awaited incident comes (bounded), not timed.
 cd "$(dirname "$0")/../.." && . tests/live/lib.bash
@@ -78,6 +80,33 @@ out=$WORK/refault-stack.json
 link=$(jq -rs "[.[] | select(.type==\"incident\" and .kind==\"stuck_rt\" and .cpu==$rt_cpu and .spinner.pid==$HOG_TID) | .spinner_retrying + \" from \" + .sources.spinner_retrying] | first" "$out")
 check "RT refault loop, no fault tracepoint: not in a device-private fault, proven by stacks ($link)" \
 	test "$link" = "no from stack"
+ll=$(jq -s '[.[] | select(.type=="incident" and (.kind=="livelock" or .kind=="suspected_livelock"))] | length' "$out")
+check "... never a livelock ($ll)" test "$ll" -eq 0
+# -p names the drainer's process, and the spinner is another one: its fault
+# runs are filtered out, so no hook may speak for its retrying (only its
+# sampled stacks may), and the incident says what it was blind to (issue
+# 21, defect 4). A fresh refault loop: the one above may have ended.
+kill "$HOG_TID" 2>/dev/null
+$HOG -c "$rt_cpu" -d 30 -r 50 -s 900 -z 20 -f >"$WORK/hog.p.out" & PIDS+=($!)
+HOG_TID=
+for _ in $(seq 50); do
+	HOG_TID=$(sed -n 's/^tid=//p' "$WORK/hog.p.out"); [ -n "$HOG_TID" ] && break; sleep 0.02
+done
+taskset -c 0 sh -c 'while :; do echo 1 > /proc/sys/vm/compact_memory; sleep 0.2; done' &
+drainer=$!; PIDS+=("$drainer")
+start_migtrace filtered.json --json -d 60 -p "$drainer"
+for _ in $(seq 100); do
+	grep -q '"kind":"stuck_rt","state":"update"' "$WORK/filtered.json" && break
+	sleep 0.2
+done
+kill -INT "$MT_PID"; wait "$MT_PID"
+kill "$drainer" 2>/dev/null
+out=$WORK/filtered.json
+line=$(jq -c "select(.type==\"incident\" and .kind==\"stuck_rt\" and .cpu==$rt_cpu and .spinner.pid==$HOG_TID and .waiter.tgid==$drainer)" "$out" | tail -n 1)
+check "-p the drainer: stuck_rt on CPU $rt_cpu, the spinner of another process, the drainer waiting" test -n "$line"
+seen=$(jq -r '.spinner_retrying + " from " + .sources.spinner_retrying + ", blind: " + (.missing_evidence // "-")' <<<"${line:-{\}}")
+check "... its retrying not from hooks, the filter named as a blind spot ($seen)" \
+	bash -c "[[ '$seen' != *'from hooks'* ]] && [[ '$seen' == *filtered_by_-p* ]]"
 ll=$(jq -s '[.[] | select(.type=="incident" and (.kind=="livelock" or .kind=="suspected_livelock"))] | length' "$out")
 check "... never a livelock ($ll)" test "$ll" -eq 0
 kill "$HOG_TID" 2>/dev/null
