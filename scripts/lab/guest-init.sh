@@ -218,13 +218,14 @@ smoke)
 	ok=1
 	# the events the variant's kernel has (EVENTS): the lab's compat ones,
 	# else the series' own (migtrace's proof on such a kernel), else none
-	evs=""
 	case ${EVENTS:-lab} in
-	lab) evs="migtrace_lab/swap_page_trylock migtrace_lab/collect_trylock migtrace_lab/drain_all_begin migtrace_lab/drain_all_end" ;;
-	series) evs="migrate_device/migrate_device_fault_trylock migrate_device/migrate_vma_collect_skip migrate_device/migrate_device_drain_all_start migrate_device/migrate_device_drain_all_done" ;;
+	lab) evs="migtrace_lab/swap_page_trylock migtrace_lab/collect_trylock migtrace_lab/drain_all_begin migtrace_lab/drain_all_end"
+		absent="" ;;
+	series) evs="migrate_device/migrate_device_fault_trylock migrate_device/migrate_vma_collect_skip migrate_device/migrate_device_drain_all_start migrate_device/migrate_device_drain_all_done"
+		absent=migtrace_lab ;;
+	*) evs="" absent="migtrace_lab migrate_device" ;;
 	esac
-	for s in migtrace_lab migrate_device; do
-		case "$EVENTS $s" in "lab migtrace_lab"|"lab migrate_device"|"series migrate_device") continue ;; esac
+	for s in $absent; do
 		[ ! -d /sys/kernel/tracing/events/$s ] || { emit "MLAB: $s events present, EVENTS=$EVENTS"; ok=0; }
 	done
 	for e in $evs; do

@@ -230,7 +230,7 @@ static void func_name(struct kevidence *k, uint64_t func, char *buf, size_t len)
 	    !bpf_map_lookup_elem(bpf_map__fd(k->skel->maps.func_names), &func, &fn)) {
 		fn.name[sizeof(fn.name) - 1] = '\0';
 		cache_name(k, func, fn.name);
-		c = cached_name(k, func);
+		c = fn.name;
 	}
 	if (c) {
 		size_t n = strlen(c);
